@@ -1,0 +1,111 @@
+"""The one exception tree of triggergraph.
+
+::
+
+    TriggergraphError
+    ├── EntryError            bad literature entry (YAML/JSON/BibTeX/RIS), carries all problems
+    ├── NotFoundError         unknown factor, driver, source, finding ... id
+    ├── ConflictError         an id that already exists, or a write that would overwrite another
+    ├── AuthError             missing or wrong write token, or writes not enabled
+    ├── QueryError            malformed, forbidden (update, SERVICE) or failed SPARQL
+    │   └── QueryTimeoutError time or result limit exceeded
+    ├── StoreError            the store failed
+    │   └── StoreUnavailableError the store cannot be reached (HTTP 503)
+    └── ConfigError           settings that cannot work
+
+``api/`` maps each class to one HTTP status in a single handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as precisely as we can.
+
+    Examples
+    --------
+    >>> str(Problem("literature/x.yaml", 14, "findings[2].factor", "'radical_frends' is not a factor",
+    ...             suggestions=("radical_friends",)))
+    "literature/x.yaml:14 findings[2].factor: 'radical_frends' is not a factor; did you mean 'radical_friends'?"
+    """
+
+    file: str | None
+    line: int | None
+    field: str
+    message: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        where = self.file or "<entry>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{where} {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        if self.suggestions:
+            quoted = " or ".join(repr(s) for s in self.suggestions)
+            text += f"; did you mean {quoted}?"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+        }
+
+
+class TriggergraphError(Exception):
+    """Root of every error triggergraph raises on purpose."""
+
+
+class EntryError(TriggergraphError):
+    """One or more problems in literature entries; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or "invalid entry")
+
+
+class NotFoundError(TriggergraphError):
+    """An id that does not exist; ``suggestions`` holds close ids."""
+
+    def __init__(self, kind: str, ident: str, suggestions: list[str] | None = None):
+        self.kind = kind
+        self.ident = ident
+        self.suggestions = list(suggestions or [])
+        msg = f"unknown {kind} {ident!r}"
+        if self.suggestions:
+            msg += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+
+class ConflictError(TriggergraphError):
+    """A write that would overwrite something it must not."""
+
+
+class AuthError(TriggergraphError):
+    """A write without the right to write."""
+
+
+class QueryError(TriggergraphError):
+    """A SPARQL query that is malformed, forbidden or failed."""
+
+
+class QueryTimeoutError(QueryError):
+    """A SPARQL query that ran past the time or result limit."""
+
+
+class StoreError(TriggergraphError):
+    """The store failed to do what was asked."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot be reached right now."""
+
+
+class ConfigError(TriggergraphError):
+    """Settings that cannot work together."""
