@@ -1,0 +1,79 @@
+"""Tests of the vocabulary read from the ontology files."""
+
+from __future__ import annotations
+
+import pytest
+
+from triggergraph.exceptions import NotFoundError
+from triggergraph.vocabulary import load_vocabulary, suggest
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return load_vocabulary()
+
+
+def test_load_vocabulary_has_report_factors_on_three_levels(vocab):
+    levels = {c.level for c in vocab.factors.values()}
+    assert levels == {"micro", "meso", "macro"}
+    assert vocab.factors["detention"].report_section == "3.2.4"
+    assert vocab.factors["detention"].report_page == 42
+
+
+def test_load_vocabulary_every_concept_bilingual(vocab):
+    for kind, table in vocab.concepts.items():
+        for concept in table.values():
+            assert set(concept.labels) == {"nl", "en"}, (kind, concept.id)
+
+
+def test_load_vocabulary_four_drivers_in_order(vocab):
+    assert [c.id for c in vocab.ordered("driver")] == [
+        "identity_seeker",
+        "justice_seeker",
+        "meaning_seeker",
+        "sensation_seeker",
+    ]
+
+
+def test_load_vocabulary_demographic_values_by_dimension(vocab):
+    assert [c.id for c in vocab.values_of("sex")] == ["sex_male", "sex_female"]
+    assert [c.id for c in vocab.values_of("age")] == ["age_under_18", "age_18_25", "age_over_25"]
+    assert len(vocab.values_of("education")) == 3
+
+
+def test_load_vocabulary_unverified_items_carry_notes(vocab):
+    for ident in ("job_loss_or_school_dropout", "macro_section_5_1", "policy_or_public_debate", "calls_to_action"):
+        factor = vocab.factors[ident]
+        assert factor.verified is False
+        assert factor.notes.get("en") or factor.definitions.get("en")
+
+
+def test_load_vocabulary_custom_base_rebases_iris():
+    vocab = load_vocabulary(base_iri="https://example.org/tg/")
+    assert vocab.factors["detention"].iri == "https://example.org/tg/factor/detention"
+
+
+def test_triggers_for_narrower_factor_counts_for_broader(vocab):
+    assert vocab.triggers_for("meeting_radical_person_friends") == [
+        ("meeting_radical_person_friends", True),
+        ("meeting_radical_person", True),
+    ]
+
+
+def test_triggers_for_construct_is_indirect(vocab):
+    for construct in vocab.constructs.values():
+        for factor_id, direct in vocab.triggers_for(construct.id):
+            assert direct is False
+            assert factor_id in vocab.factors
+
+
+def test_concept_unknown_id_raises_with_suggestion(vocab):
+    with pytest.raises(NotFoundError) as info:
+        vocab.concept("driver", "justice_seekr")
+    assert "justice_seeker" in info.value.suggestions
+
+
+def test_suggest_falls_back_to_substring():
+    assert suggest("propaganda", ["confrontation_with_propaganda", "detention"]) == [
+        "confrontation_with_propaganda"
+    ]
