@@ -352,7 +352,7 @@ def effect_size_band(effect: Effect | None) -> str:
     --------
     >>> effect_size_band(Effect(measure="r", value=-0.26))
     'moderate'
-    >>> effect_size_band(Effect(measure="odds_ratio", value=0.24))
+    >>> effect_size_band(Effect(measure="odds_ratio", value=0.40))
     'moderate'
     >>> effect_size_band(Effect(measure="none"))
     'unknown'

@@ -1,0 +1,438 @@
+"""EvidenceIndex: filters, paging, errors with suggestions, matrix, profile, cached JSON, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import orjson
+import pytest
+
+from triggergraph.config import Settings
+from triggergraph.exceptions import EntryError, NotFoundError
+from triggergraph.index import EvidenceIndex
+from triggergraph.models import Source
+from triggergraph.verdict import VERDICT_RANK
+from triggergraph.vocabulary import build_vocabulary, read_ontology_graph
+
+#: a construct of ontology/constructs.ttl that maps (SKOS) to the discrimination trigger
+CONSTRUCT = "perceived_discrimination"
+DISCRIMINATION = "direct_discrimination_racism_exclusion"
+
+
+def finding(fid, factor, direction, certainty, drivers=(), demographics=(), stages=()):
+    return {
+        "id": fid,
+        "factor": factor,
+        "drivers": [{"driver": d, "basis": b} for d, b in drivers],
+        "demographics": list(demographics),
+        "direction": direction,
+        "certainty": certainty,
+        "certainty_reasons": ["set by the test"],
+        "outcome_stages": list(stages),
+        "locator": "p. 1",
+    }
+
+
+def source(vocab, sid, author, findings, overlaps=()):
+    data = {
+        "id": sid,
+        "type": "journal_article",
+        "authors": [author, "Roe, R."],
+        "year": 2021,
+        "title": f"Study {sid}",
+        "venue": "Journal of Tests 1(1), 1-10",
+        "doi": f"10.1234/{sid}",
+        "added_by": "tests",
+        "added_on": date(2026, 1, 1),
+        "overlaps_with": list(overlaps),
+        "findings": findings,
+    }
+    return Source.model_validate(data, context={"vocabulary": vocab})
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    settings = Settings(base_iri="http://127.0.0.1:8000/")
+    vocabulary = build_vocabulary(
+        read_ontology_graph(settings.ontology_dir, settings.base_iri), settings.base_iri
+    )
+    assert (DISCRIMINATION, False) in vocabulary.triggers_for(CONSTRUCT)
+    return vocabulary
+
+
+@pytest.fixture(scope="module")
+def index(vocab):
+    justice = [("justice_seeker", "stated")]
+    sources = [
+        source(
+            vocab,
+            "meta1",
+            "Doe, J.",
+            [
+                finding("f1", "detention", "increases", "A", justice, ["sex_male"], ["behaviour"]),
+            ],
+        ),
+        source(
+            vocab,
+            "meta2",
+            "Poe, E.",
+            [finding("f2", "detention", "increases", "B", justice)],
+            overlaps=["meta1"],
+        ),
+        source(
+            vocab,
+            "survey3",
+            "Lee, K.",
+            [
+                finding(
+                    "f3",
+                    CONSTRUCT,
+                    "increases",
+                    "C",
+                    [("identity_seeker", "proposed")],
+                    ["age_under_18"],
+                    ["attitude"],
+                ),
+            ],
+        ),
+        source(
+            vocab,
+            "survey4",
+            "Kim, S.",
+            [finding("f4", "marriage", "decreases", "C", demographics=["sex_male"])],
+        ),
+        source(
+            vocab,
+            "survey5",
+            "Ng, T.",
+            [
+                finding("f5", "marriage", "increases", "B", demographics=["sex_male"]),
+                finding("f6", "training", "mixed", "D", [("meaning_seeker", "stated")]),
+            ],
+        ),
+    ]
+    return EvidenceIndex.build(sources, vocab, version="v-test")
+
+
+def ids(answer):
+    return [item["id"] for item in answer["items"]]
+
+
+# ---- factors --------------------------------------------------------------------------------
+
+
+def test_factors_all_in_report_order(index, vocab):
+    answer = index.factors(limit=1000)
+    assert answer["total"] == len(vocab.factors)
+    assert ids(answer) == [c.id for c in vocab.ordered_factors()]
+
+
+def test_factors_level_filter(index, vocab):
+    answer = index.factors(level="macro", limit=1000)
+    assert answer["total"] == sum(1 for c in vocab.factors.values() if c.level == "macro") > 0
+    assert {item["level"] for item in answer["items"]} == {"macro"}
+
+
+def test_factors_driver_filter_any_evidence(index):
+    assert ids(index.factors(driver="justice_seeker")) == ["detention"]
+    assert ids(index.factors(driver="identity_seeker")) == [DISCRIMINATION]
+
+
+def test_factors_driver_filter_min_verdict(index):
+    assert ids(index.factors(driver="justice_seeker", min_verdict="strong")) == ["detention"]
+    # the construct finding is C, downgraded to D for the identity cell: limited, not moderate
+    assert ids(index.factors(driver="identity_seeker", min_verdict="moderate")) == []
+
+
+def test_factors_min_verdict_limited_keeps_contested(index):
+    assert ids(index.factors(sex="sex_male", min_verdict="limited")) == ["detention", "marriage"]
+    assert ids(index.factors(sex="sex_male", min_verdict="moderate")) == ["detention"]
+    cells = index.factors(sex="sex_male")["items"][1]["cells"]
+    assert cells["sex_male"]["verdict"] == "contested"
+
+
+def test_factors_min_verdict_alone_uses_overall(index):
+    assert ids(index.factors(min_verdict="strong")) == ["detention"]
+
+
+def test_factors_q_dutch_english_and_alt_label(index):
+    assert ids(index.factors(q="DETENTIE")) == ["detention"]
+    assert ids(index.factors(q="radical group")) == ["joining_radical_group"]
+    assert ids(index.factors(q="trainingskamp")) == ["training"]
+    assert index.factors(q="no such words anywhere")["total"] == 0
+
+
+def test_factors_labels_follow_lang(index):
+    item = index.factors(q="detention", lang="nl")["items"][0]
+    assert item["label"] == "Detentie"
+    assert item["labels"]["en"] == "Detention"
+    assert item["iri"] == "http://127.0.0.1:8000/factor/detention"
+
+
+def test_factors_pagination_total_and_slice(index):
+    full = ids(index.factors(limit=1000))
+    page = index.factors(offset=2, limit=3)
+    assert (page["total"], page["offset"], page["limit"]) == (len(full), 2, 3)
+    assert ids(page) == full[2:5]
+    assert index.factors(offset=len(full))["items"] == []
+
+
+def test_factors_bad_driver_not_found_with_suggestion(index):
+    with pytest.raises(NotFoundError) as err:
+        index.factors(driver="justice_seekr")
+    assert err.value.suggestions[0] == "justice_seeker"
+
+
+def test_factors_wrong_dimension_value_not_found(index):
+    with pytest.raises(NotFoundError) as err:
+        index.factors(sex="age_under_18")
+    assert err.value.kind == "sex"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"min_verdict": "strongest"}, "min_verdict"),
+        ({"lang": "de"}, "lang"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+    ],
+)
+def test_factors_bad_filter_value_entry_error(index, kwargs, field):
+    with pytest.raises(EntryError) as err:
+        index.factors(**kwargs)
+    assert err.value.problems[0].field == field
+
+
+# ---- one factor, finding, source ----------------------------------------------------------
+
+
+def test_factor_detail_cells_and_findings(index):
+    answer = index.factor("detention", "en")
+    assert answer["overall"]["verdict"] == "strong"
+    assert [f["id"] for f in answer["findings"]] == ["f1", "f2"]
+    assert len(answer["cells"]) == len(answer["columns"]) == 12
+    assert answer["cells"]["justice_seeker"]["n_groups"] == 1  # meta1 and meta2 overlap
+    assert answer["definitions"]["nl"].startswith("In detentie")
+
+
+def test_factor_related_constructs_and_narrower(index):
+    related = index.factor(DISCRIMINATION)["related_constructs"]
+    assert CONSTRUCT in [c["id"] for c in related]
+    assert {c["mapping"] for c in related} <= {
+        "exactMatch",
+        "closeMatch",
+        "broadMatch",
+        "narrowMatch",
+        "relatedMatch",
+    }
+    assert all(c["iri"].startswith("http://127.0.0.1:8000/construct/") for c in related)
+    narrower = [n["id"] for n in index.factor("meeting_radical_person")["narrower"]]
+    assert set(narrower) == {"meeting_radical_person_family", "meeting_radical_person_friends"}
+
+
+def test_factor_unknown_suggests(index):
+    with pytest.raises(NotFoundError) as err:
+        index.factor("detentoin")
+    assert "detention" in err.value.suggestions
+
+
+def test_finding_separates_stated_and_proposed_drivers(index):
+    answer = index.finding("f3", "nl")
+    assert (answer["drivers_stated"], answer["drivers_proposed"]) == ([], ["identity_seeker"])
+    assert answer["counts_toward"] == [
+        {"factor": DISCRIMINATION, "label": answer["counts_toward"][0]["label"], "direct": False}
+    ]
+    assert answer["source"]["citation"].startswith("Lee, K., & Roe, R. (2021). Study survey3.")
+    assert answer["size_band"] == "unknown"
+    assert answer["iri"] == "http://127.0.0.1:8000/finding/f3"
+
+
+def test_finding_unknown_not_found(index):
+    with pytest.raises(NotFoundError) as err:
+        index.finding("f33")
+    assert err.value.kind == "finding"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"factor": DISCRIMINATION}, ["f3"]),
+        ({"factor": CONSTRUCT}, ["f3"]),
+        ({"factor": "detention", "certainty": "B"}, ["f2"]),
+        ({"driver": "justice_seeker"}, ["f1", "f2"]),
+        ({"demographic": "sex"}, ["f1", "f4", "f5"]),
+        ({"demographic": "age_under_18"}, ["f3"]),
+        ({"source": "survey5"}, ["f5", "f6"]),
+        ({"direction": "mixed"}, ["f6"]),
+        ({"outcome_stage": "attitude"}, ["f3"]),
+    ],
+)
+def test_findings_filters(index, kwargs, expected):
+    assert ids(index.findings(**kwargs)) == expected
+
+
+def test_findings_bad_direction_entry_error(index):
+    with pytest.raises(EntryError) as err:
+        index.findings(direction="increase")
+    assert "increases" in err.value.problems[0].suggestions
+
+
+def test_sources_q_and_detail(index):
+    assert ids(index.sources(q="poe")) == ["meta2"]
+    assert index.sources()["total"] == 5
+    detail = index.source("meta2")
+    assert detail["independent_group"] == ["meta1", "meta2"]
+    assert detail["citation"].endswith("https://doi.org/10.1234/meta2")
+    with pytest.raises(NotFoundError):
+        index.source("meta3")
+
+
+# ---- drivers, demographics ------------------------------------------------------------------
+
+
+def test_drivers_and_driver_ranking(index):
+    drivers = index.drivers()["items"]
+    assert [d["id"] for d in drivers] == [
+        "identity_seeker",
+        "justice_seeker",
+        "meaning_seeker",
+        "sensation_seeker",
+    ]
+    assert drivers[1]["n_findings"] == 2
+    ranked = index.driver("meaning_seeker")["factors"]
+    assert [(r["factor"]["id"], r["cell"]["verdict"]) for r in ranked] == [("training", "limited")]
+
+
+def test_demographics_dimensions_and_values(index):
+    dims = index.demographics("nl")["dimensions"]
+    assert [d["id"] for d in dims] == ["sex", "age", "education"]
+    assert [v["id"] for v in dims[0]["values"]] == ["sex_male", "sex_female"]
+    assert dims[0]["values"][0]["label"] == "Man"
+    assert dims[0]["values"][0]["n_findings"] == 3
+
+
+# ---- matrix, gaps, profile ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cols", "n_columns"), [("driver", 4), ("sex", 2), ("age", 3), ("education", 3), ("all", 12)]
+)
+def test_matrix_shape_rows_by_columns(index, vocab, cols, n_columns):
+    m = index.matrix(cols=cols)
+    assert len(m["rows"]) == len(vocab.factors)
+    assert len(m["columns"]) == n_columns
+    assert all(len(m["cells"][r["id"]]) == n_columns for r in m["rows"])
+    assert [fid for level in m["levels"] for fid in level["factors"]] == [
+        r["id"] for r in m["rows"]
+    ]
+
+
+def test_matrix_level_and_min_verdict(index):
+    assert {r["level"] for r in index.matrix(level="meso")["rows"]} == {"meso"}
+    assert [r["id"] for r in index.matrix(cols="all", min_verdict="strong")["rows"]] == [
+        "detention"
+    ]
+
+
+def test_matrix_outcome_stage_and_direct_only_recompute(index):
+    assert index.matrix()["cells"]["detention"]["justice_seeker"]["verdict"] == "strong"
+    staged = index.matrix(outcome_stage="attitude")
+    assert staged["cells"]["detention"]["justice_seeker"]["verdict"] == "no_evidence"
+    assert index.matrix()["cells"][DISCRIMINATION]["identity_seeker"]["verdict"] == "limited"
+    direct = index.matrix(direct_only=True)
+    assert direct["cells"][DISCRIMINATION]["identity_seeker"]["verdict"] == "no_evidence"
+
+
+def test_matrix_bad_cols_entry_error(index):
+    with pytest.raises(EntryError) as err:
+        index.matrix(cols="drivers")
+    assert "driver" in err.value.problems[0].suggestions
+
+
+def test_gaps_lists_empty_indirect_contested(index):
+    gaps = index.gaps()
+    assert ("marriage", "sex_male") in {(g["factor"], g["column"]) for g in gaps["contested"]}
+    assert (DISCRIMINATION, "any") in {(g["factor"], g["column"]) for g in gaps["indirect_only"]}
+    assert "calls_to_action" in gaps["factors_without_evidence"]
+    assert ("detention", "sex_female") in {(g["factor"], g["column"]) for g in gaps["empty"]}
+    text = index.gaps_text("en")
+    assert "Contested cells (" in text and "Getting married x Male" in text
+
+
+def test_profile_ranking_and_notice(index):
+    answer = index.profile(driver="justice_seeker", sex="sex_male")
+    ranked = [(i["factor"]["id"], i["cell"]["verdict"]) for i in answer["items"]]
+    assert ranked == [("detention", "strong"), ("marriage", "contested")]
+    ranks = [VERDICT_RANK[i["cell"]["verdict"]] for i in answer["items"]]
+    assert ranks == sorted(ranks, reverse=True)
+    assert "training" in {f["id"] for f in answer["no_evidence"]}
+    assert (
+        "individual" in answer["notice"]["en"] and "not a risk assessment" in answer["notice"]["en"]
+    )
+    assert "individu" in answer["notice"]["nl"] and "geen risicotaxatie" in answer["notice"]["nl"]
+
+
+def test_profile_needs_one_choice(index):
+    with pytest.raises(EntryError) as err:
+        index.profile()
+    assert "at least one" in str(err.value)
+
+
+def test_health_counts(index, vocab):
+    health = index.health()
+    assert (health["sources"], health["findings"], health["version"]) == (5, 6, "v-test")
+    assert health["constructs"] == len(vocab.constructs) >= 1
+
+
+# ---- serialised and text answers -------------------------------------------------------------
+
+
+def test_json_variants_equal_dumped_dicts(index):
+    assert index.matrix_json("all", "nl") == orjson.dumps(index.matrix(cols="all", lang="nl"))
+    assert index.factor_json("detention", "en") == orjson.dumps(index.factor("detention", "en"))
+    assert index.profile_json(driver="justice_seeker") == orjson.dumps(
+        index.profile(driver="justice_seeker")
+    )
+    assert index.factors_json(lang="nl", level="meso") == orjson.dumps(
+        index.factors(lang="nl", level="meso")
+    )
+
+
+def test_json_variants_cached(index):
+    assert index.matrix_json("driver", "en") is index.matrix_json("driver", "en")
+    assert index.factors_json(lang="en") is index.factors_json(lang="en")
+
+
+def test_json_variants_raise_for_unknown(index):
+    with pytest.raises(NotFoundError):
+        index.factor_json("nope")
+
+
+def test_matrix_csv_parses(index, vocab):
+    rows = list(csv.DictReader(io.StringIO(index.matrix_csv("driver", "en"))))
+    assert len(rows) == len(vocab.factors)
+    by_id = {r["factor"]: r for r in rows}
+    assert (by_id["detention"]["justice_seeker"], by_id["detention"]["justice_seeker_n"]) == (
+        "strong",
+        "2",
+    )
+    assert by_id["training"]["meaning_seeker"] == "limited"
+
+
+def test_matrix_table_aligned_with_legend(index):
+    table = index.matrix_table("driver", "en")
+    lines = table.splitlines()
+    assert lines[-1].startswith("legend: S strong")
+    assert "-- Micro (personal life) --" in lines
+    detention = next(line for line in lines if line.startswith("Detention "))
+    header = lines[0]
+    # the justice column starts at the same offset in the header and in the row
+    assert detention[header.index("Justice seeker") :].startswith("S2")
+    assert (
+        index.matrix_table("driver", "nl")
+        .splitlines()[-1]
+        .startswith("legenda: S sterk, R redelijk")
+    )
