@@ -1,0 +1,67 @@
+"""Store backends behind one interface, and ``open_store(settings)`` that picks one."""
+
+from __future__ import annotations
+
+from triggergraph.config import Settings
+from triggergraph.exceptions import ConfigError
+from triggergraph.store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryResult, Store
+from triggergraph.store.guard import QueryInfo, check_read_only
+from triggergraph.store.memory import MemoryStore
+from triggergraph.store.oxigraph import OxigraphStore
+from triggergraph.store.sparql import SparqlStore
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "SELECT_FORMATS",
+    "MemoryStore",
+    "OxigraphStore",
+    "QueryInfo",
+    "QueryResult",
+    "SparqlStore",
+    "Store",
+    "check_read_only",
+    "open_store",
+]
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the backend ``settings.store`` names, with the settings' limits.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``store`` (``oxigraph`` at ``store_path``, ``memory``, or ``sparql`` at
+        ``sparql_url``/``sparql_update_url`` with ``sparql_user``/``sparql_password``),
+        ``base_iri``, ``sparql_timeout_s`` and ``sparql_result_limit``.
+
+    Returns
+    -------
+    Store
+        The open store; call ``close()`` when done.
+
+    Raises
+    ------
+    ConfigError
+        When the sparql backend has no ``sparql_url`` or credentials are half given.
+
+    Examples
+    --------
+    >>> store = open_store(Settings(store="memory"))
+    >>> store.backend, store.version()
+    ('memory', '0')
+    """
+    limits = {"timeout_s": settings.sparql_timeout_s, "result_limit": settings.sparql_result_limit}
+    if settings.store == "memory":
+        return MemoryStore(settings.base_iri, **limits)
+    if settings.store == "oxigraph":
+        return OxigraphStore(settings.store_path, settings.base_iri, **limits)
+    if not settings.sparql_url:
+        raise ConfigError("store 'sparql' needs sparql_url (TRIGGERGRAPH_SPARQL_URL)")
+    auth = None
+    if settings.sparql_user or settings.sparql_password:
+        if not (settings.sparql_user and settings.sparql_password):
+            raise ConfigError("give both sparql_user and sparql_password, or neither")
+        auth = (settings.sparql_user, settings.sparql_password.get_secret_value())
+    return SparqlStore(
+        settings.sparql_url, settings.sparql_update_url, settings.base_iri, auth=auth, **limits
+    )

@@ -1,0 +1,243 @@
+"""In-memory store on an rdflib ``Dataset``, for tests and small scripts (nothing persists)."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from triggergraph.exceptions import QueryError
+from triggergraph.namespaces import TG
+from triggergraph.store.base import (
+    XSD_STRING,
+    Answer,
+    QueryResult,
+    QueryRunner,
+    Store,
+    bind_values,
+    check_deadline,
+    check_media_type,
+    limit_error,
+    new_version,
+    ox_from_rdflib,
+    parse_nquads,
+    parse_ntriples,
+)
+from triggergraph.store.guard import PARSE_LOCK, check_read_only
+
+Graphs = dict[str, tuple[ox.Triple, ...]]
+
+
+@lru_cache(maxsize=256)
+def _prepare(sparql: str) -> Query:
+    with PARSE_LOCK:
+        return prepareQuery(sparql)
+
+
+def _fresh_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Give the blank nodes of one write new labels, so writes never share a blank node."""
+    fresh: dict[str, ox.BlankNode] = {}
+
+    def swap(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term.value, ox.BlankNode())
+        return term
+
+    return [ox.Triple(swap(t.subject), t.predicate, swap(t.object)) for t in triples]
+
+
+def _rdflib_term(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    # rdflib tells "x" and "x"^^xsd:string apart; RDF 1.1 (and Oxigraph) do not.
+    if term.datatype.value == XSD_STRING:
+        return RdfLiteral(term.value)
+    return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+
+class MemoryStore(Store):
+    """A store kept in process memory.
+
+    Each write builds a new immutable snapshot and swaps it in, so a write is atomic and
+    queries never see half of one; queries run on rdflib's engine in a worker thread that
+    is interrupted when the time limit passes. Bound values are bound the same way as on
+    the other backends (:func:`~triggergraph.store.base.bind_values`).
+
+    Examples
+    --------
+    >>> store = MemoryStore("http://127.0.0.1:8000/")
+    >>> _ = store.replace_graph("http://127.0.0.1:8000/graph/s1",
+    ...     '<http://127.0.0.1:8000/finding/t1> <http://purl.org/dc/terms/identifier> "t1" .')
+    >>> store.graph_names()
+    ['http://127.0.0.1:8000/graph/s1']
+    >>> store.query("ASK { ?f ?p 't1' }").boolean
+    True
+    """
+
+    backend = "memory"
+
+    def __init__(
+        self,
+        base_iri: str,
+        timeout_s: float = 10.0,
+        result_limit: int = 10_000,
+        query_workers: int = 2,
+    ):
+        super().__init__(base_iri, timeout_s, result_limit)
+        self._write_lock = threading.Lock()
+        self._graphs: Graphs = {}
+        self._version = "0"
+        self._hash: str | None = None
+        self._dataset = self._build_dataset(self._graphs, self._version, self._hash)
+        self._runner = QueryRunner(query_workers, interruptible=True)
+
+    # ---- writes --------------------------------------------------------------------
+    def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
+        graphs = parse_nquads(nquads, self.meta_graph)
+        fresh = _fresh_blank_nodes([t for triples in graphs.values() for t in triples])
+        new: Graphs = {}
+        position = 0
+        for graph, triples in graphs.items():
+            new[graph] = tuple(fresh[position : position + len(triples)])
+            position += len(triples)
+        with self._write_lock:
+            return self._publish(new, content_hash)
+
+    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+        graph = self._check_graph_iri(graph_iri).value
+        triples = tuple(_fresh_blank_nodes(parse_ntriples(ntriples)))
+        with self._write_lock:
+            new = dict(self._graphs)
+            if triples:
+                new[graph] = triples
+            else:
+                new.pop(graph, None)
+            return self._publish(new, self._hash)
+
+    def delete_graph(self, graph_iri: str) -> str:
+        graph = self._check_graph_iri(graph_iri).value
+        with self._write_lock:
+            new = dict(self._graphs)
+            new.pop(graph, None)
+            return self._publish(new, self._hash)
+
+    def _publish(self, graphs: Graphs, content_hash: str | None) -> str:
+        version = new_version()
+        dataset = self._build_dataset(graphs, version, content_hash)
+        # One tuple assignment: readers take either the old or the new snapshot whole.
+        self._graphs, self._version, self._hash, self._dataset = (
+            graphs,
+            version,
+            content_hash,
+            dataset,
+        )
+        return version
+
+    def _build_dataset(self, graphs: Graphs, version: str, content_hash: str | None) -> Dataset:
+        dataset = Dataset(default_union=True)
+        for graph, triples in graphs.items():
+            target = dataset.graph(URIRef(graph))
+            for t in triples:
+                target.add(
+                    (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object))
+                )
+        meta = dataset.graph(URIRef(self.meta_graph))
+        meta.add((URIRef(self.meta_graph), TG.dataVersion, RdfLiteral(version)))
+        if content_hash is not None:
+            meta.add((URIRef(self.meta_graph), TG.contentHash, RdfLiteral(content_hash)))
+        return dataset
+
+    # ---- reads ---------------------------------------------------------------------
+    def graph_names(self) -> list[str]:
+        return sorted(self._graphs)
+
+    def graph_ntriples(self, graph_iri: str) -> str:
+        triples = self._graphs.get(str(graph_iri), ())
+        return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+    def dump_nquads(self) -> str:
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+            for graph, triples in sorted(self._graphs.items())
+            for t in triples
+        ]
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+    def version(self) -> str:
+        return self._version
+
+    def content_hash(self) -> str | None:
+        return self._hash
+
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, Any] | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        return self._answer(sparql, bindings, timeout_s, max_rows).to_result()
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[bytes, str]:
+        kind = check_read_only(sparql).kind
+        media = check_media_type(kind, media_type)
+        return self._answer(sparql, None, timeout_s, max_rows).to_bytes(media), media
+
+    def _answer(
+        self,
+        sparql: str,
+        bindings: dict[str, Any] | None,
+        timeout_s: float | None,
+        max_rows: int | None,
+    ) -> Answer:
+        info = check_read_only(sparql)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        text = bind_values(sparql, info.kind, bindings)
+        dataset = self._dataset
+        graphs = self._graphs
+        for iri in info.dataset:
+            # rdflib fetches FROM graphs it does not hold over the network; refuse instead.
+            if iri not in graphs:
+                raise QueryError(f"FROM <{iri}>: the store has no such graph")
+        prepared = _prepare(text)
+
+        def work(deadline: float) -> Answer:
+            result = dataset.query(prepared)
+            if result.type == "ASK":
+                return Answer("ask", boolean=bool(result.askAnswer))
+            if result.type == "SELECT":
+                variables = [str(v) for v in result.vars or []]
+                rows = []
+                for count, row in enumerate(result, start=1):
+                    check_deadline(count, deadline, timeout)
+                    if count > limit:
+                        raise limit_error(limit)
+                    rows.append(
+                        {v: ox_from_rdflib(row[v]) for v in variables if row[v] is not None}
+                    )
+                return Answer("select", variables, rows)
+            triples = []
+            for count, (s, p, o) in enumerate(result.graph, start=1):
+                check_deadline(count, deadline, timeout)
+                if count > limit:
+                    raise limit_error(limit, "triples")
+                triples.append(ox.Triple(ox_from_rdflib(s), ox_from_rdflib(p), ox_from_rdflib(o)))
+            return Answer("graph", triples=triples)
+
+        return self._runner.run(work, timeout)

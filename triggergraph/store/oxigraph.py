@@ -1,0 +1,248 @@
+"""Embedded Oxigraph store (RocksDB on disk): one SPARQL Update per write, flushed before return."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from triggergraph.exceptions import QueryError, StoreError
+from triggergraph.namespaces import TG
+from triggergraph.store.base import (
+    Answer,
+    QueryResult,
+    QueryRunner,
+    Store,
+    bind_values,
+    check_deadline,
+    check_media_type,
+    insert_data,
+    limit_error,
+    meta_update,
+    new_version,
+    parse_nquads,
+    parse_ntriples,
+)
+from triggergraph.store.guard import check_read_only
+
+
+class OxigraphStore(Store):
+    """A store in a local directory, opened by one process at a time.
+
+    Writes are single SPARQL Update requests (``DROP SILENT GRAPH``, ``INSERT DATA`` and the
+    meta version together), which Oxigraph applies as one transaction. The transaction is
+    in RocksDB's write-ahead log when ``update`` returns (that alone survives ``kill -9``);
+    ``flush()`` then writes it to synced table files before the method returns, so it also
+    survives a power cut. Concurrent writers share flushes (group commit). Writes inside
+    one process are serialised by a lock.
+
+    Queries go to Oxigraph's own engine as text; bound values become a VALUES block at the
+    start of the WHERE group built from escaped terms (:func:`~triggergraph.store.base.bind_values`;
+    pyoxigraph's ``substitutions`` would refuse variables that are not projected). They run on a :class:`~triggergraph.store.base.QueryRunner`: the caller gets
+    :class:`QueryTimeoutError` after the time limit, streaming answers stop at the next
+    row, but an aggregate or sort that pyoxigraph computes in one native call cannot be
+    cancelled and keeps its worker until it ends (it releases the GIL, so other requests,
+    reads and writes go on).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = OxigraphStore(Path(tempfile.mkdtemp()), "http://127.0.0.1:8000/")
+    >>> v = store.replace_graph("http://127.0.0.1:8000/graph/s1",
+    ...     '<http://127.0.0.1:8000/finding/t1> <http://purl.org/dc/terms/identifier> "t1" .')
+    >>> store.version() == v
+    True
+    >>> store.close()
+    """
+
+    backend = "oxigraph"
+
+    def __init__(
+        self,
+        path: Path,
+        base_iri: str,
+        timeout_s: float = 10.0,
+        result_limit: int = 10_000,
+        query_workers: int | None = None,
+    ):
+        super().__init__(base_iri, timeout_s, result_limit)
+        self.path = Path(path)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store: ox.Store | None = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the Oxigraph store at {self.path}: {exc} "
+                "(is another process using it?)"
+            ) from None
+        self._write_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._written = 0
+        self._flushed = 0
+        self._runner = QueryRunner(query_workers or max(2, os.cpu_count() or 2))
+        self._meta = ox.NamedNode(self.meta_graph)
+
+    @property
+    def store(self) -> ox.Store:
+        """The open pyoxigraph store."""
+        if self._store is None:
+            raise StoreError(f"the Oxigraph store at {self.path} is closed")
+        return self._store
+
+    # ---- writes --------------------------------------------------------------------
+    def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
+        graphs = parse_nquads(nquads, self.meta_graph)
+        version = new_version()
+        ops = ["DROP SILENT ALL", insert_data(graphs)]
+        ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
+        return self._update(ops, version)
+
+    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+        graph = self._check_graph_iri(graph_iri)
+        triples = parse_ntriples(ntriples)
+        version = new_version()
+        ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
+        ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
+        return self._update(ops, version)
+
+    def delete_graph(self, graph_iri: str) -> str:
+        graph = self._check_graph_iri(graph_iri)
+        version = new_version()
+        ops = [f"DROP SILENT GRAPH {graph}", meta_update(self.meta_graph, version, None, True)]
+        return self._update(ops, version)
+
+    def _update(self, ops: list[str], version: str) -> str:
+        text = " ;\n".join(op for op in ops if op)
+        try:
+            with self._write_lock:
+                self.store.update(text)
+                self._written += 1
+                mine = self._written
+            # Group commit: one flush covers every update that finished before it started,
+            # so concurrent writers share the (slow, fsync-bound) flush instead of queueing.
+            with self._flush_lock:
+                if self._flushed < mine:
+                    target = self._written
+                    self.store.flush()
+                    self._flushed = target
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"Oxigraph store at {self.path} refused the write: {exc}") from None
+        return version
+
+    # ---- reads ---------------------------------------------------------------------
+    def graph_names(self) -> list[str]:
+        return sorted(
+            g.value
+            for g in self.store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g != self._meta
+        )
+
+    def graph_ntriples(self, graph_iri: str) -> str:
+        try:
+            graph = ox.NamedNode(str(graph_iri))
+        except ValueError:
+            return ""
+        data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        return data.decode("utf-8")
+
+    def dump_nquads(self) -> str:
+        quads = (q for q in self.store if q.graph_name != self._meta)
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+    def _meta_value(self, predicate: str) -> str | None:
+        for quad in self.store.quads_for_pattern(
+            self._meta, ox.NamedNode(predicate), None, self._meta
+        ):
+            return quad.object.value
+        return None
+
+    def version(self) -> str:
+        return self._meta_value(str(TG.dataVersion)) or "0"
+
+    def content_hash(self) -> str | None:
+        return self._meta_value(str(TG.contentHash))
+
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, Any] | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        return self._answer(sparql, bindings, timeout_s, max_rows).to_result()
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[bytes, str]:
+        kind = check_read_only(sparql).kind
+        media = check_media_type(kind, media_type)
+        return self._answer(sparql, None, timeout_s, max_rows).to_bytes(media), media
+
+    def _answer(
+        self,
+        sparql: str,
+        bindings: dict[str, Any] | None,
+        timeout_s: float | None,
+        max_rows: int | None,
+    ) -> Answer:
+        info = check_read_only(sparql)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        text = bind_values(sparql, info.kind, bindings)
+        store = self.store
+
+        def work(deadline: float) -> Answer:
+            result = store.query(text, use_default_graph_as_union=True)
+            error: BaseException | None = None
+            try:
+                return _collect(result, deadline, timeout, limit)
+            except BaseException as exc:  # noqa: BLE001 - re-raised below without frames
+                # pyoxigraph results must be dropped on the thread that made them, so the
+                # error leaves without a traceback that would keep them alive.
+                exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+                error = exc
+            finally:
+                del result
+            raise error
+
+        try:
+            return self._runner.run(work, timeout)
+        except SyntaxError as exc:
+            raise QueryError(f"Oxigraph could not parse the query: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"Oxigraph store at {self.path} failed to read: {exc}") from None
+
+    def close(self) -> None:
+        """Flush and release the directory (queries still running keep it open until they end)."""
+        if self._store is not None:
+            try:
+                self._store.flush()
+            finally:
+                self._store = None
+
+
+def _collect(result: Any, deadline: float, timeout: float, limit: int) -> Answer:
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = []
+        for count, solution in enumerate(result, start=1):
+            check_deadline(count, deadline, timeout)
+            if count > limit:
+                raise limit_error(limit)
+            rows.append({v: solution[v] for v in variables if solution[v] is not None})
+        return Answer("select", variables, rows)
+    triples: dict[ox.Triple, None] = {}
+    for count, triple in enumerate(result, start=1):
+        check_deadline(count, deadline, timeout)
+        triples[triple] = None
+        if len(triples) > limit:
+            raise limit_error(limit, "triples")
+    return Answer("graph", triples=list(triples))

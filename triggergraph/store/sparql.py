@@ -1,0 +1,365 @@
+"""Remote store: any SPARQL 1.1 Query + Update endpoint over HTTP (Oxigraph server, Fuseki, ...)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from triggergraph.exceptions import (
+    ConfigError,
+    QueryError,
+    QueryTimeoutError,
+    StoreError,
+    StoreUnavailableError,
+)
+from triggergraph.namespaces import TG
+from triggergraph.store.base import (
+    OX_GRAPH_FORMATS,
+    OX_RESULT_FORMATS,
+    Answer,
+    QueryResult,
+    Store,
+    bind_values,
+    check_media_type,
+    insert_data,
+    limit_error,
+    meta_update,
+    new_version,
+    parse_nquads,
+    parse_ntriples,
+    timeout_error,
+)
+from triggergraph.store.guard import check_read_only
+
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+#: Bytes allowed per result row before an answer counts as too long to hold in memory.
+BYTES_PER_ROW = 4096
+META_QUERY = (
+    f"SELECT ?v ?h WHERE {{ GRAPH ?m {{ ?m <{TG.dataVersion}> ?v "
+    f"OPTIONAL {{ ?m <{TG.contentHash}> ?h }} }} }}"
+)
+GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { } }"
+GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class SparqlStore(Store):
+    """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
+
+    Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA`` and the meta
+    version), which Oxigraph server and Fuseki apply as one transaction; the server
+    acknowledges only after it committed. Other processes see a write through
+    :meth:`version` (one tiny query on the meta graph).
+
+    Queries are passed through as text with bound values injected as an escaped VALUES
+    block. With ``union_default_graph`` the request carries Oxigraph's
+    ``union-default-graph`` parameter so the default graph is the union of the named
+    graphs; other servers need that set in their own configuration (Fuseki:
+    ``tdb2:unionDefaultGraph true``). The time limit is enforced on the client (the
+    request is dropped); a server-side timeout (``oxigraph serve --timeout-s``) also stops
+    the server's work.
+
+    Parameters
+    ----------
+    query_url, update_url : str
+        Endpoint URLs; ``update_url`` defaults to ``query_url`` with ``/query`` replaced by
+        ``/update`` (Oxigraph's layout).
+    base_iri : str
+        Base IRI of the deployment (places the meta graph).
+    auth : tuple of (user, password), optional
+        HTTP basic credentials for both endpoints.
+    """
+
+    backend = "sparql"
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None,
+        base_iri: str,
+        auth: tuple[str, str] | None = None,
+        timeout_s: float = 10.0,
+        result_limit: int = 10_000,
+        union_default_graph: bool = True,
+        write_timeout_s: float = 60.0,
+    ):
+        super().__init__(base_iri, timeout_s, result_limit)
+        if update_url is None:
+            if not query_url.rstrip("/").endswith("/query"):
+                raise ConfigError(
+                    f"no SPARQL update URL given and {query_url!r} does not end in /query; "
+                    "set sparql_update_url"
+                )
+            update_url = query_url.rstrip("/")[: -len("/query")] + "/update"
+        self.query_url = query_url
+        self.update_url = update_url
+        self.union_default_graph = union_default_graph
+        self.write_timeout_s = write_timeout_s
+        self._client = httpx.Client(auth=auth, follow_redirects=False)
+
+    # ---- HTTP ----------------------------------------------------------------------
+    def _request(
+        self,
+        url: str,
+        timeout_s: float,
+        max_bytes: int | None,
+        *,
+        data: dict[str, str] | None = None,
+        content: str | None = None,
+        headers: dict[str, str],
+        params: dict[str, str] | None = None,
+        is_query: bool,
+    ) -> bytes:
+        deadline = time.monotonic() + timeout_s
+        timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
+        try:
+            with self._client.stream(
+                "POST",
+                url,
+                data=data,
+                content=content.encode("utf-8") if content is not None else None,
+                headers=headers,
+                params=params,
+                timeout=timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    self._raise_status(url, response.status_code, response.read(), is_query)
+                chunks = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise QueryTimeoutError(
+                            f"result limit exceeded: the answer is larger than {max_bytes} bytes"
+                        )
+                    if time.monotonic() > deadline:
+                        raise timeout_error(timeout_s)
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except httpx.ConnectTimeout as exc:
+            raise StoreUnavailableError(f"SPARQL endpoint {url} cannot be reached: {exc}") from None
+        except httpx.TimeoutException:
+            if is_query:
+                raise timeout_error(timeout_s) from None
+            raise StoreUnavailableError(
+                f"SPARQL endpoint {url} gave no answer within {timeout_s:g} s; "
+                "the write may or may not have been applied"
+            ) from None
+        except httpx.TransportError as exc:
+            raise StoreUnavailableError(
+                f"SPARQL endpoint {url} cannot be reached: {exc or type(exc).__name__}"
+            ) from None
+
+    @staticmethod
+    def _raise_status(url: str, status: int, body: bytes, is_query: bool) -> None:
+        text = body.decode("utf-8", "replace").strip()[:500]
+        if status >= 500:
+            raise StoreUnavailableError(f"SPARQL endpoint {url} failed ({status}): {text}")
+        if status in (401, 403):
+            raise StoreError(
+                f"SPARQL endpoint {url} refused access ({status}); check sparql_user and "
+                f"sparql_password: {text}"
+            )
+        if is_query:
+            raise QueryError(f"SPARQL endpoint rejected the query ({status}): {text}")
+        raise StoreError(f"SPARQL endpoint {url} refused the update ({status}): {text}")
+
+    def _post_query(
+        self, sparql: str, accept: str, timeout_s: float, max_bytes: int | None
+    ) -> bytes:
+        params = {"union-default-graph": ""} if self.union_default_graph else None
+        return self._request(
+            self.query_url,
+            timeout_s,
+            max_bytes,
+            data={"query": sparql},
+            headers={"Accept": accept},
+            params=params,
+            is_query=True,
+        )
+
+    def _post_update(self, update: str) -> None:
+        self._request(
+            self.update_url,
+            self.write_timeout_s,
+            None,
+            content=update,
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            is_query=False,
+        )
+
+    # ---- writes --------------------------------------------------------------------
+    def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
+        graphs = parse_nquads(nquads, self.meta_graph)
+        version = new_version()
+        ops = ["DROP SILENT ALL", insert_data(graphs)]
+        ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
+        self._post_update(" ;\n".join(op for op in ops if op))
+        return version
+
+    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+        graph = self._check_graph_iri(graph_iri)
+        triples = parse_ntriples(ntriples)
+        version = new_version()
+        ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
+        ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
+        self._post_update(" ;\n".join(op for op in ops if op))
+        return version
+
+    def delete_graph(self, graph_iri: str) -> str:
+        graph = self._check_graph_iri(graph_iri)
+        version = new_version()
+        ops = [f"DROP SILENT GRAPH {graph}", meta_update(self.meta_graph, version, None, True)]
+        self._post_update(" ;\n".join(ops))
+        return version
+
+    # ---- internal reads (no result limit) --------------------------------------------
+    def _select(
+        self, sparql: str, bindings: dict[str, Any] | None = None, timeout_s: float | None = None
+    ) -> list[Any]:
+        text = bind_values(sparql, "select", bindings)
+        body = self._post_query(text, JSON_RESULTS, timeout_s or self.write_timeout_s, None)
+        return list(self._parse_results(body, ox.QueryResultsFormat.JSON))
+
+    def _parse_results(self, body: bytes, fmt: ox.QueryResultsFormat) -> Any:
+        try:
+            return ox.parse_query_results(body, fmt)
+        except SyntaxError as exc:
+            raise self._broken_answer(body, exc) from None
+
+    def _broken_answer(self, body: bytes, exc: Exception) -> Exception:
+        tail = body[-300:].decode("utf-8", "replace")
+        if "cancel" in tail.lower() or "timeout" in tail.lower():
+            return QueryTimeoutError(f"the SPARQL endpoint stopped the query: {tail.strip()}")
+        return StoreError(f"SPARQL endpoint {self.query_url} sent an unreadable answer: {exc}")
+
+    def graph_names(self) -> list[str]:
+        names = []
+        for row in self._select(GRAPHS_QUERY):
+            graph = row["g"]
+            if isinstance(graph, ox.NamedNode) and graph.value != self.meta_graph:
+                names.append(graph.value)
+        return sorted(names)
+
+    def graph_ntriples(self, graph_iri: str) -> str:
+        try:
+            graph = ox.NamedNode(str(graph_iri))
+        except ValueError:
+            return ""
+        text = bind_values(GRAPH_QUERY, "construct", {"g": _uri(graph)})
+        body = self._post_query(text, N_TRIPLES, self.write_timeout_s, None)
+        return body.decode("utf-8")
+
+    def dump_nquads(self) -> str:
+        quads = [
+            ox.Quad(row["s"], row["p"], row["o"], row["g"])
+            for row in self._select(DUMP_QUERY)
+            if row["g"].value != self.meta_graph
+        ]
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+
+    def _meta(self) -> tuple[str | None, str | None]:
+        # Polled often: bounded by the query time limit, not the longer write limit.
+        rows = self._select(
+            META_QUERY, {"m": _uri(ox.NamedNode(self.meta_graph))}, timeout_s=self.timeout_s
+        )
+        if not rows:
+            return None, None
+        row = rows[0]
+        hash_term = row["h"]
+        return row["v"].value, hash_term.value if hash_term is not None else None
+
+    def version(self) -> str:
+        return self._meta()[0] or "0"
+
+    def content_hash(self) -> str | None:
+        return self._meta()[1]
+
+    # ---- user queries ------------------------------------------------------------------
+    def query(
+        self,
+        sparql: str,
+        bindings: dict[str, Any] | None = None,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        info = check_read_only(sparql)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        text = bind_values(sparql, info.kind, bindings)
+        accept = JSON_RESULTS if info.kind in ("select", "ask") else N_TRIPLES
+        body = self._post_query(text, accept, timeout, limit * BYTES_PER_ROW + 65536)
+        if accept == N_TRIPLES:
+            triples = self._parse_triples(body, ox.RdfFormat.N_TRIPLES, limit)
+            return Answer("graph", triples=triples).to_result()
+        parsed = self._parse_results(body, ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return Answer("ask", boolean=bool(parsed)).to_result()
+        variables = [v.value for v in parsed.variables]
+        rows = []
+        try:
+            for count, solution in enumerate(parsed, start=1):
+                if count > limit:
+                    raise limit_error(limit)
+                rows.append({v: solution[v] for v in variables if solution[v] is not None})
+        except SyntaxError as exc:
+            raise self._broken_answer(body, exc) from None
+        return Answer("select", variables, rows).to_result()
+
+    def _parse_triples(self, body: bytes, fmt: ox.RdfFormat, limit: int) -> list[ox.Triple]:
+        triples: dict[ox.Triple, None] = {}
+        try:
+            for quad in ox.parse(body, format=fmt):
+                triples[quad.triple] = None
+                if len(triples) > limit:
+                    raise limit_error(limit, "triples")
+        except SyntaxError as exc:
+            raise self._broken_answer(body, exc) from None
+        return list(triples)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> tuple[bytes, str]:
+        info = check_read_only(sparql)
+        media = check_media_type(info.kind, media_type)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        body = self._post_query(sparql, media, timeout, limit * BYTES_PER_ROW + 65536)
+        # Parsing the server's bytes counts the rows and catches answers the server cut
+        # short (Oxigraph reports a late timeout inside an already started 200 response).
+        if info.kind in ("construct", "describe"):
+            self._parse_triples(body, OX_GRAPH_FORMATS[media], limit)
+        elif media == "text/csv":
+            try:
+                rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise self._broken_answer(body, exc) from None
+            if len(rows) - 1 > limit:
+                raise limit_error(limit)
+        else:
+            parsed = self._parse_results(body, OX_RESULT_FORMATS[media])
+            if not isinstance(parsed, ox.QueryBoolean):
+                try:
+                    for count, _ in enumerate(parsed, start=1):
+                        if count > limit:
+                            raise limit_error(limit)
+                except SyntaxError as exc:
+                    raise self._broken_answer(body, exc) from None
+        return body, media
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._client.close()
+
+
+def _uri(node: ox.NamedNode) -> URIRef:
+    return URIRef(node.value)
