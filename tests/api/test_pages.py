@@ -1,0 +1,55 @@
+"""The page routes: HTML answers, 404 with suggestions, 400 for bad parameters, static assets."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=nl", "/network", "/profile", "/factors/detention"])
+def test_page_route_answers_html(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<main" in response.text
+
+
+def test_source_page_route_shows_fixture_source(client):
+    source_id = client.get("/api/v1/sources").json()["items"][0]["id"]
+    response = client.get(f"/sources/{source_id}")
+    assert response.status_code == 200 and source_id in response.text
+
+
+def test_factor_page_route_unknown_id_is_404_with_suggestion(client):
+    response = client.get("/factors/detentoin?lang=nl")
+    assert response.status_code == 404
+    assert 'href="/factors/detention?lang=nl"' in response.text
+
+
+def test_source_page_route_unknown_id_is_404(client):
+    response = client.get("/sources/%3Cscript%3E")
+    assert response.status_code == 404
+    assert "<script>" not in response.text.split("</head>")[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/?level=mikro", "level"),
+        ("/?lang=de", "lang"),
+        ("/network?driver=x", "driver"),
+        ("/profile?age=old", "age"),
+    ],
+)
+def test_page_route_bad_parameter_is_400_naming_it(client, path, field):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert f"{field}:" in response.text
+
+
+def test_static_route_serves_assets_and_refuses_others(client):
+    css = client.get("/static/viewer/viewer.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    vis = client.get("/static/viewer/vendor/vis-network.min.js")
+    assert vis.status_code == 200 and "javascript" in vis.headers["content-type"]
+    assert client.get("/static/viewer/nothing.js").status_code == 404
+    assert client.get("/static/viewer/..%2Fhtml.py").status_code == 404

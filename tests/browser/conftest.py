@@ -1,0 +1,183 @@
+"""Browser fixtures: a real uvicorn process serving the app, and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+import yaml
+
+BROWSER_TESTS = Path(__file__).resolve().parent
+if str(BROWSER_TESTS) not in sys.path:
+    # --import-mode=importlib does not put this folder on sys.path; the tests import the payloads
+    sys.path.insert(0, str(BROWSER_TESTS))
+
+from browser_payloads import XSS_SOURCE_ID, build_xss_entry  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PageServer:
+    """``api.main:app`` under uvicorn on 127.0.0.1 with the memory store."""
+
+    def __init__(self, literature: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "TRIGGERGRAPH_STORE": "memory",
+            "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 60.0) -> PageServer:
+        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--log-level", "warning"]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(
+            f"server did not answer in {timeout_s} s:\n{self.log.read_text()[-3000:]}"
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def api(self, path: str, **params) -> dict:
+        response = httpx.get(self.url + path, params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def browser_literature(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped literature plus one entry full of XSS payloads."""
+    folder = tmp_path_factory.mktemp("browser-literature")
+    for path in sorted((REPO / "literature").glob("*.yaml")):
+        shutil.copy(path, folder / path.name)
+    (folder / f"{XSS_SOURCE_ID}.yaml").write_text(
+        yaml.safe_dump(build_xss_entry(), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def page_server(
+    browser_literature: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PageServer]:
+    """One real server for the browser tests of the session; stopped at the end."""
+    server = PageServer(browser_literature, tmp_path_factory.mktemp("browser-logs") / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class PageWatch:
+    """A fresh page that records console errors, page errors, dialogs and off-host requests."""
+
+    def __init__(self, context, allowed_hosts: tuple[str, ...] = ("127.0.0.1",)):
+        self.context = context
+        self.page = context.new_page()
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
+        self.allowed_hosts = allowed_hosts
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _request(self, request) -> None:
+        url = request.url
+        self.requests.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about", "file"):
+            return
+        if parsed.hostname not in self.allowed_hosts:
+            self.foreign.append(url)
+
+    def assert_clean(self) -> None:
+        assert self.dialogs == [], f"a dialog opened: {self.dialogs}"
+        assert self.page_errors == [], f"page errors: {self.page_errors}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.foreign == [], f"requests left 127.0.0.1: {self.foreign}"
+
+
+@pytest.fixture
+def watch(chromium) -> Iterator[PageWatch]:
+    """A new browser context (fresh profile state) per test, 1280×900."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        yield PageWatch(context)
+    finally:
+        context.close()

@@ -1,0 +1,284 @@
+"""The viewer's renderers without a browser: escaping, languages, legend, notice, export."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from triggergraph.exceptions import EntryError, NotFoundError
+from triggergraph.index import EvidenceIndex
+from triggergraph.loader import load_literature
+from triggergraph.models import Source
+from triggergraph.viewer import (
+    build_network_data,
+    dump_script_json,
+    escape_html,
+    keep_verdict,
+    read_static,
+    render_error_page,
+    render_evidence_map,
+    render_factor_page,
+    render_network_page,
+    render_profile_page,
+    render_single_file,
+    render_source_page,
+    safe_href,
+    write_single_file,
+)
+from triggergraph.vocabulary import load_vocabulary
+
+REPO = Path(__file__).resolve().parent.parent
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "</script><script>alert(1)</script>"
+ATTR = '" onmouseover="alert(1)'
+PAYLOAD = f"{IMG} {SCRIPT} {ATTR} javascript:alert(1)"
+
+
+def xss_source() -> dict:
+    return {
+        "id": "xss_unit",
+        "type": "report",
+        "authors": [IMG, ATTR],
+        "year": 2021,
+        "title": f"Unit probe {SCRIPT}",
+        "venue": PAYLOAD,
+        "url": 'https://example.org/"onmouseover="alert(1)',
+        "design": PAYLOAD,
+        "citation_note": PAYLOAD,
+        "context_notes": [{"text": PAYLOAD, "locator": IMG}],
+        "cites": [{"first_author": IMG, "note": SCRIPT}],
+        "added_by": ATTR,
+        "added_on": "2026-01-01",
+        "findings": [
+            {
+                "id": "XSSU1",
+                "factor": "detention",
+                "drivers": [{"driver": "justice_seeker", "basis": "stated", "term_in_source": IMG}],
+                "demographics": ["age_under_18", "sex_female"],
+                "direction": "increases",
+                "certainty": "C",
+                "certainty_reasons": [PAYLOAD],
+                "effect": {"measure": "none", "text": PAYLOAD},
+                "outcome": PAYLOAD,
+                "population": PAYLOAD,
+                "locator": f"p. 2 {IMG}",
+                "note": PAYLOAD,
+            }
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def index() -> EvidenceIndex:
+    vocabulary = load_vocabulary()
+    sources = load_literature(REPO / "literature", vocabulary)
+    sources.append(Source.model_validate(xss_source(), context={"vocabulary": vocabulary}))
+    return EvidenceIndex.build(sources, vocabulary)
+
+
+def raw_payloads_in(html: str) -> list[str]:
+    """Payload fragments that appear unescaped (as live markup) in ``html``."""
+    found = []
+    for fragment in ("<img src=x", "<script>alert(1)", 'onmouseover="alert', 'href="javascript'):
+        if fragment in html:
+            found.append(fragment)
+    return found
+
+
+def test_escape_html_escapes_markup_and_quotes():
+    assert escape_html(IMG) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert escape_html(ATTR) == "&quot; onmouseover=&quot;alert(1)"
+    assert escape_html(None) == ""
+
+
+def test_dump_script_json_cannot_close_script():
+    data = {"t": SCRIPT, "u": "a\u2028b&c"}
+    text = dump_script_json(data)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == data
+
+
+def test_safe_href_refuses_non_http_urls():
+    assert safe_href("javascript:alert(1)") is None
+    assert safe_href(" JavaScript:alert(1)") is None
+    assert safe_href("data:text/html,<script>") is None
+    assert safe_href("https://doi.org/10.1/x") == "https://doi.org/10.1/x"
+
+
+def test_keep_verdict_order_strength_and_contested():
+    assert [
+        keep_verdict(v, "moderate") for v in ("strong", "moderate", "limited", "contested")
+    ] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert keep_verdict("contested", "limited") and not keep_verdict("no_evidence", "limited")
+    assert keep_verdict("no_evidence", "no_evidence") and not keep_verdict("limited", "no_evidence")
+
+
+def test_render_evidence_map_escapes_entry_strings(index):
+    html = render_evidence_map(index, lang="en")
+    assert raw_payloads_in(html) == []
+    data = re.search(
+        r'<script type="application/json" id="tg-data">(.*?)</script>', html, re.S
+    ).group(1)
+    finding = json.loads(data)["map"]["findings"]["XSSU1"]
+    assert IMG in finding["locator"] and SCRIPT in finding["effect"]
+
+
+def test_render_evidence_map_has_legend_with_every_verdict(index):
+    html = render_evidence_map(index, lang="en")
+    legend = html[html.index('class="legend"') :]
+    for name in ("strong", "moderate", "limited", "contested", "no evidence"):
+        assert name in legend
+    assert "Mark size = number of findings" in legend
+
+
+def test_render_evidence_map_cells_for_every_row_and_column(index):
+    html = render_evidence_map(index, lang="en")
+    rows = len(index.matrix(cols="all")["rows"])
+    columns = len(index.matrix(cols="all")["columns"])
+    assert html.count('<td class="cell') == rows * columns
+    empty = html.count('data-verdict="no_evidence"')
+    assert 0 < empty < rows * columns
+
+
+def test_render_evidence_map_switches_language(index):
+    nl = render_evidence_map(index, lang="nl", params={"verdict": "limited"})
+    en = render_evidence_map(index, lang="en")
+    assert '<html lang="nl">' in nl and ">Detentie</a>" in nl and "Bewijskaart" in nl
+    assert 'href="/?verdict=limited&amp;lang=en"' in nl
+    assert '<html lang="en">' in en and ">Detention</a>" in en and 'href="/?lang=nl"' in en
+
+
+def test_render_evidence_map_verdict_filter_marks_cells_off(index):
+    html = render_evidence_map(index, lang="en", params={"verdict": "strong"})
+    matrix = index.matrix(cols="all")
+    strong = sum(
+        1 for cells in matrix["cells"].values() for c in cells.values() if c["verdict"] == "strong"
+    )
+    shown = re.search(r'<span id="shown-count">(\d+)</span>', html).group(1)
+    assert int(shown) == strong
+    assert html.count(' off"') == len(matrix["rows"]) * len(matrix["columns"]) - strong
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("level", "mikro"), ("verdict", "great"), ("stage", "x"), ("lang", "de")]
+)
+def test_render_evidence_map_rejects_bad_parameter(index, field, value):
+    with pytest.raises(EntryError) as caught:
+        render_evidence_map(
+            index, lang="en", params={field: value} if field != "lang" else {}
+        ) if field != "lang" else render_evidence_map(index, lang=value)
+    assert caught.value.problems[0].field == field
+    assert repr(value) in caught.value.problems[0].message
+
+
+def test_render_profile_page_shows_notice_in_both_languages(index):
+    en = render_profile_page(index, lang="en", params={"driver": "justice_seeker"})
+    nl = render_profile_page(index, lang="nl")
+    assert index.profile(driver="justice_seeker", lang="en")["notice"]["en"] in en
+    assert "risk assessment" in en
+    assert "risicotaxatie" in nl and 'id="choose-one"' in nl
+
+
+def test_render_profile_page_ranks_like_index(index):
+    html = render_profile_page(
+        index, lang="en", params={"sex": "sex_female", "age": "age_under_18"}
+    )
+    shown = re.findall(r'<li data-factor="([^"]+)"', html)
+    expected = [
+        i["factor"]["id"] for i in index.profile(sex="sex_female", age="age_under_18")["items"]
+    ]
+    assert shown == expected and "detention" in shown
+
+
+def test_render_profile_page_rejects_unknown_driver(index):
+    with pytest.raises(EntryError) as caught:
+        render_profile_page(index, lang="en", params={"driver": "justice_seekr"})
+    assert caught.value.problems[0].suggestions[0] == "justice_seeker"
+
+
+def test_render_factor_page_lists_findings_and_verdicts(index):
+    html = render_factor_page(index, factor_id="detention", lang="en")
+    assert raw_payloads_in(html) == []
+    assert "XSSU1" in html and 'href="/sources/xss_unit?lang=en"' in html
+    for column in ("justice_seeker", "age_under_18", "education_high"):
+        assert f'data-column="{column}"' in html
+    assert escape_html(IMG) in html
+
+
+def test_render_factor_page_unknown_id_raises_with_suggestions(index):
+    with pytest.raises(NotFoundError) as caught:
+        render_factor_page(index, factor_id="detentoin", lang="en")
+    assert "detention" in caught.value.suggestions
+
+
+def test_render_error_page_escapes_id_and_links_suggestions():
+    error = NotFoundError("factor", IMG, ["detention"])
+    html = render_error_page(error, lang="nl", path="/factors/x")
+    assert raw_payloads_in(html) == []
+    assert 'href="/factors/detention?lang=nl"' in html and "Niet gevonden" in html
+
+
+def test_render_source_page_escapes_every_field(index):
+    html = render_source_page(index, source_id="xss_unit", lang="en")
+    assert raw_payloads_in(html) == []
+    link = re.search(r'<a href="(https://example\.org/[^"]*)"', html).group(1)
+    assert "onmouseover" in link and '"' not in link
+    assert html.count(escape_html(IMG)) >= 4
+
+
+def test_render_network_page_physics_off_and_no_cdn(index):
+    html = render_network_page(index, lang="en")
+    assert re.findall(r'src="([^"]+)"', html) == [
+        "/static/viewer/vendor/vis-network.min.js",
+        "/static/viewer/network.js",
+    ]
+    assert "cdn" not in html.lower() and "https://" not in html
+    data = json.loads(re.search(r'id="tg-data">(.*?)</script>', html, re.S).group(1))["network"]
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert "legend" in html
+
+
+def test_render_network_page_filters_by_level(index):
+    def factor_levels(html: str) -> set:
+        data = json.loads(re.search(r'id="tg-data">(.*?)</script>', html, re.S).group(1))["network"]
+        return {n.get("level") for n in data["nodes"] if n["kind"] == "factor"}
+
+    assert factor_levels(render_network_page(index, lang="en")) == {"micro", "meso", "macro"}
+    assert factor_levels(render_network_page(index, lang="en", params={"level": "meso"})) == {
+        "meso"
+    }
+
+
+def test_build_network_data_hides_labels_of_large_graphs():
+    import networkx as nx
+
+    graph = nx.Graph()
+    for i in range(600):
+        graph.add_node(f"factor/f{i}", kind="factor", label=f"F {i}", level="micro")
+    data = build_network_data(graph, {})
+    assert all("label" not in n and n["name"].startswith("F ") for n in data["nodes"])
+
+
+def test_read_static_serves_vis_bundle_and_refuses_traversal():
+    content, media = read_static("vendor/vis-network.min.js")
+    assert media.startswith("text/javascript") and len(content) > 100_000
+    for name in ("../html.py", "..", "/etc/passwd", "vendor/../../html.py", "missing.js"):
+        assert read_static(name) is None
+
+
+def test_write_single_file_inlines_everything(index, tmp_path):
+    path = write_single_file(index, tmp_path / "out" / "tg.html", lang="en")
+    html = path.read_bytes().decode("utf-8")
+    assert html == render_single_file(index, lang="en")
+    assert "<script src=" not in html and '<link rel="stylesheet"' not in html
+    assert 'id="evidence-map"' in html and 'id="network"' in html and "vis.Network" in html
+    assert raw_payloads_in(html.split('id="tg-data">')[1].split("</script>")[0]) == []
