@@ -1,0 +1,192 @@
+"""The FastAPI app: REST under ``/api/v1``, ``/sparql``, Linked Data IRIs, pages and offline docs."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import install_error_handlers
+from api.routes import (
+    demographics,
+    drivers,
+    export,
+    factors,
+    findings,
+    gaps,
+    health,
+    linked_data,
+    matrix,
+    pages,
+    profile,
+    sources,
+    sparql,
+)
+from triggergraph.config import Settings, get_settings
+from triggergraph.exceptions import ConfigError
+from triggergraph.service import EvidenceService
+
+DESCRIPTION = """
+Findings on trigger factors of radicalisation (Feddes, Nickolson & Doosje 2015, kept alive):
+each finding links a trigger factor or related construct to a driver and/or demographic group,
+with direction, certainty A-D, effect, source, page locator and provenance.
+
+* REST under `/api/v1` (every list is paged and reports `total`).
+* A read-only SPARQL 1.1 endpoint at `/sparql`.
+* Linked Data: every IRI (`/factor/{id}`, `/source/{id}`, ...) answers Turtle or JSON-LD.
+* Writes (`POST`, `PUT`, `DELETE` on `/api/v1/sources`) need `Authorization: Bearer <token>`
+  with the token set in `TRIGGERGRAPH_API_TOKEN`.
+
+Evidence is population-level, never a judgement about a person.
+"""
+
+
+class BodyTooLargeError(StarletteHTTPException):
+    """A request body over ``max_body_bytes`` (counted while it streams in)."""
+
+    def __init__(self, limit: int):
+        super().__init__(413, f"request body is larger than the limit of {limit} bytes")
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over ``limit`` bytes with 413 before anything parses them.
+
+    The declared ``Content-Length`` is checked first; the bytes that actually arrive are
+    counted too, so a chunked or lying request cannot get past the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared > self.limit or declared < 0:
+                    await self._refuse(send, declared)
+                    return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLargeError(self.limit)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    async def _refuse(self, send: Send, declared: int) -> None:
+        detail = (
+            f"request body is larger than the limit of {self.limit} bytes"
+            if declared >= 0
+            else "invalid Content-Length header"
+        )
+        response = JSONResponse(
+            {"error": "BodyTooLargeError" if declared >= 0 else "HTTPError", "detail": detail},
+            status_code=413 if declared >= 0 else 400,
+            headers={"Connection": "close"},
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def swagger_ui_dir() -> Path:
+    """Folder of the Swagger UI files shipped by the ``swagger-ui-bundle-v2`` package."""
+    try:
+        import swagger_ui_bundle
+    except ImportError as error:
+        raise ConfigError(
+            "the API docs need Swagger UI: pip install 'swagger-ui-bundle-v2>=5'"
+        ) from error
+    return Path(swagger_ui_bundle.swagger_ui_path)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for ``settings`` (the environment's when omitted).
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Tests pass their own; the service is opened when the app starts (lifespan).
+
+    Returns
+    -------
+    FastAPI
+        The app, with routes, error handlers, body limit and offline docs.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.service = EvidenceService.open(settings)
+        try:
+            yield
+        finally:
+            service, app.state.service = app.state.service, None
+            service.close()
+
+    app = FastAPI(
+        title="triggergraph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        license_info={"name": "EUPL-1.2"},
+    )
+    app.state.settings = settings
+    app.state.service = None
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+
+    app.mount("/static/docs", StaticFiles(directory=swagger_ui_dir()), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="triggergraph API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon-32x32.png",
+        )
+
+    for module in (
+        health,
+        sparql,
+        factors,
+        drivers,
+        demographics,
+        findings,
+        sources,
+        matrix,
+        gaps,
+        profile,
+        export,
+        linked_data,
+        pages,
+    ):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

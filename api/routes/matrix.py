@@ -1,0 +1,50 @@
+"""``/api/v1/matrix``: the evidence map, trigger factors by driver, sex, age or education."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import ServiceDep
+from api.schemas import MatrixOut, errors, json_ok
+
+router = APIRouter(prefix="/api/v1", tags=["matrix"])
+
+
+@router.get(
+    "/matrix",
+    response_class=Response,
+    responses={
+        **json_ok(MatrixOut, "Rows (factors), columns and a verdict per cell."),
+        **errors(422),
+    },
+)
+def read_matrix(
+    service: ServiceDep,
+    cols: Annotated[
+        Literal["driver", "sex", "age", "education"], Query(description="Columns.")
+    ] = "driver",
+    rows: Annotated[Literal["factor"], Query(description="Rows: trigger factors.")] = "factor",
+    level: Annotated[str | None, Query(description="micro, meso or macro.")] = None,
+    min_verdict: Annotated[str | None, Query(description="Hide cells below this verdict.")] = None,
+    outcome_stage: Annotated[
+        str | None, Query(description="attitude, intention or behaviour.")
+    ] = None,
+    direct_only: Annotated[
+        bool, Query(description="Leave out construct (indirect) evidence.")
+    ] = False,
+    lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
+) -> Response:
+    """One verdict per factor and column, with counts and the reasons for it."""
+    filters: dict = {"cols": cols, "lang": lang}
+    if level is not None:
+        filters["level"] = level
+    if min_verdict is not None:
+        filters["min_verdict"] = min_verdict
+    if outcome_stage is not None:
+        filters["outcome_stage"] = outcome_stage
+    if direct_only:
+        filters["direct_only"] = True
+    return Response(service.matrix_json(**filters), media_type="application/json")

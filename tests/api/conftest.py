@@ -1,0 +1,221 @@
+"""Fixtures of the HTTP tests: settings on a temporary literature folder, a TestClient, real servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from triggergraph.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "data" / "api"
+TOKEN = "test-token-0123456789"
+
+
+def make_entry(source_id: str, finding_ids: list[str], factor: str = "detention") -> dict:
+    """A valid entry built for tests (not a real study)."""
+    return {
+        "id": source_id,
+        "type": "report",
+        "authors": ["Fixture, T."],
+        "year": 2026,
+        "title": f"API test fixture {source_id} (not a real study)",
+        "added_by": "triggergraph tests",
+        "added_on": "2026-11-28",
+        "findings": [
+            {
+                "id": fid,
+                "factor": factor,
+                "drivers": [{"driver": "meaning_seeker", "basis": "proposed"}],
+                "direction": "increases",
+                "certainty": "D",
+                "certainty_reasons": ["test fixture; not evidence"],
+                "locator": "n/a (test fixture)",
+            }
+            for fid in finding_ids
+        ],
+    }
+
+
+def entry_yaml(source_id: str, finding_ids: list[str], factor: str = "detention") -> bytes:
+    return yaml.safe_dump(make_entry(source_id, finding_ids, factor), sort_keys=False).encode()
+
+
+@pytest.fixture
+def literature(tmp_path) -> Path:
+    folder = tmp_path / "literature"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, literature) -> Settings:
+    return Settings(
+        store="memory",
+        store_path=tmp_path / "store",
+        literature_dir=literature,
+        api_token=TOKEN,
+        version_check_interval_s=0,
+        max_body_bytes=20_000,
+    )
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth() -> dict:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ApiServer:
+    """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
+
+    def __init__(self, env: dict[str, str], log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            # one base for every server, so a restarted server finds the IRIs it minted
+            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+            "TRIGGERGRAPH_API_TOKEN": TOKEN,
+            **env,
+        }
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 30.0) -> ApiServer:
+        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--log-level", "warning"]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(
+            f"server did not answer in {timeout_s} s:\n{self.log.read_text()[-3000:]}"
+        )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs."""
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def api_server(tmp_path, literature):
+    """Factory of real servers; every server started is stopped after the test."""
+    started: list[ApiServer] = []
+
+    def start(**env: str) -> ApiServer:
+        values = {
+            "TRIGGERGRAPH_STORE": "oxigraph",
+            "TRIGGERGRAPH_STORE_PATH": str(tmp_path / "store"),
+            "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+            "TRIGGERGRAPH_VERSION_CHECK_INTERVAL_S": "0.2",
+            **env,
+        }
+        server = ApiServer(values, tmp_path / f"server-{len(started)}.log")
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def token() -> str:
+    return TOKEN
+
+
+@pytest.fixture(name="entry_yaml")
+def entry_yaml_fixture():
+    """``entry_yaml(source_id, finding_ids, factor="detention") -> bytes``."""
+    return entry_yaml
+
+
+@pytest.fixture(name="make_entry")
+def make_entry_fixture():
+    """``make_entry(source_id, finding_ids, factor="detention") -> dict``."""
+    return make_entry
+
+
+@pytest.fixture(scope="module")
+def read_client(tmp_path_factory):
+    """One app per test module for tests that only read (opening a store costs about a second)."""
+    root = tmp_path_factory.mktemp("read")
+    folder = root / "literature"
+    shutil.copytree(FIXTURES, folder)
+    settings = Settings(
+        store="memory",
+        store_path=root / "store",
+        literature_dir=folder,
+        api_token=TOKEN,
+        version_check_interval_s=60,
+        max_body_bytes=20_000,
+    )
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """One real server per test module, for tests that only read (a start costs seconds)."""
+    root = tmp_path_factory.mktemp("server")
+    folder = root / "literature"
+    shutil.copytree(FIXTURES, folder)
+    env = {
+        "TRIGGERGRAPH_STORE": "oxigraph",
+        "TRIGGERGRAPH_STORE_PATH": str(root / "store"),
+        "TRIGGERGRAPH_LITERATURE_DIR": str(folder),
+    }
+    server = ApiServer(env, root / "server.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()

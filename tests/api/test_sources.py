@@ -1,0 +1,264 @@
+"""Tests of /api/v1/sources: reading, and authenticated writes on TestClient and real servers."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+YAML = {"Content-Type": "application/yaml"}
+
+
+def dump(client) -> str:
+    return client.app.state.service.store.dump_nquads()
+
+
+# ---- reads --------------------------------------------------------------------------------
+def test_list_sources_paginates_with_total(read_client):
+    first = read_client.get("/api/v1/sources", params={"limit": 1}).json()
+    assert first["total"] == 2 and len(first["items"]) == 1
+    second = read_client.get("/api/v1/sources", params={"limit": 1, "offset": 1}).json()
+    assert second["total"] == 2
+    ids = {first["items"][0]["id"], second["items"][0]["id"]}
+    assert ids == {"fixture_alpha", "fixture_beta"}
+
+
+def test_list_sources_negative_offset_is_422(read_client):
+    response = read_client.get("/api/v1/sources", params={"offset": -1})
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "offset"
+
+
+def test_read_source_returns_findings(read_client):
+    body = read_client.get("/api/v1/sources/fixture_alpha").json()
+    assert body["id"] == "fixture_alpha"
+    assert "fixture-alpha-1" in json.dumps(body)
+
+
+def test_read_unknown_source_is_404_with_suggestions(read_client):
+    response = read_client.get("/api/v1/sources/fixture_alfa")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["id"] == "fixture_alfa"
+    assert "fixture_alpha" in body["suggestions"]
+
+
+# ---- writes -------------------------------------------------------------------------------
+def test_post_yaml_creates_source(client, auth, entry_yaml):
+    response = client.post(
+        "/api/v1/sources", content=entry_yaml("added_one", ["a-1"]), headers={**auth, **YAML}
+    )
+    assert response.status_code == 201
+    assert response.headers["Location"] == "/api/v1/sources/added_one"
+    assert response.json()["action"] == "created"
+    assert client.get("/api/v1/sources/added_one").status_code == 200
+    assert client.get("/api/v1/findings/a-1").status_code == 200
+
+
+def test_post_json_creates_source(client, auth, make_entry):
+    response = client.post("/api/v1/sources", json=make_entry("added_json", ["j-1"]), headers=auth)
+    assert response.status_code == 201
+    assert client.get("/api/v1/sources", params={"limit": 500}).json()["total"] == 3
+
+
+def test_post_existing_id_is_409_and_changes_nothing(read_client, auth, entry_yaml):
+    before = dump(read_client)
+    response = read_client.post(
+        "/api/v1/sources", content=entry_yaml("fixture_alpha", ["n-1"]), headers={**auth, **YAML}
+    )
+    assert response.status_code == 409
+    assert dump(read_client) == before
+
+
+def test_post_reused_finding_id_is_409(read_client, auth, entry_yaml):
+    before = dump(read_client)
+    response = read_client.post(
+        "/api/v1/sources",
+        content=entry_yaml("added_one", ["fixture-beta-1"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 409
+    assert "fixture-beta-1" in response.json()["detail"]
+    assert dump(read_client) == before
+
+
+def test_post_invalid_entry_is_422_with_every_problem(read_client, auth, make_entry):
+    before = dump(read_client)
+    bad = make_entry("added_bad", ["b-1"], factor="detentoin")
+    bad["findings"][0]["direction"] = "upwards"
+    response = read_client.post("/api/v1/sources", json=bad, headers=auth)
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    fields = {p["field"] for p in problems}
+    assert "findings[0].factor" in fields and "findings[0].direction" in fields
+    factor = next(p for p in problems if p["field"] == "findings[0].factor")
+    assert factor["suggestions"] == ["detention"]
+    assert dump(read_client) == before
+
+
+def test_post_malformed_yaml_is_422_with_line(read_client, auth):
+    response = read_client.post(
+        "/api/v1/sources", content=b"id: x\ntitle: a: b\n", headers={**auth, **YAML}
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["line"] == 2
+
+
+def test_post_non_utf8_body_is_422(read_client, auth):
+    response = read_client.post(
+        "/api/v1/sources", content=b"id: \xff\xfe\n", headers={**auth, **YAML}
+    )
+    assert response.status_code == 422
+
+
+def test_post_unsupported_content_type_is_422(read_client, auth):
+    response = read_client.post(
+        "/api/v1/sources", content=b"<entry/>", headers={**auth, "Content-Type": "application/xml"}
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "Content-Type"
+
+
+def test_put_replaces_source(client, auth, entry_yaml):
+    response = client.put(
+        "/api/v1/sources/fixture_beta",
+        content=entry_yaml("fixture_beta", ["beta-2"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 200
+    assert response.json()["action"] == "replaced"
+    assert client.get("/api/v1/findings/fixture-beta-1").status_code == 404
+    assert client.get("/api/v1/findings/beta-2").status_code == 200
+
+
+def test_put_with_other_body_id_is_409_and_changes_nothing(read_client, auth, entry_yaml):
+    before = dump(read_client)
+    response = read_client.put(
+        "/api/v1/sources/fixture_beta",
+        content=entry_yaml("fixture_alpha", ["x-1"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 409
+    assert "differs" in response.json()["detail"]
+    assert dump(read_client) == before
+
+
+def test_put_unknown_id_is_404(read_client, auth, entry_yaml):
+    response = read_client.put(
+        "/api/v1/sources/added_new",
+        content=entry_yaml("added_new", ["x-1"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 404
+
+
+def test_delete_removes_source(client, auth):
+    response = client.delete("/api/v1/sources/fixture_beta", headers=auth)
+    assert response.status_code == 200
+    assert client.get("/api/v1/sources/fixture_beta").status_code == 404
+    assert client.delete("/api/v1/sources/fixture_beta", headers=auth).status_code == 404
+
+
+# ---- real servers -------------------------------------------------------------------------
+@pytest.mark.server
+def test_concurrent_posts_all_persist_and_survive_restart(api_server, auth, entry_yaml):
+    server = api_server()
+    count = 50
+
+    def post(number: int) -> int:
+        body = entry_yaml(f"concurrent_{number:02d}", [f"concurrent-{number:02d}"])
+        response = httpx.post(
+            server.url + "/api/v1/sources", content=body, headers={**auth, **YAML}, timeout=60
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(post, range(count)))
+    assert statuses == [201] * count
+    assert (
+        httpx.delete(server.url + "/api/v1/sources/fixture_beta", headers=auth).status_code == 200
+    )
+    listed = httpx.get(server.url + "/api/v1/sources", params={"limit": 500}).json()
+    assert listed["total"] == count + 1
+    before = httpx.get(server.url + "/api/v1/export", params={"format": "nquads"}).content
+    server.stop()
+    server.start()
+    listed = httpx.get(server.url + "/api/v1/sources", params={"limit": 500}).json()
+    ids = {s["id"] for s in listed["items"]}
+    assert ids == {"fixture_alpha"} | {f"concurrent_{n:02d}" for n in range(count)}
+    after = httpx.get(server.url + "/api/v1/export", params={"format": "nquads"}).content
+    assert after == before
+
+
+@pytest.mark.server
+def test_write_acknowledged_survives_kill_9(api_server, auth, entry_yaml):
+    server = api_server()
+    response = httpx.post(
+        server.url + "/api/v1/sources",
+        content=entry_yaml("durable_one", ["durable-1"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 201
+    server.kill()
+    server.start()
+    assert httpx.get(server.url + "/api/v1/sources/durable_one").status_code == 200
+    assert httpx.get(server.url + "/api/v1/findings/durable-1").status_code == 200
+
+
+@pytest.mark.server
+def test_two_servers_on_one_sparql_store_see_each_others_writes(
+    api_server, start_oxigraph_server, auth, entry_yaml
+):
+    store = start_oxigraph_server()
+    env = {
+        "TRIGGERGRAPH_STORE": "sparql",
+        "TRIGGERGRAPH_SPARQL_URL": store.query_url,
+        "TRIGGERGRAPH_SPARQL_UPDATE_URL": store.update_url,
+    }
+    first = api_server(**env)
+    second = api_server(**env)
+    response = httpx.post(
+        first.url + "/api/v1/sources",
+        content=entry_yaml("shared_one", ["shared-1"]),
+        headers={**auth, **YAML},
+    )
+    assert response.status_code == 201
+    deadline = time.monotonic() + 2.0
+    seen = False
+    while time.monotonic() < deadline and not seen:
+        seen = httpx.get(second.url + "/api/v1/findings/shared-1").status_code == 200
+        if not seen:
+            time.sleep(0.05)
+    assert seen, "a write through one server was not visible through the other within 2 s"
+    response = httpx.delete(second.url + "/api/v1/sources/shared_one", headers=auth)
+    assert response.status_code == 200
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        if httpx.get(first.url + "/api/v1/sources/shared_one").status_code == 404:
+            break
+        time.sleep(0.05)
+    assert httpx.get(first.url + "/api/v1/sources/shared_one").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"[" * 5000, "application/json"),
+        (b"[" * 5000, "application/yaml"),
+        (b"", "application/yaml"),
+        (b"[]", "application/json"),
+        (b"!!python/object/apply:os.system ['true']\n", "application/yaml"),
+    ],
+    ids=["deep-json", "deep-yaml", "empty", "json-list", "yaml-python-tag"],
+)
+def test_post_hostile_body_is_422_not_500(read_client, auth, body, content_type):
+    before = dump(read_client)
+    response = read_client.post(
+        "/api/v1/sources", content=body, headers={**auth, "Content-Type": content_type}
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"]
+    assert dump(read_client) == before

@@ -1,0 +1,283 @@
+"""Tests of /sparql: formats by Accept, GET and POST forms, refusals, and real SPARQL clients."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from rdflib import Graph
+
+TG = "https://w3id.org/triggergraph/ontology#"
+COUNT_FINDINGS = f"SELECT (COUNT(?f) AS ?n) WHERE {{ GRAPH ?g {{ ?f a <{TG}Finding> }} }}"
+CONSTRUCT = f"CONSTRUCT {{ ?f <{TG}locator> ?l }} WHERE {{ GRAPH ?g {{ ?f <{TG}locator> ?l }} }}"
+
+
+def dump(read_client) -> str:
+    return read_client.app.state.service.store.dump_nquads()
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "application/sparql-results+json"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
+def test_select_format_follows_accept(read_client, accept, media_type):
+    headers = {"Accept": accept} if accept else {}
+    response = read_client.get("/sparql", params={"query": COUNT_FINDINGS}, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert "3" in response.text
+
+
+def test_select_json_counts_fixture_findings(read_client):
+    body = read_client.get("/sparql", params={"query": COUNT_FINDINGS}).json()
+    assert int(body["results"]["bindings"][0]["n"]["value"]) == 3
+
+
+def test_select_csv_parses(read_client):
+    response = read_client.get(
+        "/sparql", params={"query": COUNT_FINDINGS}, headers={"Accept": "text/csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["n"] and rows[1] == ["3"]
+
+
+def test_ask_answers_boolean(read_client):
+    query = f"ASK {{ GRAPH ?g {{ ?f a <{TG}Finding> }} }}"
+    assert read_client.get("/sparql", params={"query": query}).json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ],
+)
+def test_construct_format_follows_accept(read_client, accept, media_type, rdflib_format):
+    response = read_client.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    graph = Graph().parse(data=response.content, format=rdflib_format)
+    assert len(graph) == 3
+
+
+def test_post_sparql_query_body(read_client):
+    response = read_client.post(
+        "/sparql", content=COUNT_FINDINGS, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert response.status_code == 200
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == 3
+
+
+def test_post_form_query(read_client):
+    response = read_client.post("/sparql", data={"query": COUNT_FINDINGS})
+    assert response.status_code == 200
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == 3
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda c: c.get("/sparql", params={"query": "DROP ALL"}),
+        lambda c: c.post("/sparql", data={"update": "DROP ALL"}),
+        lambda c: c.post("/sparql", data={"query": "CLEAR DEFAULT"}),
+        lambda c: c.post(
+            "/sparql",
+            content="INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            headers={"Content-Type": "application/sparql-update"},
+        ),
+        lambda c: c.post(
+            "/sparql",
+            content="DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+    ],
+    ids=["get-drop", "form-update", "form-clear", "sparql-update", "query-delete"],
+)
+def test_update_is_400_and_changes_nothing(read_client, send):
+    before = dump(read_client)
+    response = send(read_client)
+    assert response.status_code == 400
+    assert "read-only" in response.json()["detail"]
+    assert dump(read_client) == before
+
+
+def test_service_clause_is_400(read_client):
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = read_client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert "SERVICE" in response.json()["detail"]
+
+
+def test_malformed_query_is_400_with_position(read_client):
+    response = read_client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p "})
+    assert response.status_code == 400
+    assert "line 1" in response.json()["detail"]
+
+
+def test_missing_query_is_400(read_client):
+    assert read_client.get("/sparql").status_code == 400
+
+
+def test_dataset_parameters_are_refused(read_client):
+    response = read_client.get(
+        "/sparql", params={"query": COUNT_FINDINGS, "default-graph-uri": "urn:x"}
+    )
+    assert response.status_code == 400
+
+
+def test_unsupported_post_content_type_is_400(read_client):
+    response = read_client.post(
+        "/sparql", content=b"{}", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+# ---- real clients against a real server --------------------------------------------------
+@pytest.fixture(scope="module")
+def endpoint(module_server):
+    return module_server.url + "/sparql"
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_sparqlwrapper_select_formats(endpoint, fmt):
+    from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(COUNT_FINDINGS)
+    wrapper.setReturnFormat({"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV}[fmt])
+    result = wrapper.query().convert()
+    if fmt == "json":
+        assert int(result["results"]["bindings"][0]["n"]["value"]) == 3
+    elif fmt == "xml":
+        values = [node.firstChild.data for node in result.getElementsByTagName("literal")]
+        assert values == ["3"]
+    else:
+        text = result.decode() if isinstance(result, bytes) else result
+        assert text.splitlines()[1].strip().strip('"').split("^^")[0].strip('"') == "3"
+
+
+@pytest.mark.server
+def test_sparqlwrapper_ask(endpoint):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(f"ASK {{ GRAPH ?g {{ ?f a <{TG}Finding> }} }}")
+    wrapper.setReturnFormat(JSON)
+    assert wrapper.query().convert()["boolean"] is True
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("fmt", ["turtle", "n3", "json-ld", "xml"])
+def test_sparqlwrapper_construct_formats(endpoint, fmt):
+    from SPARQLWrapper import JSONLD, N3, TURTLE, XML, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(CONSTRUCT)
+    wrapper.setReturnFormat({"turtle": TURTLE, "n3": N3, "json-ld": JSONLD, "xml": XML}[fmt])
+    result = wrapper.query().convert()
+    graph = (
+        result
+        if isinstance(result, Graph)
+        else Graph().parse(data=result, format="turtle" if fmt in ("turtle", "n3") else fmt)
+    )
+    assert len(graph) == 3
+
+
+@pytest.mark.server
+def test_sparqlwrapper_ntriples_construct(endpoint):
+    import urllib.request
+    from urllib.parse import urlencode
+
+    request = urllib.request.Request(
+        endpoint + "?" + urlencode({"query": CONSTRUCT}),
+        headers={"Accept": "application/n-triples"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/n-triples")
+        assert len(Graph().parse(data=response.read(), format="nt")) == 3
+
+
+@pytest.mark.server
+def test_rdflib_sparqlstore_reads_the_endpoint(endpoint):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(endpoint, returnFormat="json")
+    graph = Graph(store=store)
+    rows = list(graph.query(COUNT_FINDINGS))
+    assert int(rows[0][0]) == 3
+    constructed = graph.query(CONSTRUCT).graph
+    assert len(constructed) == 3
+    store.close()
+
+
+@pytest.mark.server
+def test_sparqlwrapper_update_refused(endpoint):
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setMethod(POST)
+    wrapper.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(QueryBadFormed):
+        wrapper.query()
+    check = SPARQLWrapper(endpoint)
+    check.setQuery("ASK { GRAPH ?g { <urn:a> <urn:b> <urn:c> } }")
+    check.setReturnFormat(JSON)
+    assert check.query().convert()["boolean"] is False
+
+
+@pytest.fixture(scope="module")
+def limited_client(tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from triggergraph.config import Settings
+
+    root = tmp_path_factory.mktemp("limited")
+    settings = Settings(
+        store="oxigraph",
+        store_path=root / "store",
+        literature_dir=root,  # empty: the vocabulary graph alone has thousands of triples
+        sparql_result_limit=5,
+        sparql_timeout_s=0.2,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_result_over_limit_is_503_naming_the_limit(limited_client):
+    response = limited_client.get(
+        "/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}
+    )
+    assert response.status_code == 503
+    assert "limit of 5" in response.json()["detail"]
+
+
+def test_query_over_time_limit_is_503(limited_client):
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } "
+        "GRAPH ?i { ?x ?y ?z } }"
+    )
+    response = limited_client.get("/sparql", params={"query": query})
+    assert response.status_code == 503
+    assert "time limit" in response.json()["detail"]
+    assert response.headers["Retry-After"]
+
+
+def test_short_construct_form_is_answered_or_refused_cleanly(read_client):
+    response = read_client.get(
+        "/sparql", params={"query": "CONSTRUCT WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 2"}
+    )
+    assert response.status_code in (200, 400)

@@ -1,0 +1,443 @@
+"""Tests of EvidenceService: literature sync, restarts, writes, version polling, SPARQL, export, dump."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from triggergraph.config import Settings
+from triggergraph.exceptions import (
+    ConflictError,
+    EntryError,
+    NotFoundError,
+    QueryError,
+    StoreUnavailableError,
+)
+from triggergraph.loader import load_literature
+from triggergraph.service import (
+    EvidenceService,
+    dump_literature,
+    entry_format,
+    negotiate,
+)
+from triggergraph.vocabulary import load_vocabulary
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "api"
+
+
+def entry(source_id: str, finding_ids: list[str], factor: str = "detention", **extra) -> dict:
+    """A valid entry built for tests (not a real study)."""
+    data = {
+        "id": source_id,
+        "type": "report",
+        "authors": ["Fixture, T."],
+        "year": 2026,
+        "title": f"Service test fixture {source_id} (not a real study)",
+        "added_by": "triggergraph tests",
+        "added_on": "2026-11-28",
+        "findings": [
+            {
+                "id": fid,
+                "factor": factor,
+                "drivers": [{"driver": "meaning_seeker", "basis": "proposed"}],
+                "direction": "increases",
+                "certainty": "D",
+                "certainty_reasons": ["test fixture; not evidence"],
+                "locator": "n/a (test fixture)",
+            }
+            for fid in finding_ids
+        ],
+    }
+    data.update(extra)
+    return data
+
+
+def as_yaml(data: dict) -> bytes:
+    return yaml.safe_dump(data, sort_keys=False).encode("utf-8")
+
+
+@pytest.fixture
+def literature(tmp_path) -> Path:
+    folder = tmp_path / "literature"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+def make_settings(tmp_path: Path, literature: Path, **overrides) -> Settings:
+    values = dict(
+        store="oxigraph",
+        store_path=tmp_path / "store",
+        literature_dir=literature,
+        version_check_interval_s=0,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def service(tmp_path, literature):
+    service = EvidenceService.open(make_settings(tmp_path, literature, store="memory"))
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="module")
+def read_service(tmp_path_factory):
+    """One service per module for tests that only read."""
+    root = tmp_path_factory.mktemp("read")
+    shutil.copytree(FIXTURES, root / "literature")
+    service = EvidenceService.open(
+        make_settings(root, root / "literature", store="memory", version_check_interval_s=60)
+    )
+    yield service
+    service.close()
+
+
+def source_ids(service: EvidenceService) -> list[str]:
+    return sorted(service.sources_by_id)
+
+
+# ---- opening and literature --------------------------------------------------------------
+def test_open_loads_literature_into_store_and_index(service):
+    assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
+    health = service.health()
+    assert health["status"] == "ok"
+    assert health["store_counts"] == {"sources": 2, "findings": 3}
+    assert health["sources_from_literature"] == 2
+    assert health["literature_problems"] == []
+
+
+def test_restart_with_same_literature_keeps_api_added_source(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    first = EvidenceService.open(settings)
+    first.create_source(as_yaml(entry("added_one", ["added-one-1"])), "application/yaml")
+    dump_before = first.store.dump_nquads()
+    first.close()
+    second = EvidenceService.open(settings)
+    try:
+        assert "added_one" in source_ids(second)
+        assert second.store.dump_nquads() == dump_before
+        assert second.health()["sources_added"] == 1
+    finally:
+        second.close()
+
+
+def test_restart_with_changed_literature_replaces_literature_keeps_api_sources(
+    tmp_path, literature
+):
+    settings = make_settings(tmp_path, literature)
+    first = EvidenceService.open(settings)
+    first.create_source(as_yaml(entry("added_one", ["added-one-1"])), "application/yaml")
+    first.close()
+    (literature / "fixture_beta.yaml").unlink()
+    (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["gamma-1"])))
+    second = EvidenceService.open(settings)
+    try:
+        assert source_ids(second) == ["added_one", "fixture_alpha", "fixture_gamma"]
+    finally:
+        second.close()
+
+
+def test_literature_file_wins_over_api_source_with_same_id(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    first = EvidenceService.open(settings)
+    first.create_source(as_yaml(entry("fixture_gamma", ["api-gamma-1"])), "application/yaml")
+    first.close()
+    (literature / "fixture_gamma.yaml").write_bytes(
+        as_yaml(entry("fixture_gamma", ["file-gamma-1"]))
+    )
+    second = EvidenceService.open(settings)
+    try:
+        findings = [f.id for f in second.sources_by_id["fixture_gamma"].findings]
+        assert findings == ["file-gamma-1"]
+    finally:
+        second.close()
+
+
+def test_invalid_literature_at_start_keeps_store_data_and_reports(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    EvidenceService.open(settings).close()
+    (literature / "fixture_beta.yaml").write_text("id: fixture_beta\ntitle: [unclosed\n")
+    service = EvidenceService.open(settings)
+    try:
+        assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
+        health = service.health()
+        assert health["status"] == "degraded"
+        assert any("fixture_beta.yaml" in (p["file"] or "") for p in health["literature_problems"])
+    finally:
+        service.close()
+
+
+def test_invalid_literature_on_empty_store_starts_empty_and_reports(tmp_path, literature):
+    (literature / "fixture_beta.yaml").write_text("id: fixture_beta\ntitle: [unclosed\n")
+    service = EvidenceService.open(make_settings(tmp_path, literature, store="memory"))
+    try:
+        assert source_ids(service) == []
+        problems = service.health()["literature_problems"]
+        assert problems[0]["file"].endswith("fixture_beta.yaml") and problems[0]["line"]
+    finally:
+        service.close()
+
+
+def test_missing_literature_folder_is_reported(tmp_path):
+    settings = make_settings(tmp_path, tmp_path / "no-such-folder", store="memory")
+    service = EvidenceService.open(settings)
+    try:
+        health = service.health()
+        assert health["status"] == "degraded"
+        assert "no-such-folder" in health["literature_problems"][0]["file"]
+    finally:
+        service.close()
+
+
+def test_literature_broken_while_running_keeps_last_good_data(service, literature):
+    (literature / "fixture_alpha.yaml").write_text(
+        (literature / "fixture_alpha.yaml")
+        .read_text()
+        .replace("factor: detention", "factor: detentoin", 1)
+    )
+    health = service.health()
+    assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
+    problems = health["literature_problems"]
+    assert problems and "detentoin" in problems[0]["message"]
+    assert "detention" in problems[0]["suggestions"]
+
+
+def test_literature_fixed_while_running_is_loaded(service, literature):
+    (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["gamma-1"])))
+    service.ensure_fresh()
+    assert "fixture_gamma" in source_ids(service)
+    assert service.health()["literature_problems"] == []
+
+
+def test_literature_reusing_api_finding_id_is_reported_not_loaded(service, literature):
+    service.create_source(as_yaml(entry("added_one", ["shared-1"])), "application/yaml")
+    (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["shared-1"])))
+    health = service.health()
+    assert "fixture_gamma" not in source_ids(service)
+    assert any("shared-1" in p["message"] for p in health["literature_problems"])
+
+
+# ---- writes ------------------------------------------------------------------------------
+def test_create_source_yaml_and_json_add_to_index(service):
+    result = service.create_source(as_yaml(entry("added_yaml", ["added-yaml-1"])), "text/yaml")
+    assert result.action == "created" and result.findings == 1
+    body = json.dumps(entry("added_json", ["added-json-1"])).encode()
+    service.create_source(body, "application/json")
+    assert {"added_yaml", "added_json"} <= set(source_ids(service))
+    assert service.finding("added-json-1")["id"] == "added-json-1"
+
+
+def test_create_source_existing_id_conflicts_and_changes_nothing(service):
+    before = service.store.dump_nquads()
+    with pytest.raises(ConflictError, match="already exists"):
+        service.create_source(as_yaml(entry("fixture_alpha", ["new-1"])), "application/yaml")
+    assert service.store.dump_nquads() == before
+
+
+def test_create_source_reusing_finding_id_of_other_source_conflicts(service):
+    before = service.store.dump_nquads()
+    with pytest.raises(ConflictError, match="fixture-alpha-1"):
+        service.create_source(as_yaml(entry("added_one", ["fixture-alpha-1"])), "application/yaml")
+    assert service.store.dump_nquads() == before
+
+
+def test_create_source_reserved_id_conflicts(service):
+    with pytest.raises(ConflictError, match="reserved"):
+        service.create_source(as_yaml(entry("vocabulary", ["v-1"])), "application/yaml")
+
+
+def test_create_source_invalid_entry_lists_every_problem(service):
+    before = service.store.dump_nquads()
+    bad = entry("added_bad", ["bad-1"], factor="detentoin")
+    bad["findings"][0]["certainty"] = "E"
+    with pytest.raises(EntryError) as info:
+        service.create_source(as_yaml(bad), "application/yaml")
+    fields = [p.field for p in info.value.problems]
+    assert any("factor" in f for f in fields) and any("certainty" in f for f in fields)
+    assert all(p.file == "<request body>" for p in info.value.problems)
+    assert service.store.dump_nquads() == before
+
+
+def test_create_source_unsupported_media_type_is_entry_error(service):
+    with pytest.raises(EntryError, match="application/yaml"):
+        service.create_source(b"<xml/>", "application/xml")
+
+
+def test_replace_source_with_other_body_id_conflicts_and_changes_nothing(service):
+    before = service.store.dump_nquads()
+    with pytest.raises(ConflictError, match="differs"):
+        service.replace_source(
+            "fixture_alpha", as_yaml(entry("fixture_beta", ["x-1"])), "text/yaml"
+        )
+    assert service.store.dump_nquads() == before
+
+
+def test_replace_source_unknown_id_not_found(service):
+    with pytest.raises(NotFoundError) as info:
+        service.replace_source("fixture_alfa", as_yaml(entry("fixture_alfa", ["x-1"])), "text/yaml")
+    assert "fixture_alpha" in info.value.suggestions
+
+
+def test_replace_source_changes_findings(service):
+    result = service.replace_source(
+        "fixture_beta", as_yaml(entry("fixture_beta", ["beta-new-1", "beta-new-2"])), "text/yaml"
+    )
+    assert result.findings == 2
+    with pytest.raises(NotFoundError):
+        service.finding("fixture-beta-1")
+    assert service.finding("beta-new-2")["id"] == "beta-new-2"
+
+
+def test_delete_source_removes_it_and_its_findings(service):
+    service.delete_source("fixture_beta")
+    assert source_ids(service) == ["fixture_alpha"]
+    assert service.health()["store_counts"]["findings"] == 2
+    with pytest.raises(NotFoundError):
+        service.delete_source("fixture_beta")
+
+
+def test_write_bumps_version(service):
+    before = service.health()["version"]
+    result = service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+    assert result.version != before
+    assert service.health()["version"] == result.version
+
+
+# ---- version polling ----------------------------------------------------------------------
+def test_second_service_on_same_store_sees_writes(service):
+    other = EvidenceService(service.settings, service.store, service.vocabulary)
+    other.reload()
+    service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+    other.ensure_fresh()
+    assert "added_one" in other.sources_by_id
+
+
+def test_write_after_foreign_write_keeps_both(service):
+    other = EvidenceService(service.settings, service.store, service.vocabulary)
+    other.reload()
+    service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+    other.create_source(as_yaml(entry("added_two", ["a-2"])), "text/yaml")
+    assert {"added_one", "added_two"} <= set(other.sources_by_id)
+    service.ensure_fresh()
+    assert {"added_one", "added_two"} <= set(service.sources_by_id)
+
+
+def test_unreachable_store_serves_last_index_and_refuses_writes(service, monkeypatch):
+    def down(*args, **kwargs):
+        raise StoreUnavailableError("connection refused")
+
+    monkeypatch.setattr(service.store, "version", down)
+    monkeypatch.setattr(service.store, "query", down)
+    assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
+    health = service.health()
+    assert health["stale"] is True and health["status"] == "degraded"
+    assert service.findings()["total"] == 3
+    with pytest.raises(StoreUnavailableError):
+        service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+
+
+# ---- SPARQL, Linked Data, export, dump ----------------------------------------------------
+def test_sparql_select_defaults_to_json(read_service):
+    body, media_type = read_service.sparql(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", None
+    )
+    assert media_type.startswith("application/sparql-results+json")
+    assert json.loads(body)["head"]["vars"] == ["n"]
+
+
+def test_sparql_construct_negotiates_ntriples(read_service):
+    body, media_type = read_service.sparql(
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3", "application/n-triples"
+    )
+    assert media_type.startswith("application/n-triples")
+    assert body.decode().count(" .\n") == 3
+
+
+def test_sparql_update_refused_and_store_unchanged(read_service):
+    before = read_service.store.dump_nquads()
+    with pytest.raises(QueryError, match="read-only"):
+        read_service.sparql("DROP ALL", None)
+    assert read_service.store.dump_nquads() == before
+
+
+def test_describe_finding_as_turtle_and_jsonld(read_service):
+    body, media_type = read_service.describe("finding", "fixture-alpha-1", "text/turtle")
+    assert media_type == "text/turtle"
+    assert b"fixture-alpha-1" in body and b"tg:locator" in body
+    body, media_type = read_service.describe("finding", "fixture-alpha-1", "application/ld+json")
+    assert media_type == "application/ld+json"
+    assert "fixture-alpha-1" in json.dumps(json.loads(body))
+
+
+def test_describe_unknown_id_suggests(read_service):
+    with pytest.raises(NotFoundError) as info:
+        read_service.describe("factor", "detentoin", "text/turtle")
+    assert info.value.suggestions == ["detention"]
+
+
+def test_human_page_paths(read_service):
+    assert read_service.human_page("factor", "detention") == "/factors/detention"
+    assert (
+        read_service.human_page("finding", "fixture-beta-1")
+        == "/sources/fixture_beta#fixture-beta-1"
+    )
+    assert read_service.human_page("demographic", "sex_female") == "/profile?sex=sex_female"
+    assert read_service.human_page("driver", "meaning_seeker") == "/profile?driver=meaning_seeker"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type", "marker"),
+    [
+        ("trig", "application/trig", b"fixture-alpha-1"),
+        ("nquads", "application/n-quads", b"/graph/fixture_alpha>"),
+        ("turtle", "text/turtle", b"fixture-beta-1"),
+        ("jsonld", "application/ld+json", b"fixture-beta-1"),
+        ("csv", "text/csv; charset=utf-8", b"fixture-alpha-2,fixture_alpha,detention"),
+    ],
+)
+def test_export_formats(read_service, fmt, media_type, marker):
+    body, got_type, filename = read_service.export(fmt)
+    assert got_type == media_type
+    assert marker in body
+    assert filename.startswith("triggergraph.")
+
+
+def test_export_unknown_format_is_entry_error(read_service):
+    with pytest.raises(EntryError) as info:
+        read_service.export("ntriples")
+    assert info.value.problems[0].field == "format"
+
+
+def test_dump_literature_round_trips_every_store_source(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    service = EvidenceService.open(settings)
+    service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+    expected = service.sources_by_id
+    service.close()
+    out = tmp_path / "dumped"
+    paths = dump_literature(settings, out)
+    assert [p.name for p in paths] == ["added_one.yaml", "fixture_alpha.yaml", "fixture_beta.yaml"]
+    vocab = load_vocabulary(settings.ontology_dir, settings.base_iri)
+    reloaded = {s.id: s for s in load_literature(out, vocab)}
+    assert reloaded == expected
+    with pytest.raises(ConflictError):
+        dump_literature(settings, out)
+
+
+# ---- helpers ------------------------------------------------------------------------------
+def test_entry_format_rejects_form_bodies():
+    with pytest.raises(EntryError, match="multipart/form-data"):
+        entry_format("multipart/form-data; boundary=x")
+
+
+def test_negotiate_prefers_higher_quality():
+    offered = ["text/turtle", "application/ld+json"]
+    assert negotiate("text/turtle;q=0.2, application/ld+json", offered, "text/turtle") == (
+        "application/ld+json"
+    )
+    assert negotiate("image/png", offered, "text/turtle") == "text/turtle"

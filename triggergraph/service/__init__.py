@@ -1,0 +1,48 @@
+"""EvidenceService: the store, the in-memory index, literature sync, writes and version polling.
+
+``api/`` and the CLI call one method of :class:`EvidenceService` per request or command.
+
+Literature and API-added sources
+--------------------------------
+The store holds one named graph per source. Sources come from two places: files in
+``literature/`` and writes through the API. A bookkeeping graph ``B graph/meta/literature``
+lists (``dcterms:hasPart``) the graphs that were loaded from ``literature/`` files; the store's
+meta graph keeps the hash of the literature last loaded.
+
+* Restart with an unchanged ``literature/`` (same hash): the store is used as it is, so every
+  source added through the API survives.
+* ``literature/`` changed: the literature is parsed and validated (pydantic and SHACL); when
+  valid, the dataset is replaced in one atomic ``replace_all`` made of the vocabulary, every
+  literature source, and every *API-added* source (in the store, not a literature source
+  before, and not a literature file now). A file wins over an API-added source with the same
+  id; a source whose file was removed is removed.
+* ``literature/`` invalid, or a kept API-added source would reuse a finding id of the new
+  literature: nothing changes, the last good data keeps being served and ``health()`` reports
+  every problem. The same check runs while serving, at most once per
+  ``version_check_interval_s``.
+
+Writes are parsed and validated before the store is touched, serialised by a lock in this
+process, and each is one atomic ``replace_graph``/``delete_graph``. Another process writing to
+the same store (sparql backend) is noticed through :meth:`Store.version`.
+"""
+
+from __future__ import annotations
+
+from .core import EvidenceService
+from .formats import DESCRIBE_FORMATS, DESCRIBE_KINDS, EXPORT_FORMATS, entry_format, negotiate
+from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
+from .writes import WriteResult
+
+__all__ = [
+    "DESCRIBE_FORMATS",
+    "DESCRIBE_KINDS",
+    "EXPORT_FORMATS",
+    "LITERATURE_GRAPH",
+    "RESERVED_SOURCE_IDS",
+    "EvidenceService",
+    "WriteResult",
+    "dump_literature",
+    "entry_format",
+    "negotiate",
+    "read_store_sources",
+]
