@@ -282,3 +282,29 @@ def test_write_single_file_inlines_everything(index, tmp_path):
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert 'id="evidence-map"' in html and 'id="network"' in html and "vis.Network" in html
     assert raw_payloads_in(html.split('id="tg-data">')[1].split("</script>")[0]) == []
+
+
+def test_render_construct_page_links_trigger_factors_and_findings():
+    from triggergraph.viewer import render_construct_page
+    from triggergraph.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    index = EvidenceIndex.build(load_literature(Path("literature"), vocab), vocab)
+    construct = vocab.constructs["perceived_discrimination"]
+    page = render_construct_page(index, construct_id=construct.id, lang="nl")
+    assert construct.label("nl") in page
+    for factor_id, _mapping in construct.maps_to:
+        assert f'href="/factors/{factor_id}?lang=nl"' in page
+    assert page.count('<li id="') == len(index.construct(construct.id)["findings"]) > 0
+
+
+def test_render_construct_page_unknown_id_suggests():
+    from triggergraph.viewer import render_construct_page
+    from triggergraph.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    with pytest.raises(NotFoundError) as info:
+        render_construct_page(
+            EvidenceIndex.build([], vocab), construct_id="perceived_discrimnation"
+        )
+    assert "perceived_discrimination" in info.value.suggestions

@@ -408,6 +408,41 @@ class EvidenceIndex:
         )
         return out
 
+    def construct(self, id: str, lang: str = "en") -> dict:
+        """One related risk-factor construct: definitions, the trigger factors it maps to, findings.
+
+        Returns
+        -------
+        dict
+            ``{id, iri, label, labels, definition, definitions, level, level_label,
+            maps_to: [{id, iri, label, mapping}], findings: [finding]}``; ``maps_to`` is empty
+            when the construct informs no trigger factor (its findings then count for no cell).
+        """
+        self._lang(lang)
+        self._known("construct", id, self.vocabulary.constructs)
+        c = self.vocabulary.constructs[id]
+        level = self.vocabulary.concepts["level"].get(c.level or "")
+        return {
+            **self._ref(c, lang),
+            "labels": dict(c.labels),
+            "definition": c.definitions.get(lang) or next(iter(c.definitions.values()), None),
+            "definitions": dict(c.definitions),
+            "level": c.level,
+            "level_label": level.label(lang) if level else None,
+            "maps_to": [
+                {**self._ref(self.vocabulary.factors[target], lang), "mapping": mapping}
+                for target, mapping in c.maps_to
+                if target in self.vocabulary.factors
+            ],
+            "findings": [
+                self._finding_dict(f, s, lang)
+                for f, s in sorted(
+                    (p for p in self._pairs if p[0].factor == id),
+                    key=lambda p: (CERTAINTIES.index(p[0].certainty), p[0].id),
+                )
+            ],
+        }
+
     # ---- drivers and demographics ---------------------------------------------------------
     def _count_findings(self, predicate: Callable[[Finding], bool]) -> int:
         return sum(1 for f, _ in self._pairs if predicate(f))

@@ -9,6 +9,7 @@ from api.deps import ServiceDep
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.viewer import (
     read_static,
+    render_construct_page,
     render_error_page,
     render_evidence_map,
     render_factor_page,
@@ -54,6 +55,12 @@ def network(service: ServiceDep, request: Request) -> HTMLResponse:
 def factor_page(factor_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
     """One trigger factor with its verdicts and findings."""
     return _page(render_factor_page, service, request, factor_id=factor_id)
+
+
+@router.get("/constructs/{construct_id}", response_class=HTMLResponse)
+def construct_page(construct_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
+    """One related construct with the trigger factors it informs and its findings."""
+    return _page(render_construct_page, service, request, construct_id=construct_id)
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)

@@ -19,6 +19,7 @@ TG = "https://w3id.org/triggergraph/ontology#"
         ("/demographic/sex_female", "demographic/sex_female"),
         ("/finding/fixture-alpha-1", "finding/fixture-alpha-1"),
         ("/source/fixture_alpha", "source/fixture_alpha"),
+        ("/construct/perceived_discrimination", "construct/perceived_discrimination"),
     ],
 )
 def test_turtle_describes_the_resource(read_client, path, subject):
@@ -78,6 +79,7 @@ def test_default_accept_gets_turtle(read_client):
         ("/finding/fixture-beta-1", "/sources/fixture_beta#fixture-beta-1"),
         ("/driver/justice_seeker", "/profile?driver=justice_seeker"),
         ("/demographic/age_18_25", "/profile?age=age_18_25"),
+        ("/construct/perceived_discrimination", "/constructs/perceived_discrimination"),
     ],
 )
 def test_browser_is_redirected_303_to_page(read_client, path, page):

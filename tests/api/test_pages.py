@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=nl", "/network", "/profile", "/factors/detention"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?lang=nl",
+        "/network",
+        "/profile",
+        "/factors/detention",
+        "/constructs/perceived_discrimination",
+    ],
+)
 def test_page_route_answers_html(client, path):
     response = client.get(path)
     assert response.status_code == 200

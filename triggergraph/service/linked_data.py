@@ -50,8 +50,10 @@ class LinkedData:
             For an unknown id, with close ids.
         """
         self.resource_iri(kind, ident)
-        if kind in ("factor", "construct"):
+        if kind == "factor":
             return f"/factors/{quote(ident)}"
+        if kind == "construct":
+            return f"/constructs/{quote(ident)}"
         if kind == "source":
             return f"/sources/{quote(ident)}"
         if kind == "finding":

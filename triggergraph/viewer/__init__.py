@@ -1,4 +1,4 @@
-"""The practitioner views: evidence map, network, factor, source and profile pages, offline export."""
+"""The practitioner views: evidence map, network, factor, construct, source and profile pages, offline export."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from .export import render_single_file, write_single_file
 from .html import dump_script_json, escape_html, safe_href
 from .network import build_network_data, render_network_html, render_network_page
 from .pages import (
+    render_construct_page,
     render_error_page,
     render_factor_page,
     render_profile_page,
@@ -22,6 +23,7 @@ __all__ = [
     "escape_html",
     "keep_verdict",
     "read_static",
+    "render_construct_page",
     "render_error_page",
     "render_evidence_map",
     "render_factor_page",

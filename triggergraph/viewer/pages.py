@@ -89,7 +89,7 @@ def render_finding_list(findings: list[Mapping], lang: str, *, link_sources: boo
         if f["factor_label"]:
             factor = f" — {escape_html(f['factor_label'])}"
         items.append(
-            f'<li data-finding="{escape_html(f["id"])}"><p><strong>{escape_html(f["id"])}</strong>{factor}: {cite}</p>'
+            f'<li id="{escape_html(f["id"])}" data-finding="{escape_html(f["id"])}"><p><strong>{escape_html(f["id"])}</strong>{factor}: {cite}</p>'
             f"<dl>{dl}{link}</dl></li>"
         )
     return f'<ul class="finding-list">{"".join(items)}</ul>'
@@ -185,13 +185,11 @@ def render_factor_page(
     related = factor.get("related_constructs") or factor.get("constructs") or []
     if related:
         names = ", ".join(
-            escape_html(
-                f"{r.get('label') or r.get('id')} ({r.get('mapping') or r.get('match') or ''})".replace(
-                    " ()", ""
-                )
-                if isinstance(r, Mapping)
-                else r
-            )
+            f'<a href="/constructs/{escape_html(r.get("id"))}?lang={lang}">'
+            f"{escape_html(r.get('label') or r.get('id'))}</a>"
+            + (f" ({escape_html(r.get('mapping'))})" if r.get("mapping") else "")
+            if isinstance(r, Mapping)
+            else escape_html(r)
             for r in related
         )
         parts.append(
@@ -230,6 +228,84 @@ def render_factor_page(
         else f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
     )
     return render_page(title=label, body="".join(parts), lang=lang, path=f"/factors/{factor_id}")
+
+
+def render_construct_page(
+    index: Any, *, construct_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one related construct: definition, the trigger factors it informs, its findings.
+
+    Parameters
+    ----------
+    index : EvidenceIndex
+        The read model.
+    construct_id : str
+        Construct id, e.g. ``"perceived_discrimination"``.
+    lang : str
+        ``"nl"`` or ``"en"``.
+    params : Mapping[str, str], optional
+        Query parameters (unused; pages share one signature).
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Raises
+    ------
+    NotFoundError
+        Unknown construct id (with close ids as suggestions).
+    """
+    lang = check_lang(lang)
+    construct = index.construct(construct_id, lang)
+    label = construct.get("label") or construct_id
+    kind = (
+        "related construct (not a trigger event)"
+        if lang == "en"
+        else "verwant construct (geen triggergebeurtenis)"
+    )
+    parts = [
+        f"<h1>{escape_html(label)}</h1>",
+        f'<p class="note">{escape_html(kind)}</p>',
+        '<table class="plain">',
+    ]
+    for key, value in (
+        (text_for(lang, "level"), construct.get("level_label")),
+        (text_for(lang, "definition"), construct.get("definition")),
+    ):
+        if value:
+            parts.append(
+                f'<tr><th scope="row">{escape_html(key)}</th><td>{escape_html(value)}</td></tr>'
+            )
+    maps_to = construct.get("maps_to") or []
+    informs = (
+        "counts, as indirect evidence, for"
+        if lang == "en"
+        else "telt, als indirect bewijs, mee voor"
+    )
+    if maps_to:
+        links = ", ".join(
+            f'<a href="/factors/{escape_html(m["id"])}?lang={lang}">{escape_html(m["label"])}</a>'
+            f" ({escape_html(m.get('mapping'))})"
+            for m in maps_to
+        )
+    else:
+        links = escape_html(
+            "no trigger factor: its findings count for no cell of the map"
+            if lang == "en"
+            else "geen triggerfactor: de bevindingen tellen voor geen enkele cel van de kaart"
+        )
+    parts.append(f'<tr><th scope="row">{escape_html(informs)}</th><td>{links}</td></tr></table>')
+    findings = construct.get("findings") or []
+    parts.append(f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(findings)})</h2>")
+    parts.append(
+        render_finding_list(findings, lang)
+        if findings
+        else f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
+    )
+    return render_page(
+        title=label, body="".join(parts), lang=lang, path=f"/constructs/{construct_id}"
+    )
 
 
 def render_source_page(
