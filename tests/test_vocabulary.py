@@ -42,7 +42,12 @@ def test_load_vocabulary_demographic_values_by_dimension(vocab):
 
 
 def test_load_vocabulary_unverified_items_carry_notes(vocab):
-    for ident in ("job_loss_or_school_dropout", "macro_section_5_1", "policy_or_public_debate", "calls_to_action"):
+    for ident in (
+        "job_loss_or_school_dropout",
+        "macro_section_5_1",
+        "policy_or_public_debate",
+        "calls_to_action",
+    ):
         factor = vocab.factors[ident]
         assert factor.verified is False
         assert factor.notes.get("en") or factor.definitions.get("en")
@@ -77,3 +82,18 @@ def test_suggest_falls_back_to_substring():
     assert suggest("propaganda", ["confrontation_with_propaganda", "detention"]) == [
         "confrontation_with_propaganda"
     ]
+
+
+def test_triggers_for_construct_reaches_broader_factor(vocab):
+    mapped_to_narrower = [
+        c
+        for c in vocab.constructs.values()
+        if any(vocab.factors[f].broader for f, _ in c.maps_to if f in vocab.factors)
+    ]
+    assert mapped_to_narrower, "expected a construct mapped to a narrower trigger factor"
+    for construct in mapped_to_narrower:
+        targets = {factor_id for factor_id, _ in vocab.triggers_for(construct.id)}
+        for factor_id, _ in construct.maps_to:
+            broader = vocab.factors[factor_id].broader
+            if broader:
+                assert broader in targets

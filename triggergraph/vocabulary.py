@@ -124,7 +124,13 @@ class Vocabulary:
         """Return ``(trigger factor id, direct)`` pairs that evidence on ``ident`` counts toward.
 
         A trigger factor counts for itself (direct) and for its broader factor (direct); a
-        construct counts, indirectly, for every factor it is mapped to.
+        construct counts, indirectly, for every factor it is mapped to and for their broader
+        factors, just as evidence on the narrower factor itself would.
+
+        Examples
+        --------
+        >>> load_vocabulary().triggers_for("meeting_radical_person_friends")
+        [('meeting_radical_person_friends', True), ('meeting_radical_person', True)]
         """
         if ident in self.factors:
             out = [(ident, True)]
@@ -135,7 +141,15 @@ class Vocabulary:
         construct = self.constructs.get(ident)
         if construct is None:
             return []
-        return [(factor_id, False) for factor_id, _ in construct.maps_to]
+        out: list[tuple[str, bool]] = []
+        for factor_id, _ in construct.maps_to:
+            for target in (
+                factor_id,
+                self.factors[factor_id].broader if factor_id in self.factors else None,
+            ):
+                if target and (target, False) not in out:
+                    out.append((target, False))
+        return out
 
     def ordered_factors(self) -> list[Concept]:
         """Trigger factors by level (micro, meso, macro), then report section, then id."""
@@ -169,7 +183,9 @@ def suggest(value: object, choices, n: int = 3) -> list[str]:
     close = difflib.get_close_matches(text, options, n=n, cutoff=0.6)
     if not close:
         lowered = text.lower()
-        close = [o for o in options if lowered and (lowered in o.lower() or o.lower() in lowered)][:n]
+        close = [o for o in options if lowered and (lowered in o.lower() or o.lower() in lowered)][
+            :n
+        ]
     return close
 
 
