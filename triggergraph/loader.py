@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import json
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .exceptions import ConflictError, EntryError, Problem
-from .models import Source
+from .models import Source, agent_key
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -33,6 +34,7 @@ MODEL_ERROR_TYPES: frozenset[str] = frozenset(
         "measure_missing",
         "duplicate",
         "self_overlap",
+        "wrong_type",
     }
 )
 
@@ -51,6 +53,30 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseDumper = yaml.SafeDumper
 
 
+#: Characters YAML counts as line breaks but most editors (and the JSON parser) do not.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _LineCounter:
+    """Line numbers of parser marks as an editor counts them: after each newline only.
+
+    YAML also breaks lines at NEL, U+2028 and U+2029, so its own ``mark.line`` runs ahead of
+    the editor in a file holding one of them.
+    """
+
+    def __init__(self, text: str):
+        self.newlines: list[int] | None = None
+        # The parser marks the end of a text without a final newline one line further down.
+        self.last = text.count("\n") + 1
+        if any(ch in text for ch in _YAML_ONLY_BREAKS):
+            self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, mark) -> int:
+        if self.newlines is None:
+            return min(mark.line + 1, self.last)
+        return min(bisect.bisect_left(self.newlines, mark.index) + 1, self.last)
+
+
 class _EntryYAMLError(Exception):
     """A structural problem the YAML parser accepts but an entry must not have."""
 
@@ -63,10 +89,14 @@ class _EntryYAMLError(Exception):
 class _EntryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that also rejects aliases and duplicate keys, which hide mistakes."""
 
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.line_of = _LineCounter(text)
+
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects:
             raise _EntryYAMLError(
-                node.start_mark.line + 1,
+                self.line_of(node.start_mark),
                 "YAML anchors and aliases (&name / *name) are not allowed in entries; "
                 "write the value out",
             )
@@ -78,11 +108,11 @@ class _EntryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise _EntryYAMLError(
-                        key_node.start_mark.line + 1,
+                        self.line_of(key_node.start_mark),
                         "YAML merge keys (<<) are not allowed in entries",
                     )
                 if isinstance(key_node, yaml.ScalarNode):
-                    line = key_node.start_mark.line + 1
+                    line = self.line_of(key_node.start_mark)
                     if key_node.value in seen:
                         raise _EntryYAMLError(
                             line,
@@ -110,15 +140,17 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None, list[P
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = loader.line_of(mark) if mark is not None else None
         where = f"line {line}, column {mark.column + 1}" if mark is not None else "unknown position"
         what = exc.problem or exc.context or "cannot parse"
         if exc.problem and exc.context and exc.context_mark is not None:
             what += (
-                f" ({exc.context} at line {exc.context_mark.line + 1}, "
+                f" ({exc.context} at line {loader.line_of(exc.context_mark)}, "
                 f"column {exc.context_mark.column + 1})"
             )
         return None, None, [Problem(filename, line, "", f"malformed YAML ({where}): {what}")]
+    except yaml.reader.ReaderError as exc:
+        return None, None, [_reader_problem(exc, text, filename)]
     except yaml.YAMLError as exc:
         return None, None, [Problem(filename, None, "", f"malformed YAML: {exc}")]
     except _EntryYAMLError as exc:
@@ -126,6 +158,27 @@ def _parse_yaml(text: str, filename: str) -> tuple[Any, yaml.Node | None, list[P
     finally:
         loader.dispose()
     return data, node, []
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, filename: str) -> Problem:
+    """A character YAML refuses (controls, U+FFFE ...), located by line and column."""
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # The C reader gives a byte offset, the Python one a character offset; the reader stops at
+    # the first such character, so its first occurrence is the place.
+    index = text.find(character)
+    if index < 0:
+        return Problem(filename, None, "", f"malformed YAML: {exc}")
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = f"U+{ord(character):04X}"
+    escape = f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
+    return Problem(
+        filename,
+        line,
+        "",
+        f"character {code} is not allowed in YAML text (line {line}, column {column}); "
+        f'delete it, or write it as "{escape}" inside a double-quoted string',
+    )
 
 
 def _parse_json(text: str, filename: str) -> tuple[Any, yaml.Node | None, list[Problem]]:
@@ -169,8 +222,9 @@ def _decode(content: str | bytes, filename: str) -> tuple[str | None, list[Probl
 class _LineMap:
     """Lines of every key and item of one entry, from the parser's node marks."""
 
-    def __init__(self, node: yaml.Node | None):
+    def __init__(self, node: yaml.Node | None, text: str = ""):
         self.root = node
+        self.line = _LineCounter(text)
         self._lines: dict[_PathKey, int] | None = None
         self._starts: dict[_PathKey, int] = {}
 
@@ -183,18 +237,18 @@ class _LineMap:
 
     def _walk(self, node: yaml.Node, path: _PathKey) -> None:
         assert self._lines is not None
-        self._starts[path] = node.start_mark.line + 1
+        self._starts[path] = self.line(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     continue
                 child = (*path, key_node.value)
-                self._lines[child] = key_node.start_mark.line + 1
+                self._lines[child] = self.line(key_node.start_mark)
                 self._walk(value_node, child)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 child = (*path, index)
-                self._lines[child] = item.start_mark.line + 1
+                self._lines[child] = self.line(item.start_mark)
                 self._walk(item, child)
 
     def direct_line(self, path: _PathKey) -> int | None:
@@ -213,14 +267,14 @@ class _LineMap:
                 )
                 if match is None:
                     return line
-                line, node = match[0].start_mark.line + 1, match[1]
+                line, node = self.line(match[0].start_mark), match[1]
             elif (
                 isinstance(node, yaml.SequenceNode)
                 and isinstance(part, int)
                 and part < len(node.value)
             ):
                 node = node.value[part]
-                line = node.start_mark.line + 1
+                line = self.line(node.start_mark)
             else:
                 return line
         return line
@@ -302,6 +356,10 @@ def _refine_location(error: dict, data: Any) -> _PathKey:
     loc: _PathKey = tuple(error["loc"])
     kind = error["type"]
     message = error["msg"]
+    below = (error.get("ctx") or {}).get("loc")
+    if below:
+        # The model named the part it is about (see ``models._error``).
+        return (*loc, *below)
     if kind in ("out_of_range", "not_finite"):
         name = message.split(" ", 1)[0]
         if name in ("value", "ci"):
@@ -366,7 +424,7 @@ def _read_entry(text: str, filename: str, media_type: str) -> tuple[Any, _LineMa
         data, node, problems = _parse_json(text, filename)
     else:
         data, node, problems = _parse_yaml(text, filename)
-    lines = _LineMap(node)
+    lines = _LineMap(node, text)
     if problems:
         return None, lines, problems
     if not isinstance(data, dict):
@@ -388,20 +446,56 @@ def _read_entry(text: str, filename: str, media_type: str) -> tuple[Any, _LineMa
         return (
             None,
             lines,
-            [Problem(filename, 1, "", f"field names must be text, got {_short_repr(bad_keys[0])}")],
+            [
+                Problem(
+                    filename,
+                    lines.line_of((str(key),)) or 1,
+                    str(key),
+                    f"field names must be text, got {_short_repr(key)}; valid fields: "
+                    + ", ".join(sorted(Source.model_fields)),
+                )
+                for key in bad_keys
+            ],
         )
     return data, lines, []
 
 
+def _agent_problems(source: Source, lines: _LineMap, filename: str) -> list[Problem]:
+    """Two spellings of one agent (same :func:`~triggergraph.models.agent_key`) in one entry.
+
+    The RDF names an agent by that key, so the build would refuse the entry; say so here, where
+    the file and line are known.
+    """
+    names = {agent_key(source.added_by): source.added_by}
+    problems = []
+    for index, finding in enumerate(source.findings):
+        name = finding.added_by or source.added_by
+        other = names.setdefault(agent_key(name), name)
+        if other != name:
+            path = ("findings", index, "added_by")
+            problems.append(
+                Problem(
+                    filename,
+                    lines.line_of(path),
+                    format_path(path),
+                    f"{name!r} and {other!r} would be one agent <agent/{agent_key(name)}>; "
+                    "write the name the same way",
+                )
+            )
+    return problems
+
+
 def _validate(data: dict, lines: _LineMap, filename: str, vocabulary: Vocabulary | None):
     try:
-        return Source.model_validate(data, context={"vocabulary": vocabulary}), []
+        source = Source.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
         problems = [
             _problem_from_error(error, data, lines, filename)
             for error in exc.errors(include_url=False)
         ]
         return None, problems
+    problems = _agent_problems(source, lines, filename)
+    return (None, problems) if problems else (source, [])
 
 
 def _media_kind(media_type: str) -> str | None:

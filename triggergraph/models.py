@@ -10,12 +10,17 @@ Without a vocabulary in the context only the structure and ranges are checked.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -36,7 +41,48 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 SourceId = Annotated[str, StringConstraints(pattern=SOURCE_ID_PATTERN)]
 FindingId = Annotated[str, StringConstraints(pattern=FINDING_ID_PATTERN)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+#: Characters a URL may hold but an IRI may not; stored percent-encoded so the RDF holds the
+#: same text as the entry (``rdf`` writes ``tg:verifiedFrom`` as an IRI).
+IRI_UNSAFE = re.compile(r'[<>"{}|\\^`]')
+
+
+def _iri_safe(url: str) -> str:
+    return IRI_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", url)
+
+
+# Controls are refused, not encoded: a URL with one is a paste accident, not an address.
+Url = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=2000),
+    AfterValidator(_iri_safe),
+]
+
+
+def _not_yes_no(value: Any) -> Any:
+    """Refuse booleans where numbers belong (YAML reads ``yes``/``true`` as one)."""
+    if isinstance(value, bool):
+        raise _error(
+            "wrong_type",
+            "{value!r} is a yes/no value, not a number; write the number",
+            {"value": value},
+        )
+    return value
+
+
+def _not_number_day(value: Any) -> Any:
+    """Refuse numbers for dates (pydantic would read them as seconds since 1970)."""
+    if isinstance(value, int | float):
+        raise _error(
+            "wrong_type",
+            "{value!r} is a number, not a date; write the date as YYYY-MM-DD",
+            {"value": value},
+        )
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_yes_no)]
+Whole = Annotated[int, BeforeValidator(_not_yes_no)]
+Day = Annotated[date, BeforeValidator(_not_number_day)]
 
 #: Bounds each effect measure must respect (inclusive; None = open).
 MEASURE_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -53,9 +99,45 @@ MEASURE_RANGES: dict[str, tuple[float | None, float | None]] = {
 
 
 def _error(code: str, template: str, context: dict[str, Any]) -> PydanticCustomError:
-    """A validation error whose message is formatted here (pydantic templates do no ``!r``)."""
-    message = template.format(**context).replace("{", "{{").replace("}", "}}")
-    return PydanticCustomError(code, message, {k: v for k, v in context.items() if k == "suggestions"})
+    """A validation error whose message is formatted here (pydantic templates do no ``!r``).
+
+    ``context["loc"]``, if given, is the path below the validated model the error is about; the
+    loader appends it to the error's location.
+    """
+    kept = {k: v for k, v in context.items() if k in ("suggestions", "loc")}
+    # pydantic fills ``{key}`` placeholders one context key after the other and knows no
+    # ``{{`` escape; with the message as the last key, braces in a value come through unchanged.
+    kept["message"] = template.format(**context)
+    return PydanticCustomError(code, "{message}", kept)
+
+
+def _unique(values: list[str], what: str) -> list[str]:
+    """Refuse a repeated value: RDF keeps a set, so the repeat would vanish on the way."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise _error(
+                "duplicate",
+                "{value!r} is listed twice in {what}; list each value once",
+                {"value": value, "what": what, "loc": (index,)},
+            )
+        seen.add(value)
+    return values
+
+
+def agent_key(name: str) -> str:
+    """Return the key two ``added_by`` names share when they would be one agent in the RDF.
+
+    Must equal ``triggergraph.rdf.agent_slug`` (a test checks it).
+
+    Examples
+    --------
+    >>> agent_key("Müller, K.") == agent_key("muller k")
+    True
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "agent-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
 def _vocabulary(info: ValidationInfo) -> Vocabulary | None:
@@ -63,7 +145,7 @@ def _vocabulary(info: ValidationInfo) -> Vocabulary | None:
     return context.get("vocabulary")
 
 
-def _unknown(kind: str, value: str, choices) -> PydanticCustomError:
+def _unknown(kind: str, value: str, choices, index: int | None = None) -> PydanticCustomError:
     from difflib import get_close_matches
 
     options = sorted(choices)
@@ -76,16 +158,20 @@ def _unknown(kind: str, value: str, choices) -> PydanticCustomError:
     return _error(
         "unknown_id",
         "{value!r} is not a {kind}; {hint}",
-        {"value": value, "kind": kind, "hint": hint, "suggestions": close},
+        {"value": value, "kind": kind, "hint": hint, "suggestions": close}
+        | ({} if index is None else {"loc": (index,)}),
     )
 
 
-def _check_scale(info: ValidationInfo, scheme: str, value: str | None) -> str | None:
+def _check_scale(
+    info: ValidationInfo, scheme: str, value: str | None, index: int | None = None
+) -> str | None:
+    """``value`` if the scale has it; ``index`` is its place when it is an item of a list."""
     vocab = _vocabulary(info)
     if value is None or vocab is None:
         return value
     if value not in vocab.scales[scheme]:
-        raise _unknown(f"{scheme.replace('-', ' ')} value", value, vocab.scales[scheme])
+        raise _unknown(f"{scheme.replace('-', ' ')} value", value, vocab.scales[scheme], index)
     return value
 
 
@@ -98,7 +184,9 @@ class EntryModel(BaseModel):
 class DriverLink(EntryModel):
     """A finding's link to one of the four drivers, and who makes that link."""
 
-    driver: str = Field(description="Driver id, e.g. 'justice_seeker'.", examples=["justice_seeker"])
+    driver: str = Field(
+        description="Driver id, e.g. 'justice_seeker'.", examples=["justice_seeker"]
+    )
     basis: Literal["stated", "proposed"] = Field(
         description="'stated': the source itself names this driver or construct; "
         "'proposed': the compilers propose the link, the source does not make it."
@@ -119,16 +207,26 @@ class DriverLink(EntryModel):
 class Effect(EntryModel):
     """The effect as the source reports it. Only numbers read on the cited page enter."""
 
-    measure: str = Field(default="none", description="Effect measure id, e.g. 'r', 'odds_ratio', 'none'.")
-    value: float | None = Field(default=None, description="The point estimate, if the page gave one.")
-    ci: tuple[float, float] | None = Field(default=None, description="Confidence interval [low, high].")
-    k: int | None = Field(default=None, ge=1, le=100_000, description="Number of studies or samples.")
-    n: int | None = Field(default=None, ge=1, le=100_000_000, description="Sample size.")
+    measure: str = Field(
+        default="none", description="Effect measure id, e.g. 'r', 'odds_ratio', 'none'."
+    )
+    value: Number | None = Field(
+        default=None, description="The point estimate, if the page gave one."
+    )
+    ci: tuple[Number, Number] | None = Field(
+        default=None, description="Confidence interval [low, high]."
+    )
+    k: Whole | None = Field(
+        default=None, ge=1, le=100_000, description="Number of studies or samples."
+    )
+    n: Whole | None = Field(default=None, ge=1, le=100_000_000, description="Sample size.")
     p: ShortText | None = Field(default=None, description="p value as reported, e.g. '< .001'.")
     text: Text | None = Field(
         default=None, description="The effect in words or numbers that are not one estimate."
     )
-    magnitude_in_source: ShortText | None = Field(default=None, description="The source's own words.")
+    magnitude_in_source: ShortText | None = Field(
+        default=None, description="The source's own words."
+    )
 
     @field_validator("measure")
     @classmethod
@@ -150,13 +248,19 @@ class Effect(EntryModel):
             numbers += [("ci", self.ci[0]), ("ci", self.ci[1])]
             if self.ci[0] > self.ci[1]:
                 raise _error(
-                    "ci_order", "ci {ci!r}: the lower bound is above the upper bound", {"ci": list(self.ci)}
+                    "ci_order",
+                    "ci {ci!r}: the lower bound is above the upper bound",
+                    {"ci": list(self.ci)},
                 )
         for name, number in numbers:
             if number is None:
                 continue
             if not math.isfinite(number):
-                raise _error("not_finite", "{name} {value!r} is not a finite number", {"name": name, "value": number})
+                raise _error(
+                    "not_finite",
+                    "{name} {value!r} is not a finite number",
+                    {"name": name, "value": number},
+                )
             if (low is not None and number < low) or (high is not None and number > high):
                 bounds = f"[{'' if low is None else low}, {'' if high is None else high}]"
                 raise _error(
@@ -176,11 +280,14 @@ class Effect(EntryModel):
 class Finding(EntryModel):
     """One population-level result: a factor linked to drivers and/or demographic groups."""
 
-    id: FindingId = Field(description="Unique across all sources, e.g. 'jasko17-1'.", examples=["F088"])
+    id: FindingId = Field(
+        description="Unique across all sources, e.g. 'jasko17-1'.", examples=["F088"]
+    )
     factor: str = Field(description="A trigger factor id or a related construct id.")
     drivers: list[DriverLink] = Field(default_factory=list)
     demographics: list[str] = Field(
-        default_factory=list, description="Demographic group ids the finding is about, e.g. 'age_under_18'."
+        default_factory=list,
+        description="Demographic group ids the finding is about, e.g. 'age_under_18'.",
     )
     direction: str = Field(description="'increases', 'decreases', 'no_association' or 'mixed'.")
     certainty: str = Field(description="'A' to 'D'; see README on grading.")
@@ -198,8 +305,10 @@ class Finding(EntryModel):
     verified_from: Url | None = Field(default=None, description="The page where it was read.")
     trigger_role: str | None = None
     note: Text | None = None
-    added_by: ShortText | None = Field(default=None, description="Defaults to the source's added_by.")
-    added_on: date | None = Field(default=None, description="Defaults to the source's added_on.")
+    added_by: ShortText | None = Field(
+        default=None, description="Defaults to the source's added_by."
+    )
+    added_on: Day | None = Field(default=None, description="Defaults to the source's added_on.")
 
     @field_validator("factor")
     @classmethod
@@ -214,11 +323,13 @@ class Finding(EntryModel):
     def _known_demographics(cls, values: list[str], info: ValidationInfo) -> list[str]:
         vocab = _vocabulary(info)
         if vocab is not None:
-            for value in values:
+            for index, value in enumerate(values):
                 if value not in vocab.demographics:
-                    raise _unknown("demographic group", value, vocab.demographics)
+                    raise _unknown("demographic group", value, vocab.demographics, index)
         if len(set(values)) != len(values):
-            raise _error("duplicate", "demographic groups are listed twice: {values!r}", {"values": values})
+            raise _error(
+                "duplicate", "demographic groups are listed twice: {values!r}", {"values": values}
+            )
         return values
 
     @field_validator("direction")
@@ -231,20 +342,32 @@ class Finding(EntryModel):
     def _known_certainty(cls, value: str, info: ValidationInfo) -> str:
         return _check_scale(info, "certainty", value)
 
+    @field_validator("certainty_reasons")
+    @classmethod
+    def _unique_reasons(cls, values: list[str]) -> list[str]:
+        return _unique(values, "certainty_reasons")
+
     @field_validator("caveats")
     @classmethod
     def _known_caveats(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        return [_check_scale(info, "caveat", v) for v in values]
+        return _unique(
+            [_check_scale(info, "caveat", v, i) for i, v in enumerate(values)], "caveats"
+        )
 
     @field_validator("indirectness")
     @classmethod
     def _known_indirectness(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        return [_check_scale(info, "indirectness", v) for v in values]
+        return _unique(
+            [_check_scale(info, "indirectness", v, i) for i, v in enumerate(values)], "indirectness"
+        )
 
     @field_validator("outcome_stages")
     @classmethod
     def _known_stages(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        return [_check_scale(info, "outcome-stage", v) for v in values]
+        return _unique(
+            [_check_scale(info, "outcome-stage", v, i) for i, v in enumerate(values)],
+            "outcome_stages",
+        )
 
     @field_validator("trigger_role")
     @classmethod
@@ -263,7 +386,7 @@ class CitedWork(EntryModel):
     """A work the source cites, known only by what the source gives."""
 
     first_author: ShortText
-    year: int | None = Field(default=None, ge=1800, le=2100)
+    year: Whole | None = Field(default=None, ge=1800, le=2100)
     co_authors: ShortText | None = None
     note: Text | None = None
     locator: ShortText | None = None
@@ -292,8 +415,10 @@ class Source(EntryModel):
 
     id: SourceId = Field(description="Equals the file name without .yaml.", examples=["jasko17"])
     type: str = Field(description="Source type id, e.g. 'journal_article', 'report'.")
-    authors: list[ShortText] = Field(min_length=1, description="'Family, I.' in the source's order.")
-    year: int = Field(ge=1800, le=2100)
+    authors: list[ShortText] = Field(
+        min_length=1, description="'Family, I.' in the source's order."
+    )
+    year: Whole = Field(ge=1800, le=2100)
     title: Text
     venue: Text | None = None
     doi: Annotated[str, StringConstraints(pattern=DOI_PATTERN, max_length=300)] | None = None
@@ -309,7 +434,7 @@ class Source(EntryModel):
     context_notes: list[ContextNote] = Field(default_factory=list)
     cites: list[CitedWork] = Field(default_factory=list)
     added_by: ShortText
-    added_on: date
+    added_on: Day
     findings: list[Finding] = Field(default_factory=list)
 
     @field_validator("type")
@@ -325,14 +450,24 @@ class Source(EntryModel):
     @field_validator("citation_flags")
     @classmethod
     def _known_flags(cls, values: list[str], info: ValidationInfo) -> list[str]:
-        return [_check_scale(info, "citation-flag", v) for v in values]
+        return _unique(
+            [_check_scale(info, "citation-flag", v, i) for i, v in enumerate(values)],
+            "citation_flags",
+        )
+
+    @field_validator("overlaps_with")
+    @classmethod
+    def _unique_overlaps(cls, values: list[str]) -> list[str]:
+        return _unique(values, "overlaps_with")
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Source:
         seen: set[str] = set()
         for finding in self.findings:
             if finding.id in seen:
-                raise _error("duplicate", "finding id {id!r} occurs twice in this source", {"id": finding.id})
+                raise _error(
+                    "duplicate", "finding id {id!r} occurs twice in this source", {"id": finding.id}
+                )
             seen.add(finding.id)
             if finding.added_by is None:
                 finding.added_by = self.added_by
@@ -365,13 +500,23 @@ def effect_size_band(effect: Effect | None) -> str:
         size = abs(math.tanh(effect.value))
     elif effect.measure in ("odds_ratio", "risk_ratio") and effect.value > 0:
         ratio = effect.value if effect.value >= 1 else 1 / effect.value
-        for bound, band in ((1.20, "negligible"), (1.44, "very_small"), (2.10, "small"), (3.13, "moderate")):
+        for bound, band in (
+            (1.20, "negligible"),
+            (1.44, "very_small"),
+            (2.10, "small"),
+            (3.13, "moderate"),
+        ):
             if ratio < bound:
                 return band
         return "large"
     else:
         return "unknown"
-    for bound, band in ((0.05, "negligible"), (0.10, "very_small"), (0.20, "small"), (0.30, "moderate")):
+    for bound, band in (
+        (0.05, "negligible"),
+        (0.10, "very_small"),
+        (0.20, "small"),
+        (0.30, "moderate"),
+    ):
         if size < bound:
             return band
     return "large"
