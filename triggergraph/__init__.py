@@ -89,6 +89,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    # ruff: noqa: F401 - these names are re-exported lazily by __getattr__
     from .config import Settings, get_settings
     from .exceptions import (
         AuthError,
@@ -104,7 +105,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TriggergraphError,
     )
     from .index import EvidenceIndex
-    from .models import CitedWork, ContextNote, DriverLink, Effect, Finding, Source, effect_size_band
+    from .models import (
+        CitedWork,
+        ContextNote,
+        DriverLink,
+        Effect,
+        Finding,
+        Source,
+        effect_size_band,
+    )
     from .service import EvidenceService, dump_literature
     from .store import Store, open_store
     from .vocabulary import Concept, Vocabulary, load_vocabulary
