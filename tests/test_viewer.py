@@ -308,3 +308,26 @@ def test_render_construct_page_unknown_id_suggests():
             EvidenceIndex.build([], vocab), construct_id="perceived_discrimnation"
         )
     assert "perceived_discrimination" in info.value.suggestions
+
+
+def test_render_source_page_shows_driver_term_provenance_and_cited_locator():
+    from triggergraph.viewer import render_source_page
+    from triggergraph.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    sources = load_literature(Path("literature"), vocab)
+    with_term = next(
+        (s, f, link)
+        for s in sources
+        for f in s.findings
+        for link in f.drivers
+        if link.term_in_source
+    )
+    source, finding, link = with_term
+    index = EvidenceIndex.build(sources, vocab)
+    page = render_source_page(index, source_id=source.id, lang="en")
+    assert f"in the source: {link.term_in_source}" in page
+    assert f"{finding.added_by} · {finding.added_on.isoformat()}" in page
+    cited = next(s for s in sources if any(c.locator for c in s.cites))
+    locator = next(c.locator for c in cited.cites if c.locator)
+    assert f"<small>{locator}</small>" in render_source_page(index, source_id=cited.id, lang="nl")

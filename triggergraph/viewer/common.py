@@ -166,6 +166,10 @@ def summarise_finding(finding: Mapping, lang: str) -> dict:
     for link in finding.get("drivers") or []:
         if isinstance(link, Mapping):
             name = str(link.get("label") or link.get("driver"))
+            if link.get("term_in_source"):
+                # the source's own word keeps the link checkable against the source
+                said = "in the source" if lang == "en" else "in de bron"
+                name += f" [{said}: {link['term_in_source']}]"
             if link.get("basis") == "proposed":
                 name += f" ({PROPOSED[lang if lang in PROPOSED else 'en']})"
             drivers.append(name)
@@ -196,4 +200,7 @@ def summarise_finding(finding: Mapping, lang: str) -> dict:
         "outcome": finding.get("outcome"),
         "population": finding.get("population"),
         "note": finding.get("note"),
+        "added": " · ".join(
+            str(x) for x in (finding.get("added_by"), finding.get("added_on")) if x
+        ),
     }

@@ -73,6 +73,7 @@ def render_finding_list(findings: list[Mapping], lang: str, *, link_sources: boo
             ("outcome" if lang == "en" else "uitkomst", f["outcome"]),
             ("population" if lang == "en" else "populatie", f["population"]),
             ("note" if lang == "en" else "noot", f["note"]),
+            ("added by" if lang == "en" else "toegevoegd door", f["added"]),
         ]
         dl = "".join(
             f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>"
@@ -390,6 +391,7 @@ def render_source_page(
                     if x
                 )
             )
+            + (f" <small>{escape_html(c.get('locator'))}</small>" if c.get("locator") else "")
             + "</li>"
             for c in cites
             if isinstance(c, Mapping)
