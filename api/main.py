@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -51,7 +52,12 @@ class BodyTooLargeError(StarletteHTTPException):
     """A request body over ``max_body_bytes`` (counted while it streams in)."""
 
     def __init__(self, limit: int):
-        super().__init__(413, f"request body is larger than the limit of {limit} bytes")
+        # close the connection: the rest of an endless streamed body is never read
+        super().__init__(
+            413,
+            f"request body is larger than the limit of {limit} bytes",
+            headers={"Connection": "close"},
+        )
 
 
 class BodyLimitMiddleware:
@@ -138,9 +144,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.service = EvidenceService.open(settings)
+        # literature and store-version checks run on a thread of their own, so hot
+        # requests only read the current index
+        app.state.service.start_refresher()
+        # the loaded evidence lives as long as the process: keeping it out of the cyclic
+        # collector's scans stops full collections from pausing hot requests
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             service, app.state.service = app.state.service, None
             service.close()
 

@@ -221,6 +221,10 @@ class WriteOut(BaseModel):
     action: str = Field(examples=["created"], description="'created', 'replaced' or 'deleted'.")
 
 
+#: The largest ``offset`` a list accepts: past it a page is empty anyway, and a bigger number
+#: would not fit the 64-bit integers of the JSON answer (a 500 instead of a 422).
+MAX_OFFSET = 1_000_000_000
+
 #: The query shown in the OpenAPI document of /sparql.
 SPARQL_QUERY_EXAMPLE = (
     "PREFIX tg: <https://w3id.org/triggergraph/ontology#>\n"

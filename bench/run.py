@@ -111,13 +111,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def read_vmhwm_kib(pid: int) -> int | None:
-    """Peak resident set size (VmHWM) of a process in KiB, or None if unreadable."""
+def read_vmhwm_kib(pid: int, field_name: str = "VmHWM") -> int | None:
+    """Peak resident set size (VmHWM, or another ``/proc`` status field) in KiB, or None."""
     try:
         text = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    match = re.search(r"^VmHWM:\s+(\d+)\s+kB", text, re.MULTILINE)
+    match = re.search(rf"^{field_name}:\s+(\d+)\s+kB", text, re.MULTILINE)
     return int(match.group(1)) if match else None
 
 
@@ -221,6 +221,11 @@ class Server:
 
     def peak_rss_mib(self) -> float | None:
         kib = read_vmhwm_kib(self.process.pid)
+        return round(kib / 1024, 1) if kib is not None else None
+
+    def rss_mib(self) -> float | None:
+        """Resident set size now (VmRSS): what the server keeps once the load is over."""
+        kib = read_vmhwm_kib(self.process.pid, "VmRSS")
         return round(kib / 1024, 1) if kib is not None else None
 
     def log_tail(self, lines: int = 30) -> str:
@@ -472,6 +477,8 @@ class SizeResult:
     generate_s: float | None = None
     load_s: float | None = None
     peak_rss_mib: float | None = None
+    ready_rss_mib: float | None = None
+    steady_rss_mib: float | None = None
     rest_latency: dict[str, dict] = field(default_factory=dict)
     rest_throughput: dict[str, dict] = field(default_factory=dict)
     rest_bytes: dict[str, int] = field(default_factory=dict)
@@ -499,7 +506,11 @@ def measure_size(n_findings: int, args, workdir: Path) -> SizeResult:
     server = Server(literature, workdir / f"store-{label}", workdir / f"server-{label}.log")
     try:
         result.load_s = round(server.wait_ready(args.load_timeout), 3)
-        log(f"[{label}] ready after {result.load_s} s (literature -> store -> index)")
+        result.ready_rss_mib = server.rss_mib()
+        log(
+            f"[{label}] ready after {result.load_s} s (literature -> store -> index), "
+            f"RSS {result.ready_rss_mib} MiB"
+        )
         for name, path in REST_PATHS.items():
             url = server.base_url + path
             status, body = http_get(url, timeout=120)
@@ -527,7 +538,11 @@ def measure_size(n_findings: int, args, workdir: Path) -> SizeResult:
             result.oxigraph_sparql[question] = {**asdict(latency), "rows": rows}
             log(f"[{label}] /sparql {question}: p50 {latency.p50_ms} ms, {rows} rows")
         result.peak_rss_mib = server.peak_rss_mib()
-        log(f"[{label}] server peak RSS {result.peak_rss_mib} MiB")
+        result.steady_rss_mib = server.rss_mib()
+        log(
+            f"[{label}] server peak RSS {result.peak_rss_mib} MiB, "
+            f"after all requests {result.steady_rss_mib} MiB"
+        )
     except RuntimeError as error:
         result.problems.append(str(error))
         log(f"[{label}] {error}")
@@ -687,13 +702,15 @@ def render_markdown(info: dict, results: list[SizeResult], cold: dict | None, ar
         f"{info.get('pyoxigraph')}; load tool {info['load_tool']}; {args.duration:g} s per "
         f"measurement, latency at 1 connection, throughput at {args.connections}.",
         "",
-        "| findings | sources | load s | peak RSS MiB | rdflib build s |",
-        "|---:|---:|---:|---:|---:|",
+        "| findings | sources | load s | peak RSS MiB | RSS when ready MiB "
+        "| RSS after requests MiB | rdflib build s |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {format_size(r.findings)} | {r.sources} | {_cell(r.load_s)} | "
-            f"{_cell(r.peak_rss_mib)} | {_cell(r.rdflib_build_s)} |"
+            f"{_cell(r.peak_rss_mib)} | {_cell(getattr(r, 'ready_rss_mib', None))} | "
+            f"{_cell(getattr(r, 'steady_rss_mib', None))} | {_cell(r.rdflib_build_s)} |"
         )
     lines += [
         "",

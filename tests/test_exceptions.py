@@ -6,8 +6,17 @@ from triggergraph import exceptions as exc
 
 
 def test_every_error_derives_from_root():
-    for name in ("EntryError", "NotFoundError", "ConflictError", "AuthError", "QueryError",
-                 "QueryTimeoutError", "StoreError", "StoreUnavailableError", "ConfigError"):
+    for name in (
+        "EntryError",
+        "NotFoundError",
+        "ConflictError",
+        "AuthError",
+        "QueryError",
+        "QueryTimeoutError",
+        "StoreError",
+        "StoreUnavailableError",
+        "ConfigError",
+    ):
         assert issubclass(getattr(exc, name), exc.TriggergraphError), name
 
 

@@ -417,3 +417,62 @@ def test_load_literature_yml_extension_is_problem(tmp_path, vocabulary):
     (tmp_path / "fixture_x.yml").write_text(GOOD_ENTRY, encoding="utf-8")
     with pytest.raises(EntryError, match=r"rename to 'fixture_x.yaml'"):
         load_literature(tmp_path, vocabulary)
+
+
+# ---- fast path (libyaml + pydantic) and its fall-back to the line-tracking loader ----------
+def _folder_with(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "literature"
+    folder.mkdir()
+    (folder / "fixture_x.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_load_literature_fast_path_equals_parse_entry_valid_entry(tmp_path, vocabulary):
+    folder = _folder_with(tmp_path, GOOD_ENTRY)
+    [source] = load_literature(folder, vocabulary)
+    assert source == parse_entry(GOOD_ENTRY, filename="e.yaml", vocabulary=vocabulary)
+
+
+def test_load_literature_ampersand_in_text_still_loads(tmp_path, vocabulary):
+    text = GOOD_ENTRY.replace('title: "Test fixture"', 'title: "R&D * fixture << test"')
+    [source] = load_literature(_folder_with(tmp_path, text), vocabulary)
+    assert source.title == "R&D * fixture << test"
+
+
+def test_load_literature_duplicate_key_same_problem_as_parse_entry(tmp_path, vocabulary):
+    text = GOOD_ENTRY.replace("year: 2026\n", "year: 2026\nyear: 2025\n")
+    with pytest.raises(EntryError) as exc_info:
+        load_literature(_folder_with(tmp_path, text), vocabulary)
+    [problem] = _problems(exc_info)
+    assert problem.line == 5
+    assert "'year' appears twice" in problem.message and "line 4" in problem.message
+
+
+def test_load_literature_alias_rejected_with_line(tmp_path, vocabulary):
+    text = GOOD_ENTRY.replace('authors: ["Fixture, T."]', 'authors: &a ["Fixture, T."]')
+    text = text.replace('certainty_reasons: ["test fixture"]', "certainty_reasons: *a")
+    with pytest.raises(EntryError) as exc_info:
+        load_literature(_folder_with(tmp_path, text), vocabulary)
+    [problem] = _problems(exc_info)
+    assert "aliases" in problem.message
+    with pytest.raises(EntryError) as entry_error:
+        parse_entry(text, filename=problem.file, vocabulary=vocabulary)
+    assert _problems(entry_error) == [problem]
+
+
+def test_load_literature_merge_key_rejected(tmp_path, vocabulary):
+    text = GOOD_ENTRY.replace("  - id: fixture-x-1\n", "  - id: fixture-x-1\n    <<: {note: x}\n")
+    with pytest.raises(EntryError, match="merge keys"):
+        load_literature(_folder_with(tmp_path, text), vocabulary)
+
+
+def test_load_literature_invalid_value_same_problem_as_parse_entry(tmp_path, vocabulary):
+    text = GOOD_ENTRY.replace("certainty: D", "certainty: Z")
+    with pytest.raises(EntryError) as folder_error:
+        load_literature(_folder_with(tmp_path, text), vocabulary)
+    with pytest.raises(EntryError) as entry_error:
+        parse_entry(
+            text, filename=str(tmp_path / "literature" / "fixture_x.yaml"), vocabulary=vocabulary
+        )
+    assert _problems(folder_error) == _problems(entry_error)
+    assert _problems(folder_error)[0].line == 12

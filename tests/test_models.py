@@ -101,7 +101,9 @@ def test_validate_entry_duplicate_finding_ids_rejected(vocab):
 
 def test_validate_entry_duplicate_driver_link_rejected(vocab):
     link = {"driver": "justice_seeker", "basis": "proposed"}
-    assert any("linked twice" in e["msg"] for e in errors_of(minimal_entry(drivers=[link, link]), vocab))
+    assert any(
+        "linked twice" in e["msg"] for e in errors_of(minimal_entry(drivers=[link, link]), vocab)
+    )
 
 
 def test_validate_entry_without_context_checks_structure_only():

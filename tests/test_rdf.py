@@ -38,6 +38,7 @@ from triggergraph.vocabulary import load_vocabulary
 BASE = "http://127.0.0.1:8000/"
 CUSTOM_BASE = "https://example.org/tg/"
 LITERATURE = PROJECT_ROOT / "literature"
+REPO_BENCH = PROJECT_ROOT / "bench"
 
 
 @pytest.fixture(scope="module")
@@ -619,3 +620,69 @@ def test_iri_safe_encodes_characters_iris_forbid(vocab):
     source = make(vocab, minimal_entry(findings=[finding]))
     parsed = Graph().parse(data=source_ntriples(source, vocab), format="nt")
     assert str(parsed.value(URIRef(BASE + "finding/T1"), TG.verifiedFrom)) == iri_safe(url)
+
+
+# ---- TripleIndex: the fast reader input (pyoxigraph parse, plain dicts) ---------------------
+def _both_readers(text: str, source_id: str, vocab) -> tuple[Source, Source]:
+    from triggergraph.rdf import TripleIndex
+
+    slow = read_source(Graph().parse(data=text, format="nt"), source_id, vocab)
+    fast = read_source(TripleIndex.from_ntriples(text), source_id, vocab)
+    return slow, fast
+
+
+def test_triple_index_reads_like_rdflib_shipped_and_own_entries(vocab, all_sources):
+    for source in all_sources:
+        slow, fast = _both_readers(source_ntriples(source, vocab), source.id, vocab)
+        assert fast == slow, source.id
+        assert fast.model_dump() == slow.model_dump()
+
+
+def test_triple_index_reads_like_rdflib_synthetic_entries(vocab):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_synth_rdf", REPO_BENCH / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    sources = synth.generate_sources(400, seed=7, vocabulary=vocab)
+    assert any(f.effect and f.effect.value is not None for s in sources for f in s.findings)
+    for source in sources:
+        slow, fast = _both_readers(source_ntriples(source, vocab), source.id, vocab)
+        assert fast == slow == canonical_source(source, vocab), source.id
+
+
+def test_triple_index_keeps_author_order_and_exact_decimals(vocab):
+    finding = full_entry()["findings"][1] | {
+        "effect": {"measure": "r", "value": 0.30000000000000004, "ci": [-0.09, 1e-05]}
+    }
+    source = make(vocab, full_entry(findings=[finding]))
+    slow, fast = _both_readers(source_ntriples(source, vocab), source.id, vocab)
+    assert fast == slow
+    assert fast.authors == ["Zeta, Z.", "Alpha, A.", "Müller, K."]
+    assert fast.findings[0].effect.value == 0.30000000000000004
+    assert fast.findings[0].effect.ci == (-0.09, 1e-05)
+
+
+def test_triple_index_repeated_line_is_one_triple():
+    from triggergraph.rdf import TripleIndex
+
+    line = '<http://a/s> <http://a/p> "x" .\n'
+    index = TripleIndex.from_ntriples(line + line)
+    assert len(index) == 1
+    assert [str(o) for o in index.objects(URIRef("http://a/s"), URIRef("http://a/p"))] == ["x"]
+
+
+def test_triple_index_bad_ntriples_raises_syntax_error():
+    from triggergraph.rdf import TripleIndex
+
+    with pytest.raises(SyntaxError):
+        TripleIndex.from_ntriples("<http://a/s> <http://a/p> .\n")
+
+
+def test_triple_index_missing_source_raises_entry_error_like_rdflib(vocab):
+    from triggergraph.rdf import TripleIndex
+
+    with pytest.raises(EntryError, match="has no source"):
+        read_source(
+            TripleIndex.from_ntriples("<http://a/s> <http://a/p> <http://a/o> .\n"), "x", vocab
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -441,3 +442,118 @@ def test_negotiate_prefers_higher_quality():
         "application/ld+json"
     )
     assert negotiate("image/png", offered, "text/turtle") == "text/turtle"
+
+
+def test_read_store_sources_cache_reuses_only_unchanged_graphs():
+    from triggergraph.models import Source
+    from triggergraph.namespaces import source_graph_iri
+    from triggergraph.rdf import source_ntriples
+    from triggergraph.service import read_store_sources
+    from triggergraph.store import MemoryStore
+
+    base = "http://127.0.0.1:8000/"
+    vocab = load_vocabulary(base_iri=base)
+    store = MemoryStore(base)
+    models = {
+        ident: Source.model_validate(entry(ident, [f"{ident}-1"]), context={"vocabulary": vocab})
+        for ident in ("cache_a", "cache_b")
+    }
+    for ident, model in models.items():
+        store.replace_graph(str(source_graph_iri(base, ident)), source_ntriples(model, vocab))
+    cache: dict = {}
+    first, _ = read_store_sources(store, vocab, cache)
+    changed = Source.model_validate(
+        {**entry("cache_b", ["cache_b-1"]), "title": "changed title"}, context={"vocabulary": vocab}
+    )
+    store.replace_graph(str(source_graph_iri(base, "cache_b")), source_ntriples(changed, vocab))
+    second, _ = read_store_sources(store, vocab, cache)
+    assert second["cache_a"] is first["cache_a"]
+    assert second["cache_b"] is not first["cache_b"]
+    assert second["cache_b"].title == "changed title"
+    assert second == read_store_sources(store, vocab)[0]
+    store.delete_graph(str(source_graph_iri(base, "cache_a")))
+    third, _ = read_store_sources(store, vocab, cache)
+    assert set(third) == set(cache) == {"cache_b"}
+
+
+# ---- fast start, background refresh and hot answers ------------------------------------
+def test_fresh_load_index_equals_reading_the_store_back(tmp_path, literature):
+    from triggergraph.service import read_store_sources
+
+    service = EvidenceService.open(make_settings(tmp_path, literature))
+    try:
+        back, problems = read_store_sources(service.store, service.vocabulary)
+        assert problems == []
+        assert back == service.sources_by_id
+        assert service.index.version == service.store.version()
+    finally:
+        service.close()
+
+
+def test_literature_unchanged_stamp_skips_hashing(service, literature, monkeypatch):
+    import triggergraph.service.core as core
+
+    calls = []
+    monkeypatch.setattr(core, "literature_hash", lambda d: calls.append(d) or "x")
+    service.ensure_fresh()
+    assert calls == []
+    (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["gamma-1"])))
+    service.ensure_fresh()
+    assert calls == [Path(service.settings.literature_dir)]
+
+
+def test_refresher_picks_up_literature_change_without_requests(tmp_path, literature):
+    service = EvidenceService.open(
+        make_settings(tmp_path, literature, store="memory", version_check_interval_s=0.05)
+    )
+    try:
+        assert service.start_refresher()
+        (literature / "fixture_gamma.yaml").write_bytes(
+            as_yaml(entry("fixture_gamma", ["gamma-1"]))
+        )
+        deadline = time.monotonic() + 5
+        while "fixture_gamma" not in service.sources_by_id and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert "fixture_gamma" in service.sources_by_id
+    finally:
+        service.close()
+    assert service._refresher is None
+
+
+def test_refresher_not_started_with_interval_zero(service):
+    assert service.start_refresher() is False
+    assert service.cached_answer("matrix", {"cols": "driver", "lang": "en"}) is None
+
+
+def test_cached_answer_after_first_computation_same_bytes(tmp_path, literature):
+    service = EvidenceService.open(
+        make_settings(tmp_path, literature, store="memory", version_check_interval_s=60)
+    )
+    try:
+        service.start_refresher()
+        args = {"id": "detention", "lang": "en"}
+        assert service.cached_answer("factor", args) is None
+        body = service.factor_json("detention", "en")
+        assert service.cached_answer("factor", args) is body
+        service.create_source(as_yaml(entry("added_one", ["added-one-1"])), "application/yaml")
+        assert service.cached_answer("factor", args) is None  # a new index starts empty
+        assert b"added-one-1" in service.factor_json("detention", "en")
+    finally:
+        service.close()
+
+
+def test_matrix_json_cells_list_finding_ids_and_directness_only(read_service):
+    matrix = json.loads(read_service.matrix_json(cols="driver", lang="en"))
+    full = read_service.index.matrix(cols="driver", lang="en")
+    counted = 0
+    for factor, row in matrix["cells"].items():
+        for column, cell in row.items():
+            expected = full["cells"][factor][column]
+            assert cell["findings"] == [
+                {"id": f["id"], "direct": f["direct"]} for f in expected["findings"]
+            ]
+            assert {k: v for k, v in cell.items() if k != "findings"} == {
+                k: v for k, v in expected.items() if k != "findings"
+            }
+            counted += len(cell["findings"])
+    assert counted > 0

@@ -679,3 +679,61 @@ def test_bind_values_types_python_scalars():
     assert "<http://www.w3.org/2001/XMLSchema#integer>" in text
     assert '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>' in text
     assert '"hond"@nl' in text
+
+
+# ---- Oxigraph bulk replace_all: additions first, stale quads and the hash last ----------
+@pytest.fixture
+def fresh_oxigraph(tmp_path: Path):
+    store = OxigraphStore(tmp_path / "bulk", BASE)
+    yield store
+    store.close()
+
+
+def test_replace_all_chunks_same_dataset_as_replace_all(fresh_oxigraph, tmp_path):
+    other = OxigraphStore(tmp_path / "other", BASE)
+    try:
+        text = sample_nquads()
+        other.replace_all(text, content_hash="h")
+        half = len(text) // 2
+        cut = text.index("\n", half) + 1
+        fresh_oxigraph.replace_all_chunks([text[:cut], text[cut:].encode("utf-8")], "h")
+        assert lines_of(fresh_oxigraph.dump_nquads()) == lines_of(other.dump_nquads())
+        assert fresh_oxigraph.content_hash() == other.content_hash() == "h"
+    finally:
+        other.close()
+
+
+def test_replace_all_over_data_keeps_shared_quads_and_drops_stale(fresh_oxigraph):
+    fresh_oxigraph.replace_all(sample_nquads(), content_hash="h1")
+    new = as_nquads(G1, finding_nt("t1", "detention", "0.25")) + as_nquads(G3, finding_nt("t9"))
+    fresh_oxigraph.replace_all(new, content_hash="h2")
+    assert lines_of(fresh_oxigraph.dump_nquads()) == lines_of(new)
+    assert fresh_oxigraph.graph_names() == [G1, G3]
+    assert fresh_oxigraph.content_hash() == "h2"
+
+
+def test_replace_all_over_data_with_blank_nodes_replaces_graph(fresh_oxigraph):
+    first = f'_:b1 <{DCT_ID}> "old" <{G1}> .\n' + as_nquads(G2, finding_nt("t3"))
+    fresh_oxigraph.replace_all(first, content_hash="h1")
+    second = f'_:b2 <{DCT_ID}> "new" <{G1}> .\n' + as_nquads(G2, finding_nt("t3"))
+    fresh_oxigraph.replace_all(second, content_hash="h2")
+    g1 = fresh_oxigraph.graph_ntriples(G1)
+    assert '"new"' in g1 and '"old"' not in g1
+    assert lines_of(fresh_oxigraph.graph_ntriples(G2)) == lines_of(finding_nt("t3"))
+
+
+def test_replace_all_rejected_chunk_leaves_data_and_hash(fresh_oxigraph):
+    fresh_oxigraph.replace_all(sample_nquads(), content_hash="h1")
+    before, version = fresh_oxigraph.dump_nquads(), fresh_oxigraph.version()
+    good = as_nquads(G3, finding_nt("t9"))
+    with pytest.raises(EntryError, match="no named graph"):
+        fresh_oxigraph.replace_all_chunks([good, '<http://x/s> <http://x/p> "x" .\n'], "h2")
+    assert fresh_oxigraph.dump_nquads() == before
+    assert (fresh_oxigraph.version(), fresh_oxigraph.content_hash()) == (version, "h1")
+
+
+def test_replace_all_first_fill_rejected_leaves_store_empty(fresh_oxigraph):
+    with pytest.raises(EntryError, match="invalid N-Quads"):
+        fresh_oxigraph.replace_all(as_nquads(G1, finding_nt("t1")) + "<bad> <x> <y> .\n")
+    assert fresh_oxigraph.graph_names() == []
+    assert fresh_oxigraph.content_hash() is None

@@ -160,11 +160,10 @@ class EvidenceIndex:
         0
         """
         index = cls(sources, vocabulary, version)
-        # factor pages are serialised on first request instead: with thousands of findings
-        # doing all of them here would make every rebuild after a write seconds slower
+        # factor pages and matrices are serialised on first request instead: with thousands
+        # of findings doing all of them here would make every rebuild after a write seconds
+        # slower, and every matrix variant (cols x lang) would be held whether asked or not
         for lang in LANGS:
-            for cols in index._column_sets:
-                index.matrix_json(cols, lang)
             index.factors_json(lang=lang)
         return index
 

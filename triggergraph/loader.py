@@ -498,6 +498,66 @@ def _validate(data: dict, lines: _LineMap, filename: str, vocabulary: Vocabulary
     return (None, problems) if problems else (source, [])
 
 
+class _FastFallback(Exception):
+    """The fast loader met something only the line-tracking loader reports properly."""
+
+
+class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml with the entry rules checked cheaply (no line numbers): any hit falls back."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:
+            raise _FastFallback  # an alias
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            keys = []
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _FastFallback
+                if isinstance(key_node, yaml.ScalarNode):
+                    keys.append(key_node.value)
+            if len(set(keys)) != len(keys):
+                raise _FastFallback  # a duplicate key
+        return super().construct_mapping(node, deep=deep)
+
+
+class _NoLines:
+    """Stands in for the line map while the fast path checks an entry; any use falls back."""
+
+    def line_of(self, path: _PathKey) -> int | None:
+        raise _FastFallback
+
+    start_of = direct_line = line_of
+
+
+def _load_fast(text: str, filename: str, vocabulary: Vocabulary | None):
+    """``(data, source)`` for a valid entry via libyaml and pydantic; ``None`` for anything else.
+
+    ``None`` sends the file through the line-tracking loader, which reports the problems with
+    file and line exactly as before; this path only makes the common, valid case fast.
+    """
+    if "&" in text or "*" in text or "<<" in text:
+        return None  # maybe an anchor, alias or merge key: let the careful loader decide
+    loader = _FastLoader(text)
+    try:
+        data = loader.get_single_data()
+    except (yaml.YAMLError, _FastFallback, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        return None
+    try:
+        source = Source.model_validate(data, context={"vocabulary": vocabulary})
+        if _agent_problems(source, _NoLines(), filename):  # type: ignore[arg-type]
+            return None
+    except (ValidationError, _FastFallback):
+        return None
+    return data, source
+
+
 def _media_kind(media_type: str) -> str | None:
     lowered = media_type.lower()
     if "json" in lowered:
@@ -578,36 +638,59 @@ def entry_files(directory: Path) -> list[Path]:
     return sorted(Path(directory).glob("*.yaml"))
 
 
+class _LazyLines:
+    """Line numbers of one entry file, composed from the file only when a problem needs one.
+
+    The fast path never builds the node tree; the cross-file checks ask for a line only when
+    they report a problem, which is rare.
+    """
+
+    def __init__(self, path: Path, filename: str, lines: _LineMap | None = None):
+        self.path = path
+        self.filename = filename
+        self._lines = lines
+
+    def direct_line(self, key: _PathKey) -> int | None:
+        if self._lines is None:
+            text, _ = _decode(self.path.read_bytes(), self.filename)
+            _, node, _ = _parse_yaml(text or "", self.filename)
+            self._lines = _LineMap(node, text or "")
+        return self._lines.direct_line(key)
+
+
 @dataclass
 class _Facts:
     """What the cross-file checks need of one entry, so its node tree can be let go."""
 
     filename: str
     path: Path
+    lines: _LazyLines
     source_id: str | None = None
-    id_line: int | None = None
-    findings: list[tuple[int, str, int | None]] = field(default_factory=list)
-    overlaps: list[tuple[int, str, int | None]] = field(default_factory=list)
+    findings: list[tuple[int, str]] = field(default_factory=list)
+    overlaps: list[tuple[int, str]] = field(default_factory=list)
+
+    def line(self, key: _PathKey) -> int | None:
+        return self.lines.direct_line(key)
 
 
-def _facts_of(filename: str, path: Path, data: dict, lines: _LineMap) -> _Facts:
-    facts = _Facts(filename, path)
+def _facts_of(filename: str, path: Path, data: dict, lines: _LineMap | None) -> _Facts:
+    # a slow-path file's node tree is let go: its lines are composed again if ever needed
+    del lines
+    facts = _Facts(filename, path, _LazyLines(path, filename))
     source_id = data.get("id")
     if isinstance(source_id, str):
         facts.source_id = source_id
-        facts.id_line = lines.direct_line(("id",))
     findings = data.get("findings")
     if isinstance(findings, list):
         for index, finding in enumerate(findings):
             finding_id = finding.get("id") if isinstance(finding, dict) else None
             if isinstance(finding_id, str):
-                line = lines.direct_line(("findings", index, "id"))
-                facts.findings.append((index, finding_id, line))
+                facts.findings.append((index, finding_id))
     overlaps = data.get("overlaps_with")
     if isinstance(overlaps, list):
         for index, other in enumerate(overlaps):
             if isinstance(other, str):
-                facts.overlaps.append((index, other, lines.direct_line(("overlaps_with", index))))
+                facts.overlaps.append((index, other))
     return facts
 
 
@@ -615,44 +698,47 @@ def _cross_file_problems(records: list[_Facts]) -> list[Problem]:
     """File name = id, finding ids unique over all files, ``overlaps_with`` names known sources."""
     problems: list[Problem] = []
     known_ids = {facts.source_id for facts in records if facts.source_id is not None}
-    first_finding: dict[str, tuple[str, int | None]] = {}
+    first_finding: dict[str, tuple[_Facts, int]] = {}
     for facts in records:
         if facts.source_id is not None and facts.source_id != facts.path.stem:
             problems.append(
                 Problem(
                     facts.filename,
-                    facts.id_line,
+                    facts.line(("id",)),
                     "id",
                     f"id {facts.source_id!r} does not match the file name {facts.path.name!r}; "
                     f"rename the file to '{facts.source_id}.yaml' or set id: {facts.path.stem}",
                 )
             )
-        for index, finding_id, line in facts.findings:
+        for index, finding_id in facts.findings:
             if finding_id not in first_finding:
-                first_finding[finding_id] = (facts.filename, line)
+                first_finding[finding_id] = (facts, index)
                 continue
-            other_file, other_line = first_finding[finding_id]
-            if other_file == facts.filename:
+            other, other_index = first_finding[finding_id]
+            if other.filename == facts.filename:
                 continue  # the model already reports duplicates inside one entry
-            where = f"{other_file}:{other_line}" if other_line else other_file
+            other_line = other.line(("findings", other_index, "id"))
+            where = f"{other.filename}:{other_line}" if other_line else other.filename
             problems.append(
                 Problem(
                     facts.filename,
-                    line,
+                    facts.line(("findings", index, "id")),
                     f"findings[{index}].id",
                     f"finding id {finding_id!r} is also used in {where}; finding ids must be "
                     "unique over all sources",
                 )
             )
-        for index, other, line in facts.overlaps:
-            if other not in known_ids:
-                close = tuple(difflib.get_close_matches(other, sorted(known_ids), n=3, cutoff=0.6))
+        for index, other_id in facts.overlaps:
+            if other_id not in known_ids:
+                close = tuple(
+                    difflib.get_close_matches(other_id, sorted(known_ids), n=3, cutoff=0.6)
+                )
                 problems.append(
                     Problem(
                         facts.filename,
-                        line,
+                        facts.line(("overlaps_with", index)),
                         f"overlaps_with[{index}]",
-                        f"{other!r} is not a source in this literature folder",
+                        f"{other_id!r} is not a source in this literature folder",
                         close,
                     )
                 )
@@ -711,6 +797,13 @@ def load_literature(directory: Path, vocabulary: Vocabulary | None) -> list[Sour
         if text is None:
             problems.extend(decode_problems)
             continue
+        fast = _load_fast(text, filename, vocabulary)
+        if fast is not None:
+            data, source = fast
+            records.append(_facts_of(filename, path, data, None))
+            sources.append(source)
+            continue
+        # anything unusual: the line-tracking loader, for exact file:line problems
         data, lines, read_problems = _read_entry(text, filename, "yaml")
         if read_problems:
             problems.extend(read_problems)

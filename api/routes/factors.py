@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import ServiceDep
-from api.schemas import FactorOut, FactorsPage, errors, json_ok
+from api.deps import get_service
+from api.schemas import MAX_OFFSET, FactorOut, FactorsPage, errors, json_ok
 
 router = APIRouter(prefix="/api/v1", tags=["factors"])
 
@@ -18,10 +19,10 @@ Lang = Annotated[Literal["en", "nl"], Query(description="Label language.")]
 @router.get(
     "/factors",
     response_class=Response,
-    responses={**json_ok(FactorsPage, "A page of trigger factors."), **errors(422)},
+    responses={**json_ok(FactorsPage, "A page of trigger factors."), **errors(404, 422)},
 )
-def list_factors(
-    service: ServiceDep,
+async def list_factors(
+    request: Request,
     level: Annotated[
         str | None, Query(description="micro, meso or macro.", examples=["meso"])
     ] = None,
@@ -41,22 +42,26 @@ def list_factors(
         str | None, Query(max_length=200, description="Text in the label or definition.")
     ] = None,
     lang: Lang = "en",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """Trigger factors, filtered and paged; ``total`` counts every match."""
-    body = service.factors_json(
-        level=level,
-        driver=driver,
-        sex=sex,
-        age=age,
-        education=education,
-        min_verdict=min_verdict,
-        q=q,
-        lang=lang,
-        offset=offset,
-        limit=limit,
-    )
+    service = get_service(request)
+    filters = {
+        "level": level,
+        "driver": driver,
+        "sex": sex,
+        "age": age,
+        "education": education,
+        "min_verdict": min_verdict,
+        "q": q,
+        "lang": lang,
+        "offset": offset,
+        "limit": limit,
+    }
+    body = service.cached_answer("factors", filters)
+    if body is None:
+        body = await run_in_threadpool(service.factors_json, **filters)
     return Response(body, media_type="application/json")
 
 
@@ -65,10 +70,14 @@ def list_factors(
     response_class=Response,
     responses={**json_ok(FactorOut, "One factor with cells and findings."), **errors(404, 422)},
 )
-def read_factor(
-    service: ServiceDep,
+async def read_factor(
+    request: Request,
     factor_id: Annotated[str, Path(max_length=100, examples=["detention"])],
     lang: Lang = "en",
 ) -> Response:
     """One trigger factor or construct: definitions, related constructs, cells and findings."""
-    return Response(service.factor_json(factor_id, lang), media_type="application/json")
+    service = get_service(request)
+    body = service.cached_answer("factor", {"id": factor_id, "lang": lang})
+    if body is None:
+        body = await run_in_threadpool(service.factor_json, factor_id, lang)
+    return Response(body, media_type="application/json")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import ServiceDep
-from api.schemas import FindingOut, FindingsPage, errors, json_ok
+from api.schemas import MAX_OFFSET, FindingOut, FindingsPage, errors, json_ok
 
 router = APIRouter(prefix="/api/v1", tags=["findings"])
 
@@ -41,7 +41,7 @@ def list_findings(
         str | None, Query(description="attitude, intention or behaviour.")
     ] = None,
     lang: Lang = "en",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """Findings matching every filter given; ``total`` counts every match."""

@@ -27,7 +27,7 @@ RESPONSES = {
         "content": {"text/turtle": {}, "application/ld+json": {}},
     },
     303: {"description": "For text/html: the human page (Location)."},
-    **errors(404),
+    **errors(404, 422),
 }
 
 Ident = Annotated[str, Path(max_length=100)]

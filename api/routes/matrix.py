@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import ServiceDep
+from api.deps import get_service
 from api.schemas import MatrixOut, errors, json_ok
 
 router = APIRouter(prefix="/api/v1", tags=["matrix"])
@@ -18,11 +19,11 @@ router = APIRouter(prefix="/api/v1", tags=["matrix"])
     response_class=Response,
     responses={
         **json_ok(MatrixOut, "Rows (factors), columns and a verdict per cell."),
-        **errors(422),
+        **errors(404, 422),
     },
 )
-def read_matrix(
-    service: ServiceDep,
+async def read_matrix(
+    request: Request,
     cols: Annotated[
         Literal["driver", "sex", "age", "education"], Query(description="Columns.")
     ] = "driver",
@@ -38,6 +39,7 @@ def read_matrix(
     lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
 ) -> Response:
     """One verdict per factor and column, with counts and the reasons for it."""
+    service = get_service(request)
     filters: dict = {"cols": cols, "lang": lang}
     if level is not None:
         filters["level"] = level
@@ -47,4 +49,7 @@ def read_matrix(
         filters["outcome_stage"] = outcome_stage
     if direct_only:
         filters["direct_only"] = True
-    return Response(service.matrix_json(**filters), media_type="application/json")
+    body = service.cached_answer("matrix", filters)
+    if body is None:
+        body = await run_in_threadpool(service.matrix_json, **filters)
+    return Response(body, media_type="application/json")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import ServiceDep
+from api.deps import get_service
 from api.schemas import ProfileOut, errors, json_ok
 
 router = APIRouter(prefix="/api/v1", tags=["profile"])
@@ -21,8 +22,8 @@ router = APIRouter(prefix="/api/v1", tags=["profile"])
         **errors(404, 422),
     },
 )
-def read_profile(
-    service: ServiceDep,
+async def read_profile(
+    request: Request,
     driver: Annotated[str | None, Query(examples=["justice_seeker"])] = None,
     sex: Annotated[str | None, Query(examples=["sex_male"])] = None,
     age: Annotated[str | None, Query(examples=["age_18_25"])] = None,
@@ -30,5 +31,9 @@ def read_profile(
     lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
 ) -> Response:
     """Trigger factors ranked by the evidence for this profile; population-level, never a person."""
-    body = service.profile_json(driver=driver, sex=sex, age=age, education=education, lang=lang)
+    service = get_service(request)
+    filters = {"driver": driver, "sex": sex, "age": age, "education": education, "lang": lang}
+    body = service.cached_answer("profile", filters)
+    if body is None:
+        body = await run_in_threadpool(service.profile_json, **filters)
     return Response(body, media_type="application/json")

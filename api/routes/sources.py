@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
-from api.schemas import SourceOut, SourcesPage, WriteOut, errors, json_ok
+from api.schemas import MAX_OFFSET, SourceOut, SourcesPage, WriteOut, errors, json_ok
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
@@ -87,7 +87,7 @@ def list_sources(
     q: Annotated[
         str | None, Query(max_length=200, description="Text in authors, title or venue.")
     ] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     """Sources, paged; ``total`` counts every match."""
@@ -97,7 +97,7 @@ def list_sources(
 @router.get(
     "/sources/{source_id}",
     response_class=Response,
-    responses={**json_ok(SourceOut, "One source with its findings."), **errors(404)},
+    responses={**json_ok(SourceOut, "One source with its findings."), **errors(404, 422)},
 )
 def read_source(service: ServiceDep, source_id: SourceId) -> Response:
     """One source: record, citation notes, flags, findings, cited works and context notes."""
@@ -148,7 +148,7 @@ async def replace_source(
     response_class=Response,
     responses={
         200: {"model": WriteOut, "description": "Deleted."},
-        **errors(401, 403, 404, 503),
+        **errors(401, 403, 404, 422, 503),
     },
 )
 async def delete_source(service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId) -> Response:

@@ -38,7 +38,7 @@ RESPONSES = {
         "(Turtle, N-Triples, JSON-LD, RDF/XML), by Accept.",
         "content": RESULT_CONTENT,
     },
-    **errors(400, 413, 503),
+    **errors(400, 413, 422, 503),
 }
 
 
@@ -59,7 +59,16 @@ async def _answer(service, query: str, request: Request) -> Response:
 async def sparql_get(
     request: Request,
     service: ServiceDep,
-    query: Annotated[str | None, Query(max_length=100_000, examples=[QUERY_EXAMPLE])] = None,
+    # a URL longer than about 64 KiB is cut off by the HTTP server itself (a bare text 400);
+    # 5,000 characters stay below that even when every character is percent-encoded UTF-8.
+    query: Annotated[
+        str | None,
+        Query(
+            max_length=5_000,
+            examples=[QUERY_EXAMPLE],
+            description="The query; longer queries go in a POST body.",
+        ),
+    ] = None,
 ) -> Response:
     """Run a read-only query given as ``?query=``. Updates and SERVICE are refused (400)."""
     _refuse_dataset_params(dict(request.query_params))

@@ -17,7 +17,7 @@ from .dataset import (
     serialize_dataset,
     write_dist,
 )
-from .read import canonical_source, read_source
+from .read import TripleIndex, canonical_source, read_source
 from .terms import (
     FIELD_PROPERTIES,
     agent_slug,
@@ -35,6 +35,7 @@ __all__ = [
     "DIST_FILES",
     "FIELD_PROPERTIES",
     "PARSE_FORMATS",
+    "TripleIndex",
     "agent_slug",
     "build_dataset",
     "build_nquads",

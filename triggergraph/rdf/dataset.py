@@ -120,7 +120,8 @@ def _turtle_body(graph: Graph) -> str:
     scratch = new_graph()
     scratch += graph
     text = scratch.serialize(format="turtle")
-    lines = [line for line in text.splitlines() if not line.startswith("@prefix")]
+    # split on "\n" only: str.splitlines() would also cut at U+2028/U+2029 inside literals
+    lines = [line for line in text.removesuffix("\n").split("\n") if not line.startswith("@prefix")]
     while lines and not lines[0].strip():
         lines.pop(0)
     return "".join(("    " + line if line.strip() else "") + "\n" for line in lines)

@@ -2,37 +2,83 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import gc
 import io
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from ..exceptions import (
     EntryError,
     Problem,
     QueryError,
+    QueryTimeoutError,
     StoreError,
     TriggergraphError,
 )
 from ..index import EvidenceIndex
 from ..loader import literature_hash, load_literature
 from ..query import run_query
-from ..rdf import build_dataset, serialize_dataset
-from ..shapes import validate_sources
+from ..rdf import build_dataset, canonical_source, serialize_dataset
 from ..store import check_read_only, open_store
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS
+from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
 from .formats import EXPORT_FORMATS, negotiate
 from .linked_data import LinkedData
 from .literature import (
+    dataset_chunks,
     duplicate_findings,
     literature_ids,
-    literature_nquads,
+    literature_stamp,
     read_store_sources,
 )
 from .writes import SourceWrites
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand the freed heap back to the OS after a large load.
+
+    glibc keeps freed memory for reuse, so without ``malloc_trim`` the peak of loading
+    (YAML, N-Quads pieces, parse results) would stay in the resident set for the life of
+    the process. Elsewhere than glibc this only collects garbage.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def api_matrix(matrix: dict) -> dict:
+    """The matrix as the API serves it: each cell's counted findings as ``{id, direct}``.
+
+    Examples
+    --------
+    >>> cell = {"verdict": "A", "findings": [{"id": "f1", "direct": True, "reasons": []}]}
+    >>> api_matrix({"cells": {"x": {"c": cell}}})["cells"]["x"]["c"]["findings"]
+    [{'id': 'f1', 'direct': True}]
+    """
+    cells = {
+        factor: {
+            column: {
+                **cell,
+                "findings": [{"id": f["id"], "direct": f["direct"]} for f in cell["findings"]],
+            }
+            for column, cell in row.items()
+        }
+        for factor, row in matrix["cells"].items()
+    }
+    return {**matrix, "cells": cells}
+
+
+#: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
+MAX_HOT_ANSWERS = 2048
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -65,7 +111,13 @@ class EvidenceService(LinkedData, SourceWrites):
         self._literature_problems: list[Problem] = []
         self._read_problems: list[Problem] = []
         self._seen_literature_hash: str | None = None
+        self._seen_stamp: tuple | None = None
         self._literature_ids: set[str] = set()
+        self._refresher: threading.Thread | None = None
+        self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
+        self._stop_refresher = threading.Event()
+        # parsed source graphs by id, reused by reload() while their triples are unchanged
+        self._read_cache: dict[str, tuple[bytes, Source]] = {}
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -86,16 +138,79 @@ class EvidenceService(LinkedData, SourceWrites):
         store = open_store(settings)
         service = cls(settings, store, vocabulary)
         try:
-            service.sync_literature()
-            service.reload()
+            # a fresh load installs the index from the models it just wrote; only a store
+            # kept as it is (restart) is read back
+            if not service.sync_literature():
+                service.reload()
+            release_free_memory()
         except BaseException:
             store.close()
             raise
         return service
 
     def close(self) -> None:
-        """Release the store."""
+        """Stop the background refresh (if started) and release the store."""
+        self.stop_refresher()
         self.store.close()
+
+    # ---- background refresh -------------------------------------------------------------
+    def start_refresher(self) -> bool:
+        """Re-check literature and store version from a daemon thread, off the request path.
+
+        Every ``version_check_interval_s`` the thread runs :meth:`refresh`; reads then only
+        take the current index reference. With an interval of 0 ("check on every request")
+        no thread is started and reads check inline, as without a refresher.
+
+        Returns
+        -------
+        bool
+            True when a thread is running after the call.
+        """
+        if self.settings.version_check_interval_s <= 0:
+            return False
+        if self._refresher is None or not self._refresher.is_alive():
+            self._stop_refresher.clear()
+            self._refresher = threading.Thread(
+                target=self._refresh_loop, name="triggergraph-refresh", daemon=True
+            )
+            self._refresher.start()
+        return True
+
+    def stop_refresher(self, timeout_s: float = 10.0) -> None:
+        """Stop the refresh thread and wait for a refresh in progress to end."""
+        thread, self._refresher = self._refresher, None
+        self._stop_refresher.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout_s)
+
+    def _refresh_loop(self) -> None:
+        while not self._stop_refresher.wait(self.settings.version_check_interval_s):
+            try:
+                self.refresh()
+            except Exception as error:  # noqa: BLE001 - the thread must outlive any one failure
+                self._stale, self._store_error = True, f"{type(error).__name__}: {error}"
+
+    def refresh(self) -> EvidenceIndex:
+        """Re-check literature and store version now; return the (possibly new) index.
+
+        When the store cannot be reached the last index is kept and ``stale`` is set.
+        """
+        with self._refresh_lock:
+            self._last_check = time.monotonic()
+            try:
+                self.sync_literature()
+                if self.store.version() != self._version:
+                    self.reload()
+                self._stale, self._store_error = False, None
+            except StoreError as error:
+                self._stale, self._store_error = True, str(error)
+        return self._index
+
+    def current_index(self) -> EvidenceIndex:
+        """The index for a hot read: the reference alone while the refresher runs."""
+        if self._refresher is not None:
+            return self._index
+        return self.ensure_fresh()
 
     @property
     def index(self) -> EvidenceIndex:
@@ -118,6 +233,10 @@ class EvidenceService(LinkedData, SourceWrites):
         """
         directory = Path(self.settings.literature_dir)
         try:
+            # names, sizes and times first: hashing every file is only needed on a change
+            stamp = literature_stamp(directory)
+            if stamp == self._seen_stamp and self._seen_literature_hash is not None:
+                return False
             current = literature_hash(directory)
         except (OSError, TriggergraphError) as error:
             self._literature_problems = [
@@ -125,20 +244,25 @@ class EvidenceService(LinkedData, SourceWrites):
             ]
             return False
         if current == self._seen_literature_hash:
+            self._seen_stamp = stamp
             return False
         with self._write_lock:
             stored_hash = self.store.content_hash()
             self._literature_ids = literature_ids(self.store)
             if current == stored_hash and self.store.graph_names():
                 self._seen_literature_hash = current
+                self._seen_stamp = stamp
                 self._literature_problems = []
                 return False
             try:
+                # pydantic validates every entry here; SHACL over the whole literature is
+                # left to `triggergraph validate` and the tests (see the package docstring)
                 literature = load_literature(directory, self.vocabulary)
-                problems = validate_sources(literature, self.vocabulary)
-                if problems:
-                    raise EntryError(problems)
-                stored, _ = read_store_sources(self.store, self.vocabulary)
+                # in the order reading the store back gives (the index is built from these);
+                # replaced one by one so two copies of a large literature never coexist
+                for number, source in enumerate(literature):
+                    literature[number] = canonical_source(source, self.vocabulary)
+                stored = self._stored_sources()
                 new_ids = {s.id for s in literature}
                 kept = [
                     s
@@ -151,6 +275,7 @@ class EvidenceService(LinkedData, SourceWrites):
             except EntryError as error:
                 self._literature_problems = list(error.problems)
                 self._seen_literature_hash = current
+                self._seen_stamp = stamp
                 return False
             except OSError as error:
                 # a file removed or rewritten while being read: try again at the next check
@@ -159,22 +284,35 @@ class EvidenceService(LinkedData, SourceWrites):
                 ]
                 return False
             everything = sorted(literature + kept, key=lambda s: s.id)
-            nquads = serialize_dataset(build_dataset(everything, self.vocabulary), "nquads")
-            if isinstance(nquads, bytes):
-                nquads = nquads.decode("utf-8")
-            bookkeeping = literature_nquads(self.store.base_iri, sorted(new_ids))
-            self.store.replace_all(nquads + bookkeeping, content_hash=current)
+            chunks = dataset_chunks(everything, self.vocabulary, sorted(new_ids))
+            if isinstance(self.store, OxigraphStore):
+                # pieces spooled to disk: the whole N-Quads text is never in memory at once
+                version = self.store.replace_all_chunks(chunks, content_hash=current)
+            else:
+                version = self.store.replace_all("".join(chunks), content_hash=current)
             self._literature_ids = new_ids
             self._seen_literature_hash = current
+            self._seen_stamp = stamp
             self._literature_problems = []
+            # the index comes from the models just written, in the order reading the store
+            # back would give them, instead of a full read-back
+            self._install({s.id: s for s in everything}, version)
+            self._read_problems = []
             return True
+
+    def _stored_sources(self) -> dict[str, Source]:
+        """The store's sources: the index's own when it is at the store's version."""
+        if self._version and self.store.version() == self._version:
+            return dict(self._sources)
+        stored, _ = read_store_sources(self.store, self.vocabulary)
+        return stored
 
     # ---- index ----------------------------------------------------------------------------
     def reload(self) -> None:
         """Rebuild the index from every source graph in the store."""
         with self._write_lock:
             version = self.store.version()
-            sources, problems = read_store_sources(self.store, self.vocabulary)
+            sources, problems = read_store_sources(self.store, self.vocabulary, self._read_cache)
             self._literature_ids = literature_ids(self.store)
             self._install(sources, version)
             self._read_problems = problems
@@ -182,7 +320,9 @@ class EvidenceService(LinkedData, SourceWrites):
     def _install(self, sources: dict[str, Source], version: str) -> None:
         index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
         owner = {f.id: s.id for s in sources.values() for f in s.findings}
-        # one reference swap each, so readers in other threads see either old or new
+        # one reference swap each, so readers in other threads see either old or new;
+        # the hot answers are remembered per index, so a new index starts with none
+        self._hot = (index, {})
         self._sources, self._finding_owner, self._index, self._version = (
             sources,
             owner,
@@ -193,24 +333,18 @@ class EvidenceService(LinkedData, SourceWrites):
     def ensure_fresh(self) -> EvidenceIndex:
         """Re-check literature and store version (at most once per interval); return the index.
 
-        When the store cannot be reached the last index is returned and ``stale`` is set.
+        While the background refresher runs (:meth:`start_refresher`) this only returns the
+        current index. When the store cannot be reached the last index is returned and
+        ``stale`` is set.
         """
+        if self._refresher is not None:
+            return self._index
         now = time.monotonic()
         if now - self._last_check < self.settings.version_check_interval_s:
             return self._index
-        if not self._refresh_lock.acquire(blocking=False):
+        if self._refresh_lock.locked():
             return self._index  # another thread is refreshing; serve what we have
-        try:
-            self._last_check = now
-            self.sync_literature()
-            if self.store.version() != self._version:
-                self.reload()
-            self._stale, self._store_error = False, None
-        except StoreError as error:
-            self._stale, self._store_error = True, str(error)
-        finally:
-            self._refresh_lock.release()
-        return self._index
+        return self.refresh()
 
     # ---- reads ----------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -220,6 +354,8 @@ class EvidenceService(LinkedData, SourceWrites):
         try:
             row = run_query(self.store, "counts", timeout_s=self.settings.sparql_timeout_s).rows
             counts = {k: int(v) for k, v in (row[0] if row else {}).items() if v is not None}
+        except QueryTimeoutError:
+            pass  # the store answers but is busy: health stays up, without counts this time
         except StoreError as error:
             self._stale, self._store_error = True, str(error)
         problems = self._literature_problems + self._read_problems
@@ -236,13 +372,46 @@ class EvidenceService(LinkedData, SourceWrites):
             "literature_problems": [p.as_dict() for p in problems],
         }
 
+    # ---- hot answers: pre-serialised JSON bytes ---------------------------------------------
+    def cached_answer(self, kind: str, args: dict[str, Any]) -> bytes | None:
+        """A hot answer already serialised for the current index, or None.
+
+        Lets an ``async`` route answer without a worker-thread hop: on None it calls the
+        ``*_json`` method (``factors``, ``factor``, ``matrix``, ``profile``) in a worker
+        thread, which computes, remembers and returns the bytes. Always None while no
+        refresher runs, because reads must then check freshness first.
+        """
+        if self._refresher is None:
+            return None
+        index, answers = self._hot
+        if index is not self._index:
+            return None
+        return answers.get((kind, *sorted(args.items())))
+
+    def _hot_answer(
+        self, kind: str, args: dict[str, Any], make: Callable[[EvidenceIndex], bytes]
+    ) -> bytes:
+        """The answer for the current index: remembered bytes, or ``make(index)`` remembered."""
+        index = self.current_index()
+        key = (kind, *sorted(args.items()))
+        hot_index, answers = self._hot
+        if hot_index is index:
+            found = answers.get(key)
+            if found is not None:
+                return found
+        body = make(index)
+        if hot_index is index and len(answers) < MAX_HOT_ANSWERS:
+            answers[key] = body
+        return body
+
     def factors_json(self, **filters: Any) -> bytes:
         """Paged trigger factors as JSON bytes (see :meth:`EvidenceIndex.factors`)."""
-        return self.ensure_fresh().factors_json(**filters)
+        return self._hot_answer("factors", filters, lambda index: index.factors_json(**filters))
 
     def factor_json(self, ident: str, lang: str = "en") -> bytes:
         """One factor as JSON bytes."""
-        return self.ensure_fresh().factor_json(ident, lang)
+        args = {"id": ident, "lang": lang}
+        return self._hot_answer("factor", args, lambda index: index.factor_json(ident, lang))
 
     def drivers(self, lang: str = "en") -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
@@ -275,13 +444,15 @@ class EvidenceService(LinkedData, SourceWrites):
         return self.ensure_fresh().source(ident)
 
     def matrix_json(self, **filters: Any) -> bytes:
-        """The evidence matrix as JSON bytes; the cached answer when only cols/lang are given."""
-        index = self.ensure_fresh()
-        if set(filters) <= {"cols", "lang"}:
-            return index.matrix_json(**filters)
-        import orjson
+        """The evidence matrix as JSON bytes, computed once per index and filter set.
 
-        return orjson.dumps(index.matrix(**filters))
+        Each cell lists its counted findings as ``{id, direct}`` only: the full finding is
+        one ``/api/v1/findings/{id}`` away, and repeating it in every cell made the answer
+        grow with the evidence base (1.7 MB at 10k findings).
+        """
+        return self._hot_answer(
+            "matrix", filters, lambda index: orjson.dumps(api_matrix(index.matrix(**filters)))
+        )
 
     def gaps(self, lang: str = "en") -> dict:
         """Empty, indirect-only and contested cells."""
@@ -289,7 +460,7 @@ class EvidenceService(LinkedData, SourceWrites):
 
     def profile_json(self, **filters: Any) -> bytes:
         """Factors ranked for a profile, with the notice, as JSON bytes."""
-        return self.ensure_fresh().profile_json(**filters)
+        return self._hot_answer("profile", filters, lambda index: index.profile_json(**filters))
 
     def export(self, fmt: str) -> tuple[bytes, str, str]:
         """The whole evidence base as a file: ``(body, media type, file name)``.

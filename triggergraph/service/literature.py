@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rdflib import Graph
 
 from ..exceptions import EntryError, Problem, TriggergraphError
 from ..loader import write_entry
 from ..models import SOURCE_ID_PATTERN
-from ..namespaces import PREFIXES, source_graph_iri
-from ..rdf import read_source
+from ..namespaces import PREFIXES, VOCABULARY_GRAPH, source_graph_iri
+from ..rdf import TripleIndex, read_source, vocabulary_ntriples
+from ..rdf.terms import Terms, nt_lines
+from ..rdf.write import _source_triples
 from ..store import open_store
 from ..vocabulary import load_vocabulary
 
@@ -42,7 +45,7 @@ def graph_source_id(base_iri: str, graph_iri: str) -> str | None:
 
 
 def read_store_sources(
-    store: Store, vocabulary: Vocabulary
+    store: Store, vocabulary: Vocabulary, cache: dict[str, tuple[bytes, Source]] | None = None
 ) -> tuple[dict[str, Source], list[Problem]]:
     """Read every source graph of ``store`` back into :class:`Source` models.
 
@@ -52,6 +55,9 @@ def read_store_sources(
         The store to read (one ``dump_nquads`` call, so also cheap over HTTP).
     vocabulary : Vocabulary
         Controlled values used to read ids back from IRIs.
+    cache : dict, optional
+        Kept by the caller between calls (updated in place): a graph whose triples are the
+        same as at the last call gives back the same model without being parsed again.
 
     Returns
     -------
@@ -59,27 +65,74 @@ def read_store_sources(
         Sources by id, and a problem for each graph that could not be read (skipped).
     """
     base = store.base_iri
+    sources: dict[str, Source] = {}
+    problems: list[Problem] = []
+    for ident, text in _source_graph_texts(store):
+        digest = hashlib.sha256(text.encode("utf-8")).digest() if cache is not None else b""
+        if cache is not None and ident in cache and cache[ident][0] == digest:
+            sources[ident] = cache[ident][1]
+            continue
+        try:
+            sources[ident] = read_source(TripleIndex.from_ntriples(text), ident, vocabulary)
+        except (TriggergraphError, ValueError, SyntaxError) as error:
+            # one unreadable graph is reported in health; it must not stop the server starting
+            where = str(source_graph_iri(base, ident))
+            problems.append(Problem(where, None, "", f"cannot read source: {error}"))
+            continue
+        if cache is not None:
+            cache[ident] = (digest, sources[ident])
+    if cache is not None:
+        for gone in set(cache) - set(sources):
+            del cache[gone]
+    return dict(sorted(sources.items())), problems
+
+
+def _source_graph_texts(store: Store) -> Iterator[tuple[str, str]]:
+    """``(source id, N-Triples)`` of every source graph, one graph in memory at a time.
+
+    A remote store is read with one ``dump_nquads`` request; a local one graph by graph.
+    """
+    base = store.base_iri
+    if store.backend != "sparql":
+        for graph in store.graph_names():
+            ident = graph_source_id(base, graph)
+            if ident is not None:
+                yield ident, store.graph_ntriples(graph)
+        return
     # Only the source graphs are parsed: the vocabulary graph is most of the dump and is
     # already known. N-Quads lines end with "<graph> ." and IRIs hold no spaces.
     lines_by_source: dict[str, list[str]] = {}
-    for line in store.dump_nquads().splitlines():
+    # split on "\n" only: str.splitlines() would also cut at U+2028/U+2029 inside literals
+    for line in store.dump_nquads().split("\n"):
         parts = line.rsplit(" ", 2)
         if len(parts) != 3 or parts[2] != "." or not parts[1].startswith("<"):
             continue
         ident = graph_source_id(base, parts[1][1:-1])
         if ident is not None:
             lines_by_source.setdefault(ident, []).append(parts[0] + " .")
-    sources: dict[str, Source] = {}
-    problems: list[Problem] = []
     for ident, lines in lines_by_source.items():
-        graph = Graph()
-        try:
-            graph.parse(data="\n".join(lines), format="nt")
-            sources[ident] = read_source(graph, ident, vocabulary)
-        except (TriggergraphError, ValueError, SyntaxError) as error:
-            where = str(source_graph_iri(base, ident))
-            problems.append(Problem(where, None, "", f"cannot read source: {error}"))
-    return dict(sorted(sources.items())), problems
+        yield ident, "\n".join(lines)
+
+
+def literature_stamp(directory: Path) -> tuple:
+    """Names, inodes, sizes and change times of a folder's entries: cheap to take, and
+    different whenever a file was added, removed, replaced or written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     literature_stamp(Path(folder))
+    ()
+    """
+    with os.scandir(directory) as entries:
+        stamps = []
+        for entry in entries:
+            info = entry.stat()
+            stamps.append(
+                (entry.name, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            )
+    return tuple(sorted(stamps))
 
 
 def literature_ids(store: Store) -> set[str]:
@@ -99,6 +152,35 @@ def literature_nquads(base_iri: str, ids: list[str]) -> str:
     return "".join(
         f"{graph} <{DCTERMS_HAS_PART}> <{source_graph_iri(base_iri, i)}> {graph} .\n" for i in ids
     )
+
+
+def dataset_chunks(
+    sources: list[Source], vocabulary: Vocabulary, literature: list[str]
+) -> Iterator[str]:
+    """The dataset to load, as N-Quads pieces: vocabulary, one piece per source, bookkeeping.
+
+    The same quads as :func:`~triggergraph.rdf.build_nquads` plus :func:`literature_nquads`,
+    unsorted and one source at a time, so a large literature is never one string.
+
+    Examples
+    --------
+    >>> vocab = load_vocabulary()
+    >>> text = "".join(dataset_chunks([], vocab, []))
+    >>> from triggergraph.rdf import build_nquads
+    >>> sorted(text.splitlines()) == build_nquads([], vocab).splitlines()
+    True
+    """
+    base = vocabulary.base_iri
+    vocabulary_graph = f" <{base}{VOCABULARY_GRAPH}> .\n"
+    yield "".join(
+        line[:-2] + vocabulary_graph for line in vocabulary_ntriples(vocabulary).split("\n") if line
+    )
+    # one Terms for all sources: building it per source would cost more than the source
+    terms = Terms.of(vocabulary)
+    for source in sources:
+        tail = f" <{source_graph_iri(base, source.id)}> ."
+        yield "".join(line[:-2] + tail + "\n" for line in nt_lines(_source_triples(source, terms)))
+    yield literature_nquads(base, literature)
 
 
 def duplicate_findings(sources: list[Source]) -> list[Problem]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -83,6 +85,9 @@ class OxigraphStore(Store):
         self._written = 0
         self._flushed = 0
         self._runner = QueryRunner(query_workers or max(2, os.cpu_count() or 2))
+        # Client queries (query_serialized, the /sparql endpoint) get workers of their own: a
+        # runaway one cannot be stopped and must not starve the app's named queries.
+        self._client_runner = QueryRunner(query_workers or max(2, os.cpu_count() or 2))
         self._meta = ox.NamedNode(self.meta_graph)
 
     @property
@@ -94,11 +99,108 @@ class OxigraphStore(Store):
 
     # ---- writes --------------------------------------------------------------------
     def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
-        graphs = parse_nquads(nquads, self.meta_graph)
+        """Replace the dataset: bulk-load the new quads, then drop what is stale in one update.
+
+        A single ``INSERT DATA`` of a large dataset is slow, so the work is split in steps
+        that each leave the store safe to restart from:
+
+        1. the content hash is removed (one transaction), so any store that did not reach
+           step 3 no longer matches a literature hash and is loaded again at the next start;
+        2. the new quads are bulk-loaded *on top of* the old ones: only additions, so a
+           crash part-way loses nothing (every kept source is in both old and new data);
+        3. one transaction removes the old quads that are not in the new data and writes
+           the version and the content hash, last. Then the store is flushed.
+
+        After a crash in steps 1-2 the store holds old plus part of new and no content hash;
+        a crash never leaves a matching hash on a half store. Invalid input raises before
+        step 1 and changes nothing.
+        """
+        return self.replace_all_chunks([nquads], content_hash)
+
+    def replace_all_chunks(
+        self, chunks: Iterable[str | bytes], content_hash: str | None = None
+    ) -> str:
+        """:meth:`replace_all` for N-Quads given in pieces, never held in memory as a whole.
+
+        The pieces are spooled to a temporary file that is checked and bulk-loaded from
+        there, so loading a large literature does not need the whole text (and its bytes)
+        in memory at once.
+        """
         version = new_version()
-        ops = ["DROP SILENT ALL", insert_data(graphs)]
-        ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
-        return self._update(ops, version)
+        with tempfile.TemporaryFile() as spool:
+            for chunk in chunks:
+                spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            try:
+                with self._write_lock:
+                    if not self.graph_names():
+                        # first fill: nothing to lose, so the quads are only checked, not kept
+                        self._check_quads(spool, keep=False)
+                        spool.seek(0)
+                        self.store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+                        ops = []
+                    else:
+                        new_quads = self._check_quads(spool, keep=True)
+                        old_quads = {q for q in self.store if q.graph_name != self._meta}
+                        meta = meta_update(self.meta_graph, version, None, keep_hash=False)
+                        self.store.update(meta)
+                        self.store.flush()
+                        if new_quads - old_quads:
+                            spool.seek(0)
+                            self.store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+                        ops = self._stale_ops(old_quads, new_quads)
+                        del old_quads, new_quads
+                    ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
+                    self.store.update(" ;\n".join(ops))
+                    self.store.flush()
+                    self._written += 1
+                    self._flushed = self._written
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(
+                    f"Oxigraph store at {self.path} refused the write: {exc}"
+                ) from None
+        return version
+
+    def _check_quads(self, spool: IO[bytes], keep: bool) -> set[ox.Quad]:
+        """The quads in ``spool`` (when ``keep``); the errors of :func:`parse_nquads` if bad."""
+        quads: set[ox.Quad] = set()
+        meta = self._meta
+        spool.seek(0)
+        try:
+            for quad in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
+                graph = quad.graph_name
+                if graph == meta or not isinstance(graph, ox.NamedNode):
+                    break
+                if keep:
+                    quads.add(quad)
+            else:
+                return quads
+        except SyntaxError:
+            pass
+        spool.seek(0)
+        # rare: read the text back only to name the problem exactly as parse_nquads does
+        parse_nquads(spool.read().decode("utf-8", errors="replace"), self.meta_graph)
+        raise StoreError("the N-Quads were refused")  # not reached: parse_nquads raised
+
+    def _stale_ops(self, old_quads: set[ox.Quad], new_quads: set[ox.Quad]) -> list[str]:
+        """Update operations removing the old quads that are not in the new data."""
+        new_graphs = {q.graph_name for q in new_quads}
+        stale: dict[ox.NamedNode, list[ox.Quad]] = {}
+        for quad in old_quads - new_quads:
+            stale.setdefault(quad.graph_name, []).append(quad)
+        ops = []
+        refill: dict[str, list[ox.Triple]] = {}
+        for graph, quads in stale.items():
+            if graph not in new_graphs:
+                ops.append(f"DROP SILENT GRAPH {graph}")
+            elif any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+                # DELETE DATA takes no blank nodes: the graph is dropped and written again
+                ops.append(f"DROP SILENT GRAPH {graph}")
+                refill[graph.value] = [q.triple for q in new_quads if q.graph_name == graph]
+            else:
+                ops.append(delete_data({graph.value: [q.triple for q in quads]}))
+        if refill:
+            ops.append(insert_data(refill))
+        return ops
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> str:
         graph = self._check_graph_iri(graph_iri)
@@ -183,7 +285,8 @@ class OxigraphStore(Store):
     ) -> tuple[bytes, str]:
         kind = check_read_only(sparql).kind
         media = check_media_type(kind, media_type)
-        return self._answer(sparql, None, timeout_s, max_rows).to_bytes(media), media
+        answer = self._answer(sparql, None, timeout_s, max_rows, self._client_runner)
+        return answer.to_bytes(media), media
 
     def _answer(
         self,
@@ -191,6 +294,7 @@ class OxigraphStore(Store):
         bindings: dict[str, Any] | None,
         timeout_s: float | None,
         max_rows: int | None,
+        runner: QueryRunner | None = None,
     ) -> Answer:
         info = check_read_only(sparql)
         timeout, limit = self._limits(timeout_s, max_rows)
@@ -212,7 +316,7 @@ class OxigraphStore(Store):
             raise error
 
         try:
-            return self._runner.run(work, timeout)
+            return (runner or self._runner).run(work, timeout)
         except SyntaxError as exc:
             raise QueryError(f"Oxigraph could not parse the query: {exc}") from None
         except OSError as exc:
@@ -246,3 +350,15 @@ def _collect(result: Any, deadline: float, timeout: float, limit: int) -> Answer
         if len(triples) > limit:
             raise limit_error(limit, "triples")
     return Answer("graph", triples=list(triples))
+
+
+def delete_data(quads_by_graph: dict[str, list[ox.Triple]]) -> str:
+    """Return one ``DELETE DATA`` operation for the given triples per graph ('' if none).
+
+    Examples
+    --------
+    >>> t = ox.Triple(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.Literal("x"))
+    >>> delete_data({"http://a/g": [t]}).split("{")[0]
+    'DELETE DATA '
+    """
+    return insert_data(quads_by_graph).replace("INSERT DATA", "DELETE DATA", 1)

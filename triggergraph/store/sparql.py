@@ -226,7 +226,17 @@ class SparqlStore(Store):
     ) -> list[Any]:
         text = bind_values(sparql, "select", bindings)
         body = self._post_query(text, JSON_RESULTS, timeout_s or self.write_timeout_s, None)
-        return list(self._parse_results(body, ox.QueryResultsFormat.JSON))
+        results = self._parse_results(body, ox.QueryResultsFormat.JSON)
+        # Rows are parsed lazily, so an answer the server cut short (Oxigraph writes its late
+        # timeout into an already started 200 response) fails here, not in _parse_results.
+        # The parser must be dropped on this thread, so the error leaves without its frames.
+        try:
+            return list(results)
+        except SyntaxError as exc:
+            error = self._broken_answer(body, exc)
+        finally:
+            del results
+        raise error
 
     def _parse_results(self, body: bytes, fmt: ox.QueryResultsFormat) -> Any:
         try:
