@@ -60,6 +60,27 @@ class BodyTooLargeError(StarletteHTTPException):
         )
 
 
+class NoSniffMiddleware:
+    """Adds ``X-Content-Type-Options: nosniff`` so a browser never runs a JSON or text answer as HTML."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 class BodyLimitMiddleware:
     """Refuse bodies over ``limit`` bytes with 413 before anything parses them.
 
@@ -170,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = None
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(NoSniffMiddleware)
 
     app.mount("/static/docs", StaticFiles(directory=swagger_ui_dir()), name="docs-static")
 

@@ -166,3 +166,11 @@ def test_docs_render_in_chromium_without_network(module_server):
     assert errors == []
     assert any("/api/v1/factors" in p for p in paths)
     assert any("/sparql" in p for p in paths)
+
+
+@pytest.mark.parametrize(
+    "path", ["/health", "/api/v1/matrix", "/", "/no/such/path", "/sparql?query=ASK{}"]
+)
+def test_every_answer_forbids_content_sniffing(read_client, path):
+    response = read_client.get(path)
+    assert response.headers["x-content-type-options"] == "nosniff"
