@@ -96,6 +96,14 @@ def render_finding_list(findings: list[Mapping], lang: str, *, link_sources: boo
     return f'<ul class="finding-list">{"".join(items)}</ul>'
 
 
+def render_findings_section(findings: list[Mapping], lang: str) -> str:
+    """Return the "Findings (n)" heading with the list, or a line saying there are none."""
+    heading = f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(findings)})</h2>"
+    if not findings:
+        return heading + f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
+    return heading + render_finding_list(findings, lang)
+
+
 def render_factor_page(
     index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
 ) -> str:
@@ -221,13 +229,7 @@ def render_factor_page(
         f"<th>{escape_html(text_for(lang, 'verdict'))}</th><th>{escape_html(text_for(lang, 'n_findings'))}</th>"
         f"<th>{escape_html(text_for(lang, 'explanation'))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
-    findings = factor.get("findings") or []
-    parts.append(f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(findings)})</h2>")
-    parts.append(
-        render_finding_list(findings, lang)
-        if findings
-        else f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
-    )
+    parts.append(render_findings_section(factor.get("findings") or [], lang))
     return render_page(title=label, body="".join(parts), lang=lang, path=f"/factors/{factor_id}")
 
 
@@ -297,13 +299,7 @@ def render_construct_page(
             else "geen triggerfactor: de bevindingen tellen voor geen enkele cel van de kaart"
         )
     parts.append(f'<tr><th scope="row">{escape_html(informs)}</th><td>{links}</td></tr></table>')
-    findings = construct.get("findings") or []
-    parts.append(f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(findings)})</h2>")
-    parts.append(
-        render_finding_list(findings, lang)
-        if findings
-        else f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
-    )
+    parts.append(render_findings_section(construct.get("findings") or [], lang))
     return render_page(
         title=label, body="".join(parts), lang=lang, path=f"/constructs/{construct_id}"
     )
