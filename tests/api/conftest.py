@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from uvicorn_server import UvicornServer
 
 from api.main import create_app
 from triggergraph.config import Settings
@@ -83,67 +77,16 @@ def auth() -> dict:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ApiServer:
+class ApiServer(UvicornServer):
     """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
 
     def __init__(self, env: dict[str, str], log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
+        base = {
             # one base for every server, so a restarted server finds the IRIs it minted
             "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
             "TRIGGERGRAPH_API_TOKEN": TOKEN,
-            **env,
         }
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout_s: float = 30.0) -> ApiServer:
-        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--log-level", "warning"]
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(
-            f"server did not answer in {timeout_s} s:\n{self.log.read_text()[-3000:]}"
-        )
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.process = None
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs."""
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-            self.process = None
+        super().__init__({**base, **env}, log)
 
 
 @pytest.fixture

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +18,7 @@ if str(BROWSER_TESTS) not in sys.path:
     sys.path.insert(0, str(BROWSER_TESTS))
 
 from browser_payloads import XSS_SOURCE_ID, build_xss_entry  # noqa: E402
+from uvicorn_server import UvicornServer  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -34,59 +31,21 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PageServer:
+class PageServer(UvicornServer):
     """``api.main:app`` under uvicorn on 127.0.0.1 with the memory store."""
 
     def __init__(self, literature: Path, log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "TRIGGERGRAPH_STORE": "memory",
-            "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
-            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
-        }
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout_s: float = 60.0) -> PageServer:
-        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
-        command += ["--port", str(self.port), "--log-level", "warning"]
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(
-            f"server did not answer in {timeout_s} s:\n{self.log.read_text()[-3000:]}"
+        super().__init__(
+            {
+                "TRIGGERGRAPH_STORE": "memory",
+                "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+                "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+            },
+            log,
         )
 
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.process = None
+    def start(self, timeout_s: float = 60.0) -> PageServer:
+        return super().start(timeout_s)
 
     def api(self, path: str, **params) -> dict:
         response = httpx.get(self.url + path, params=params, timeout=10)
