@@ -658,7 +658,7 @@ def judge(value: float | None, bound: float, *, at_most: bool = False, lower: bo
 
 
 def check_targets(result: SizeResult) -> list[tuple[str, str]]:
-    """(target, "measured: verdict") for each size-dependent target of the brief at one size."""
+    """(target, "measured: verdict") for each size-dependent benchmark target at one size."""
     rows: list[tuple[str, str]] = []
     ratios = compute_ratios(result)
     for question in ("matrix", "factor", "profile"):
