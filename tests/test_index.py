@@ -436,3 +436,100 @@ def test_matrix_table_aligned_with_legend(index):
         .splitlines()[-1]
         .startswith("legenda: S sterk, R redelijk")
     )
+
+
+# ---- incremental update: EvidenceIndex.updated equals a full build ----------------------
+def _load_synth():
+    """bench/synth.py by path: bench/ is a folder of scripts, not an installed package."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "synth.py"
+    spec = importlib.util.spec_from_file_location("bench_synth", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_synth", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _answers(index: EvidenceIndex, sample_finding: str) -> dict:
+    """Answers that depend on every cell, group and finding, in both languages."""
+    return {
+        "matrix": [index.matrix_json(cols, lang) for cols in ("driver", "all") for lang in LANGS],
+        "factors": [index.factors_json(lang=lang) for lang in LANGS],
+        "profile": index.profile_json(driver="justice_seeker", lang="nl"),
+        "findings": orjson.dumps(index.findings(limit=1000)),
+        "sources": orjson.dumps(index.sources(limit=1000)),
+        "gaps": orjson.dumps(index.gaps("en")),
+        "finding": orjson.dumps(index.finding(sample_finding, "en")),
+        "health": index.health(),
+    }
+
+
+LANGS = ("nl", "en")
+
+
+def test_updated_equals_full_build_over_random_changes(vocab):
+    import random
+
+    synth = _load_synth()
+    first = synth.generate_sources(400, seed=1, vocabulary=vocab)
+    second = {s.id: s for s in synth.generate_sources(400, seed=2, vocabulary=vocab)}
+    rng = random.Random(2015)
+    held_back = {s.id: s for s in rng.sample(first, 8)}
+    current = {s.id: s for s in first if s.id not in held_back}
+    index = EvidenceIndex.build(list(current.values()), vocab, "v0")
+    kinds_seen = set()
+    for step in range(1, 31):
+        kind = rng.choice(["replace", "add", "delete", "overlap", "unoverlap", "batch"])
+        ids = sorted(current)
+        if kind == "add" and held_back:
+            ident = sorted(held_back)[0]
+            changes = {ident: held_back.pop(ident)}
+        elif kind == "replace":
+            ident = rng.choice([i for i in ids if i in second])
+            changes = {ident: second[ident]}
+        elif kind == "delete":
+            ident = rng.choice(ids)
+            changes = {ident: None}
+        elif kind == "overlap":
+            ident, other = rng.sample(ids, 2)
+            changes = {ident: current[ident].model_copy(update={"overlaps_with": [other]})}
+        elif kind == "unoverlap":
+            linked = [i for i in ids if current[i].overlaps_with] or ids
+            ident = rng.choice(linked)
+            changes = {ident: current[ident].model_copy(update={"overlaps_with": []})}
+        else:
+            a, b = rng.sample([i for i in ids if i in second], 2)
+            changes = {a: second[a], b: None}
+        kinds_seen.add(kind)
+        # fill the old index's caches first, so reusing them is exercised too
+        sample = next(iter(index._findings))
+        _answers(index, sample)
+        for ident, new in changes.items():
+            if new is None:
+                current.pop(ident, None)
+            else:
+                current[ident] = new
+        updated = index.updated(changes, f"v{step}")
+        full = EvidenceIndex.build(list(current.values()), vocab, f"v{step}")
+        assert updated._cells == full._cells, f"step {step} ({kind}): cells differ"
+        sample = next(iter(full._findings))
+        assert _answers(updated, sample) == _answers(full, sample), f"step {step} ({kind})"
+        index = updated
+    assert {"replace", "delete", "overlap"} <= kinds_seen
+
+
+def test_updated_leaves_the_old_index_unchanged(vocab):
+    synth = _load_synth()
+    sources = synth.generate_sources(120, seed=3, vocabulary=vocab)
+    index = EvidenceIndex.build(sources, vocab, "v0")
+    before = (index.matrix_json("driver", "en"), index.health())
+    gone = sources[0].id
+    updated = index.updated({gone: None}, "v1")
+    assert (index.matrix_json("driver", "en"), index.health()) == before
+    assert updated.health()["sources"] == index.health()["sources"] - 1
+    with pytest.raises(NotFoundError):
+        updated.source(gone)
+    assert index.source(gone)["id"] == gone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -21,12 +21,14 @@ from .verdict import (
     VERDICTS,
     CellVerdict,
     check_min_verdict,
+    compute_cells,
     compute_matrix,
-    evidence_by_factor,
     find_gaps,
     group_sources,
     meets_min_verdict,
     rank_profile,
+    route_by_factor,
+    touched_cells,
 )
 from .vocabulary import suggest
 
@@ -105,7 +107,21 @@ class EvidenceIndex:
     ``verdict_label`` in ``lang``.
     """
 
-    def __init__(self, sources: list[Source], vocabulary: Vocabulary, version: str = ""):
+    def __init__(
+        self,
+        sources: list[Source],
+        vocabulary: Vocabulary,
+        version: str = "",
+        *,
+        previous: EvidenceIndex | None = None,
+        changed: Iterable[Finding] = (),
+    ):
+        """Build the read model; see :meth:`build` and :meth:`updated`.
+
+        With ``previous`` only the cells that ``changed`` findings (old and new versions of
+        the changed sources) or a changed independent group can reach are computed; every
+        other cell, and the serialised parts that depend on it alone, come from ``previous``.
+        """
         self.vocabulary = vocabulary
         self.version = version
         self._sources: dict[str, Source] = {s.id: s for s in sorted(sources, key=lambda s: s.id)}
@@ -114,7 +130,10 @@ class EvidenceIndex:
         ]
         self._findings: dict[str, tuple[Finding, Source]] = {f.id: (f, s) for f, s in self._pairs}
         self._groups = group_sources(self._sources.values())
-        self._per_factor = evidence_by_factor(self._pairs, vocabulary)
+        routed = route_by_factor(self._pairs, vocabulary)
+        self._per_factor: dict[str, list[tuple[Finding, Source]]] = {
+            factor_id: [(f, s) for f, s, _direct in items] for factor_id, items in routed.items()
+        }
         self._factor_order = [c.id for c in vocabulary.ordered_factors()]
         self._dimensions = [c.id for c in vocabulary.ordered("dimension")]
         self._drivers = [c.id for c in vocabulary.ordered("driver")]
@@ -124,16 +143,87 @@ class EvidenceIndex:
             **{d: [v.id for v in vocabulary.values_of(d)] for d in self._dimensions},
             "all": self._drivers + self._values,
         }
-        self._cells: dict[str, dict[str, CellVerdict]] = compute_matrix(
-            self._factor_order,
-            [ANY_COLUMN, *self._drivers, *self._values],
-            self._pairs,
-            vocabulary,
-            groups=self._groups,
-        )
+        columns = [ANY_COLUMN, *self._drivers, *self._values]
+        keys = [(factor_id, column) for factor_id in self._factor_order for column in columns]
         self._json: dict[tuple, bytes] = {}
         self._cell_base: dict[tuple[str, str], dict] = {}
         self._finding_cache: dict[tuple[str, str], dict] = {}
+        if previous is None:
+            fresh = compute_cells(keys, routed, vocabulary, groups=self._groups)
+        else:
+            touched = self._touched_since(previous, changed)
+            fresh = compute_cells(
+                [k for k in keys if k in touched], routed, vocabulary, groups=self._groups
+            )
+            self._reuse_serialised(previous, touched)
+        self._cells: dict[str, dict[str, CellVerdict]] = {
+            factor_id: {
+                column: fresh.get((factor_id, column)) or previous._cells[factor_id][column]
+                for column in columns
+            }
+            for factor_id in self._factor_order
+        }
+
+    def _touched_since(
+        self, previous: EvidenceIndex, changed: Iterable[Finding]
+    ) -> set[tuple[str, str]]:
+        """Cells a change can alter: those of the changed findings, and of every finding whose
+        source moved to another independent group (an ``overlaps_with`` edit elsewhere)."""
+        moved = {
+            ident
+            for ident in self._sources
+            if self._groups.get(ident) != previous._groups.get(ident)
+        }
+        findings = [*changed, *(f for ident in moved for f in self._sources[ident].findings)]
+        return touched_cells(findings, self.vocabulary)
+
+    def _reuse_serialised(self, previous: EvidenceIndex, touched: set[tuple[str, str]]) -> None:
+        """Keep the previous index's cell and finding dicts wherever their inputs are the same."""
+        self._cell_base = {k: v for k, v in previous._cell_base.items() if k not in touched}
+        for key, value in previous._finding_cache.items():
+            now = self._findings.get(key[0])
+            before = previous._findings.get(key[0])
+            if (
+                now is not None
+                and before is not None
+                and now[0] is before[0]
+                and now[1] is before[1]
+            ):
+                self._finding_cache[key] = value
+
+    def updated(self, changes: Mapping[str, Source | None], version: str) -> EvidenceIndex:
+        """A new index with some sources replaced, added or removed; this one is unchanged.
+
+        Equal, answer for answer, to :meth:`build` over the changed evidence base, but only the
+        cells the change can reach are computed again: a write of one source costs in
+        proportion to that source, not to the whole evidence base.
+
+        Parameters
+        ----------
+        changes : mapping
+            ``{source_id: Source}`` for a new or replaced source, ``{source_id: None}`` for a
+            removed one.
+        version : str
+            The store's data version after the change.
+
+        Returns
+        -------
+        EvidenceIndex
+        """
+        sources = dict(self._sources)
+        changed: list[Finding] = []
+        for ident, source in changes.items():
+            old = sources.pop(ident, None)
+            if old is not None:
+                changed.extend(old.findings)
+            if source is not None:
+                sources[ident] = source
+                changed.extend(source.findings)
+        index = EvidenceIndex(
+            list(sources.values()), self.vocabulary, version, previous=self, changed=changed
+        )
+        index._warm()
+        return index
 
     @classmethod
     def build(
@@ -160,12 +250,15 @@ class EvidenceIndex:
         0
         """
         index = cls(sources, vocabulary, version)
+        index._warm()
+        return index
+
+    def _warm(self) -> None:
         # factor pages and matrices are serialised on first request instead: with thousands
         # of findings doing all of them here would make every rebuild after a write seconds
         # slower, and every matrix variant (cols x lang) would be held whether asked or not
         for lang in LANGS:
-            index.factors_json(lang=lang)
-        return index
+            self.factors_json(lang=lang)
 
     # ---- checks and small helpers -----------------------------------------------------------
     @staticmethod

@@ -586,25 +586,98 @@ def _compute_routed(
     )
 
 
-def _route_by_factor(
+def route_by_factor(
     evidence: Iterable[EvidencePair], vocabulary: Vocabulary
 ) -> dict[str, list[RoutedEvidence]]:
+    """Group (finding, source) pairs by every trigger factor they can count toward, with
+    whether they reach it directly (a trigger factor itself) or through a construct."""
     out: dict[str, list[RoutedEvidence]] = defaultdict(list)
     for finding, source in evidence:
         for factor_id, direct in vocabulary.triggers_for(finding.factor):
             out[factor_id].append((finding, source, direct))
-    return out
-
-
-def evidence_by_factor(
-    evidence: Iterable[EvidencePair], vocabulary: Vocabulary
-) -> dict[str, list[EvidencePair]]:
-    """Group (finding, source) pairs by every trigger factor they can count toward."""
-    out: dict[str, list[EvidencePair]] = defaultdict(list)
-    for finding, source in evidence:
-        for factor_id, _direct in vocabulary.triggers_for(finding.factor):
-            out[factor_id].append((finding, source))
     return dict(out)
+
+
+def finding_columns(finding: Finding) -> set[str]:
+    """The single columns a finding can count toward: ``any``, its drivers and its groups.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> f = S(drivers=[S(driver="justice_seeker")], demographics=["sex_male"])
+    >>> sorted(finding_columns(f))
+    ['any', 'justice_seeker', 'sex_male']
+    """
+    return {ANY_COLUMN, *(link.driver for link in finding.drivers), *finding.demographics}
+
+
+def touched_cells(findings: Iterable[Finding], vocabulary: Vocabulary) -> set[tuple[str, str]]:
+    """Every single-column cell ``(factor, column)`` the given findings can count toward.
+
+    A change to these findings (added, removed or edited) can only change these cells, and
+    a change to their sources' independent groups likewise.
+    """
+    cells: set[tuple[str, str]] = set()
+    for finding in findings:
+        columns = finding_columns(finding)
+        for factor_id, _direct in vocabulary.triggers_for(finding.factor):
+            cells.update((factor_id, column) for column in columns)
+    return cells
+
+
+def _bucket_by_column(routed: Iterable[RoutedEvidence]) -> dict[str, list[RoutedEvidence]]:
+    """Routed evidence of one factor split by the single columns each finding can reach.
+
+    Order within a bucket is the order of ``routed``, so which route of a finding is met
+    first (direct or through a construct) stays the same as over the whole list.
+    """
+    buckets: dict[str, list[RoutedEvidence]] = defaultdict(list)
+    for item in routed:
+        for column in finding_columns(item[0]):
+            buckets[column].append(item)
+    return buckets
+
+
+def compute_cells(
+    keys: Iterable[tuple[str, str]],
+    routed: Mapping[str, Sequence[RoutedEvidence]],
+    vocabulary: Vocabulary,
+    *,
+    groups: Mapping[str, str],
+    direct_only: bool = False,
+) -> dict[tuple[str, str], CellVerdict]:
+    """Compute single-column cells ``(factor, column)`` from evidence routed by factor.
+
+    Each cell looks only at the findings that name its column (all of them for ``any``),
+    so the cost follows the evidence in the cell, not the evidence on the factor.
+
+    Parameters
+    ----------
+    keys : iterable of (str, str)
+        Cells to compute: a factor id and ``"any"``, a driver id or a demographic value id.
+    routed : mapping
+        ``{factor_id: [(finding, source, direct), ...]}`` from :func:`route_by_factor`.
+    vocabulary : Vocabulary
+    groups : mapping
+        ``{source_id: group_id}`` from :func:`group_sources` over all sources.
+    direct_only : bool
+        Drop indirect findings before deciding.
+
+    Returns
+    -------
+    dict
+        ``{(factor_id, column): CellVerdict}``.
+    """
+    buckets_by_factor: dict[str, dict[str, list[RoutedEvidence]]] = {}
+    out: dict[tuple[str, str], CellVerdict] = {}
+    for factor_id, column in keys:
+        buckets = buckets_by_factor.get(factor_id)
+        if buckets is None:
+            buckets = buckets_by_factor[factor_id] = _bucket_by_column(routed.get(factor_id, ()))
+        out[(factor_id, column)] = _compute_routed(
+            factor_id, (column,), buckets.get(column, ()), vocabulary, groups, direct_only
+        )
+    return out
 
 
 def compute_matrix(
@@ -633,11 +706,23 @@ def compute_matrix(
     for factor_id in factor_ids:
         if factor_id not in vocabulary.factors:
             raise NotFoundError("factor", factor_id, suggest(factor_id, vocabulary.factors))
-    per_factor = _route_by_factor(pairs, vocabulary)
+    per_factor = route_by_factor(pairs, vocabulary)
     keyed = [_as_columns(column) for column in columns]
+    for cols in keyed:
+        for col in cols:
+            column_kind(col, vocabulary)  # unknown columns raise before any work
+    single = compute_cells(
+        [(factor_id, cols[0]) for factor_id in factor_ids for cols in keyed if len(cols) == 1],
+        per_factor,
+        vocabulary,
+        groups=groups,
+        direct_only=direct_only,
+    )
     return {
         factor_id: {
-            "+".join(cols): _compute_routed(
+            "+".join(cols): single[(factor_id, cols[0])]
+            if len(cols) == 1
+            else _compute_routed(
                 factor_id, cols, per_factor.get(factor_id, ()), vocabulary, groups, direct_only
             )
             for cols in keyed

@@ -320,6 +320,26 @@ class EvidenceService(LinkedData, SourceWrites):
     def _install(self, sources: dict[str, Source], version: str) -> None:
         index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
         owner = {f.id: s.id for s in sources.values() for f in s.findings}
+        self._swap(sources, owner, index, version)
+
+    def _apply(self, changes: dict[str, Source | None], version: str) -> None:
+        """Install the index with ``changes`` (id -> new source, or None when removed) applied,
+        recomputing only what those sources reach (:meth:`EvidenceIndex.updated`)."""
+        sources = dict(self._sources)
+        owner = dict(self._finding_owner)
+        for ident, source in changes.items():
+            old = sources.pop(ident, None)
+            for finding in old.findings if old is not None else ():
+                owner.pop(finding.id, None)
+            if source is not None:
+                sources[ident] = source
+                owner.update((finding.id, ident) for finding in source.findings)
+        index = self._index.updated(changes, version)
+        self._swap(dict(sorted(sources.items())), owner, index, version)
+
+    def _swap(
+        self, sources: dict[str, Source], owner: dict[str, str], index: EvidenceIndex, version: str
+    ) -> None:
         # one reference swap each, so readers in other threads see either old or new;
         # the hot answers are remembered per index, so a new index starts with none
         self._hot = (index, {})

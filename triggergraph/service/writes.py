@@ -49,7 +49,7 @@ class SourceWrites:
     """Create, replace and delete sources; mixed into :class:`EvidenceService`.
 
     Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``,
-    ``_finding_owner``, ``_version``, ``_write_lock``, ``reload`` and ``_install``.
+    ``_finding_owner``, ``_version``, ``_write_lock``, ``reload`` and ``_apply``.
     """
 
     def _parse(self, content: bytes, media_type: str | None) -> Source:
@@ -94,12 +94,7 @@ class SourceWrites:
         if before != self._version or self.store.backend == "sparql":
             self.reload()
             return
-        sources = dict(self._sources)
-        if source is None:
-            sources.pop(source_id, None)
-        else:
-            sources[source_id] = source
-        self._install(dict(sorted(sources.items())), version)
+        self._apply({source_id: source}, version)
 
     def create_source(self, content: bytes, media_type: str | None) -> WriteResult:
         """Add a new source from a YAML or JSON entry.
