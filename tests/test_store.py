@@ -490,6 +490,178 @@ def test_memory_from_unknown_graph_is_refused_not_fetched():
     assert rows == [{"id": "t1"}]
 
 
+# ---- per-graph revisions -----------------------------------------------------------------
+META = BASE + "graph/meta"
+TG_GRAPH_VERSION = "https://w3id.org/triggergraph/ontology#graphVersion"
+
+
+def test_graph_versions_after_replace_all_give_every_graph_the_new_version(store):
+    version = store.replace_all(sample_nquads(), content_hash="h")
+    assert store.graph_versions() == (version, {G1: version, G2: version})
+    assert store.version() == version
+
+
+def test_graph_versions_of_empty_store(store):
+    data_version, revisions = store.graph_versions()
+    assert revisions == {}
+    assert data_version == store.version()
+
+
+def test_graph_versions_of_never_written_store(tmp_path, start_oxigraph_server):
+    server = start_oxigraph_server()
+    stores = [
+        MemoryStore(BASE),
+        OxigraphStore(tmp_path / "never", BASE),
+        SparqlStore(server.query_url, server.update_url, BASE),
+    ]
+    try:
+        for store in stores:
+            assert store.graph_versions() == ("0", {}), store.backend
+            assert store.version() == "0"
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_replace_graph_sets_only_its_own_revision(loaded):
+    _, before = loaded.graph_versions()
+    version = loaded.replace_graph(G1, finding_nt("t7", "marriage"))
+    assert loaded.graph_versions() == (version, {G1: version, G2: before[G2]})
+    assert before[G1] != version
+    added = loaded.replace_graph(G3, finding_nt("t8"))
+    assert loaded.graph_versions() == (added, {G1: version, G2: before[G2], G3: added})
+
+
+def test_delete_graph_removes_only_its_revision(loaded):
+    _, before = loaded.graph_versions()
+    version = loaded.delete_graph(G1)
+    assert loaded.graph_versions() == (version, {G2: before[G2]})
+    again = loaded.delete_graph(G1)
+    assert loaded.graph_versions() == (again, {G2: before[G2]})
+
+
+def test_replace_graph_with_no_triples_removes_its_revision(loaded):
+    _, before = loaded.graph_versions()
+    version = loaded.replace_graph(G1, "")
+    assert loaded.graph_names() == [G2]
+    assert loaded.graph_versions() == (version, {G2: before[G2]})
+
+
+def test_replace_all_that_drops_a_graph_removes_its_revision(loaded):
+    new = as_nquads(G2, finding_nt("t3", "discrimination", "1.5")) + as_nquads(G3, finding_nt("t9"))
+    version = loaded.replace_all(new, content_hash="hash-2")
+    assert loaded.graph_versions() == (version, {G2: version, G3: version})
+    assert loaded.graph_names() == [G2, G3]
+    emptied = loaded.replace_all("")
+    assert loaded.graph_versions() == (emptied, {})
+
+
+def test_refused_writes_leave_graph_versions_unchanged(loaded):
+    loaded.replace_graph(G3, finding_nt("t8"))
+    before = loaded.graph_versions()
+    bad = finding_nt("t5") + f'<{BASE}finding/t6> <http://x/p> "unterminated .\n'
+    with pytest.raises(EntryError):
+        loaded.replace_graph(G1, bad)
+    with pytest.raises(ConflictError):
+        loaded.replace_graph(META, finding_nt("t5"))
+    with pytest.raises(ConflictError):
+        loaded.delete_graph(META)
+    with pytest.raises(EntryError, match="not a valid IRI"):
+        loaded.replace_graph("graph with space", finding_nt("t5"))
+    with pytest.raises(EntryError, match="no named graph"):
+        loaded.replace_all('<http://x/s> <http://x/p> "default graph" .\n')
+    with pytest.raises(ConflictError):
+        loaded.replace_all(as_nquads(G1, finding_nt("t1")) + as_nquads(META, finding_nt("m")))
+    assert loaded.graph_versions() == before
+    assert loaded.version() == before[0]
+
+
+def test_revisions_stay_out_of_graph_names_dumps_and_source_graphs(loaded):
+    loaded.replace_graph(G3, finding_nt("t8"))
+    _, revisions = loaded.graph_versions()
+    assert set(revisions) == set(loaded.graph_names()) == {G1, G2, G3}
+    assert META not in revisions
+    dump = loaded.dump_nquads()
+    assert "graphVersion" not in dump and "graph/meta" not in dump
+    assert lines_of(dump) == lines_of(sample_nquads() + as_nquads(G3, finding_nt("t8")))
+    for graph in (G1, G2, G3):
+        assert "graphVersion" not in loaded.graph_ntriples(graph)
+    assert lines_of(loaded.graph_ntriples(G3)) == lines_of(finding_nt("t8"))
+
+
+def test_revisions_are_graph_version_triples_in_the_meta_graph(loaded):
+    loaded.replace_graph(G3, finding_nt("t8"))
+    _, revisions = loaded.graph_versions()
+    rows = loaded.query(
+        f"SELECT ?g ?r WHERE {{ GRAPH ?m {{ ?g <{TG_GRAPH_VERSION}> ?r }} }}",
+        bindings={"m": URIRef(META)},
+    ).rows
+    assert {row["g"]: row["r"] for row in rows} == revisions
+    assert len(rows) == 3
+    outside = loaded.query(
+        f"ASK {{ GRAPH ?g {{ ?s <{TG_GRAPH_VERSION}> ?r }} FILTER(?g != ?m) }}",
+        bindings={"m": URIRef(META)},
+    )
+    assert outside.boolean is False
+
+
+def test_graph_versions_is_one_consistent_read_under_concurrent_writes(loaded):
+    graphs = [f"{BASE}graph/w{i}" for i in range(4)]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for round_ in range(8):
+                for graph in graphs:
+                    loaded.replace_graph(graph, finding_nt(f"w{round_}-{graph[-1]}"))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            stop.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    reads = 0
+    try:
+        while not stop.is_set() or reads == 0:
+            data_version, revisions = loaded.graph_versions()
+            # Only replace_graph runs, so the last write's graph carries the data version.
+            assert data_version in revisions.values()
+            reads += 1
+    finally:
+        writer.join(60)
+    assert errors == []
+    data_version, revisions = loaded.graph_versions()
+    assert data_version == loaded.version()
+    assert set(revisions) == {G1, G2, *graphs}
+
+
+def test_sparql_graph_versions_is_a_single_select_request(oxigraph_server):
+    store = SparqlStore(oxigraph_server.query_url, oxigraph_server.update_url, BASE)
+    requests: list[str] = []
+    try:
+        version = store.replace_all(sample_nquads())
+        store._client.event_hooks["request"].append(lambda r: requests.append(str(r.url)))
+        assert store.graph_versions() == (version, {G1: version, G2: version})
+        assert [url.split("?")[0] for url in requests] == [oxigraph_server.query_url]
+    finally:
+        store.close()
+
+
+def test_oxigraph_replace_all_chunks_sets_revisions_and_refusal_keeps_them(fresh_oxigraph):
+    first = fresh_oxigraph.replace_all_chunks([sample_nquads()], "h1")
+    assert fresh_oxigraph.graph_versions() == (first, {G1: first, G2: first})
+    with pytest.raises(EntryError, match="no named graph"):
+        fresh_oxigraph.replace_all_chunks(
+            [as_nquads(G3, finding_nt("t9")), '<http://x/s> <http://x/p> "x" .\n'], "h2"
+        )
+    assert fresh_oxigraph.graph_versions() == (first, {G1: first, G2: first})
+    new = as_nquads(G1, finding_nt("t1", "detention", "0.25")) + as_nquads(G3, finding_nt("t9"))
+    second = fresh_oxigraph.replace_all_chunks([new], "h2")
+    assert fresh_oxigraph.graph_versions() == (second, {G1: second, G3: second})
+
+
 # ---- oxigraph on disk ----------------------------------------------------------------------
 def test_oxigraph_persists_across_close_and_reopen(tmp_path):
     first = OxigraphStore(tmp_path / "store", BASE)
@@ -501,6 +673,7 @@ def test_oxigraph_persists_across_close_and_reopen(tmp_path):
         assert second.dump_nquads() == dump
         assert second.version() == version
         assert second.content_hash() == "h"
+        assert second.graph_versions() == (version, {G1: version, G2: version})
     finally:
         second.close()
 

@@ -56,6 +56,7 @@ class TG(DefinedNamespace):
     effectValue: URIRef
     factor: URIRef
     firstAuthor: URIRef
+    graphVersion: URIRef
     group: URIRef
     indirectness: URIRef
     level: URIRef

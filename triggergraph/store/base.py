@@ -196,6 +196,24 @@ class Store(ABC):
     def content_hash(self) -> str | None:
         """Hash of the literature last loaded with :meth:`replace_all`, if any."""
 
+    @abstractmethod
+    def graph_versions(self) -> tuple[str, dict[str, str]]:
+        """The data version and the revision of every named graph, read in one snapshot.
+
+        Each write sets the revision of the graphs it wrote to the version it returns, in
+        the same atomic update (``<graph> tg:graphVersion "revision"`` in the meta graph):
+        :meth:`replace_graph` that graph, :meth:`replace_all` every graph of the new
+        dataset. A graph that is deleted or left empty loses its revision. A process that
+        saw :meth:`version` change can so re-read only the graphs whose revision changed.
+
+        Returns
+        -------
+        tuple of (str, dict of str to str)
+            ``(data_version, {graph_iri: revision})``; ``data_version`` is what
+            :meth:`version` returns at that moment ("0" for an empty store); the meta graph
+            itself is never a key.
+        """
+
     def ping(self) -> bool:
         """True when the store answers."""
         try:
@@ -253,6 +271,59 @@ def meta_update(meta_graph: str, version: str, content_hash: str | None, keep_ha
         if content_hash is not None:
             data.append(f"{g} <{TG.contentHash}> {ox.Literal(content_hash)} .")
     ops.append("INSERT DATA { GRAPH " + g + " { " + " ".join(data) + " } }")
+    return " ;\n".join(ops)
+
+
+def graph_version_update(
+    meta_graph: str,
+    version: str,
+    set_graphs: Iterable[str] = (),
+    clear_graphs: Iterable[str] = (),
+    clear_all: bool = False,
+) -> str:
+    """Return SPARQL Update operations that set or remove graph revisions in the meta graph.
+
+    Every graph of ``set_graphs`` gets revision ``version`` (replacing its old one); the
+    revisions of ``clear_graphs`` are removed, or of every graph with ``clear_all``. IRIs
+    and the version are serialised as escaped N-Triples terms, never pasted raw.
+
+    Parameters
+    ----------
+    meta_graph : str
+        IRI of the meta graph that holds the revisions.
+    version : str
+        The revision to set (the version the write returns).
+    set_graphs, clear_graphs : iterable of str
+        Graph IRIs whose revision is set, respectively removed.
+    clear_all : bool
+        Remove every revision first (a whole-dataset replace).
+
+    Returns
+    -------
+    str
+        Operations joined by ``" ;"`` ('' when there is nothing to do).
+
+    Examples
+    --------
+    >>> ops = graph_version_update("http://x/graph/meta", "v1", ["http://x/graph/s1"])
+    >>> [op.split(" {")[0] for op in ops.split(" ;\\n")]
+    ['DELETE WHERE', 'INSERT DATA']
+    >>> graph_version_update("http://x/graph/meta", "v1", clear_all=True).count("?g")
+    1
+    """
+    g = str(ox.NamedNode(meta_graph))
+    predicate = f"<{TG.graphVersion}>"
+    setting = [str(named_node(iri, "graph_iri")) for iri in set_graphs]
+    ops = []
+    if clear_all:
+        ops.append(f"DELETE WHERE {{ GRAPH {g} {{ ?g {predicate} ?r }} }}")
+    else:
+        clearing = dict.fromkeys(setting + [str(named_node(i, "graph_iri")) for i in clear_graphs])
+        ops.extend(f"DELETE WHERE {{ GRAPH {g} {{ {s} {predicate} ?r }} }}" for s in clearing)
+    if setting:
+        revision = str(ox.Literal(version))
+        data = " ".join(f"{s} {predicate} {revision} ." for s in dict.fromkeys(setting))
+        ops.append(f"INSERT DATA {{ GRAPH {g} {{ {data} }} }}")
     return " ;\n".join(ops)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +33,8 @@ from triggergraph.store.base import (
 from triggergraph.store.guard import PARSE_LOCK, check_read_only
 
 Graphs = dict[str, tuple[ox.Triple, ...]]
+#: The data version and the revision of each graph, published together as one object.
+Revisions = tuple[str, dict[str, str]]
 
 
 @lru_cache(maxsize=256)
@@ -98,7 +101,8 @@ class MemoryStore(Store):
         self._graphs: Graphs = {}
         self._version = "0"
         self._hash: str | None = None
-        self._dataset = self._build_dataset(self._graphs, self._version, self._hash)
+        self._revisions: Revisions = (self._version, {})
+        self._dataset = self._build_dataset(self._graphs, self._version, self._hash, {})
         self._runner = QueryRunner(query_workers, interruptible=True)
 
     # ---- writes --------------------------------------------------------------------
@@ -111,7 +115,7 @@ class MemoryStore(Store):
             new[graph] = tuple(fresh[position : position + len(triples)])
             position += len(triples)
         with self._write_lock:
-            return self._publish(new, content_hash)
+            return self._publish(new, content_hash, set(new), clear_all=True)
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> str:
         graph = self._check_graph_iri(graph_iri).value
@@ -122,28 +126,43 @@ class MemoryStore(Store):
                 new[graph] = triples
             else:
                 new.pop(graph, None)
-            return self._publish(new, self._hash)
+            return self._publish(new, self._hash, {graph} if triples else set(), {graph})
 
     def delete_graph(self, graph_iri: str) -> str:
         graph = self._check_graph_iri(graph_iri).value
         with self._write_lock:
             new = dict(self._graphs)
             new.pop(graph, None)
-            return self._publish(new, self._hash)
+            return self._publish(new, self._hash, set(), {graph})
 
-    def _publish(self, graphs: Graphs, content_hash: str | None) -> str:
+    def _publish(
+        self,
+        graphs: Graphs,
+        content_hash: str | None,
+        set_graphs: Iterable[str],
+        clear_graphs: Iterable[str] = (),
+        clear_all: bool = False,
+    ) -> str:
+        """Swap in a new snapshot; ``set_graphs`` get the new version as their revision."""
         version = new_version()
-        dataset = self._build_dataset(graphs, version, content_hash)
+        revisions = {} if clear_all else dict(self._revisions[1])
+        for graph in clear_graphs:
+            revisions.pop(graph, None)
+        revisions.update(dict.fromkeys(set_graphs, version))
+        dataset = self._build_dataset(graphs, version, content_hash, revisions)
         # One tuple assignment: readers take either the old or the new snapshot whole.
-        self._graphs, self._version, self._hash, self._dataset = (
+        self._graphs, self._version, self._hash, self._dataset, self._revisions = (
             graphs,
             version,
             content_hash,
             dataset,
+            (version, revisions),
         )
         return version
 
-    def _build_dataset(self, graphs: Graphs, version: str, content_hash: str | None) -> Dataset:
+    def _build_dataset(
+        self, graphs: Graphs, version: str, content_hash: str | None, revisions: dict[str, str]
+    ) -> Dataset:
         dataset = Dataset(default_union=True)
         for graph, triples in graphs.items():
             target = dataset.graph(URIRef(graph))
@@ -155,6 +174,8 @@ class MemoryStore(Store):
         meta.add((URIRef(self.meta_graph), TG.dataVersion, RdfLiteral(version)))
         if content_hash is not None:
             meta.add((URIRef(self.meta_graph), TG.contentHash, RdfLiteral(content_hash)))
+        for graph, revision in revisions.items():
+            meta.add((URIRef(graph), TG.graphVersion, RdfLiteral(revision)))
         return dataset
 
     # ---- reads ---------------------------------------------------------------------
@@ -178,6 +199,10 @@ class MemoryStore(Store):
 
     def content_hash(self) -> str | None:
         return self._hash
+
+    def graph_versions(self) -> tuple[str, dict[str, str]]:
+        version, revisions = self._revisions  # one attribute: version and revisions agree
+        return version, dict(revisions)
 
     def query(
         self,

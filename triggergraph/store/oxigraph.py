@@ -21,6 +21,7 @@ from triggergraph.store.base import (
     bind_values,
     check_deadline,
     check_media_type,
+    graph_version_update,
     insert_data,
     limit_error,
     meta_update,
@@ -34,11 +35,11 @@ from triggergraph.store.guard import check_read_only
 class OxigraphStore(Store):
     """A store in a local directory, opened by one process at a time.
 
-    Writes are single SPARQL Update requests (``DROP SILENT GRAPH``, ``INSERT DATA`` and the
-    meta version together), which Oxigraph applies as one transaction. The transaction is
-    in RocksDB's write-ahead log when ``update`` returns (that alone survives ``kill -9``);
-    ``flush()`` then writes it to synced table files before the method returns, so it also
-    survives a power cut. Concurrent writers share flushes (group commit). Writes inside
+    Writes are single SPARQL Update requests (``DROP SILENT GRAPH``, ``INSERT DATA``, the
+    graph's revision and the meta version together), which Oxigraph applies as one
+    transaction. The transaction is in RocksDB's write-ahead log when ``update`` returns
+    (that alone survives ``kill -9``); ``flush()`` then writes it to synced table files
+    before the method returns, so it also survives a power cut. Concurrent writers share flushes (group commit). Writes inside
     one process are serialised by a lock.
 
     Queries go to Oxigraph's own engine as text; bound values become a VALUES block at the
@@ -109,11 +110,13 @@ class OxigraphStore(Store):
         2. the new quads are bulk-loaded *on top of* the old ones: only additions, so a
            crash part-way loses nothing (every kept source is in both old and new data);
         3. one transaction removes the old quads that are not in the new data and writes
-           the version and the content hash, last. Then the store is flushed.
+           the revision of every new graph (dropping the others' revisions), the version and
+           the content hash, last. Then the store is flushed.
 
         After a crash in steps 1-2 the store holds old plus part of new and no content hash;
-        a crash never leaves a matching hash on a half store. Invalid input raises before
-        step 1 and changes nothing.
+        a crash never leaves a matching hash on a half store. Step 1 writes an interim data
+        version of its own, so the half-loaded state never carries the version this method
+        returns. Invalid input raises before step 1 and changes nothing.
         """
         return self.replace_all_chunks([nquads], content_hash)
 
@@ -126,7 +129,6 @@ class OxigraphStore(Store):
         there, so loading a large literature does not need the whole text (and its bytes)
         in memory at once.
         """
-        version = new_version()
         with tempfile.TemporaryFile() as spool:
             for chunk in chunks:
                 spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
@@ -137,20 +139,30 @@ class OxigraphStore(Store):
                         self._check_quads(spool, keep=False)
                         spool.seek(0)
                         self.store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+                        # there was no data graph before, so every graph now is a new one
+                        new_graphs = {g.value for g in self.store.named_graphs()} - {
+                            self.meta_graph
+                        }
                         ops = []
                     else:
                         new_quads = self._check_quads(spool, keep=True)
                         old_quads = {q for q in self.store if q.graph_name != self._meta}
-                        meta = meta_update(self.meta_graph, version, None, keep_hash=False)
+                        interim = new_version()
+                        meta = meta_update(self.meta_graph, interim, None, keep_hash=False)
                         self.store.update(meta)
                         self.store.flush()
                         if new_quads - old_quads:
                             spool.seek(0)
                             self.store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+                        new_graphs = {q.graph_name.value for q in new_quads}
                         ops = self._stale_ops(old_quads, new_quads)
                         del old_quads, new_quads
+                    version = new_version()  # after the interim one, so versions stay ordered
+                    ops.append(
+                        graph_version_update(self.meta_graph, version, new_graphs, clear_all=True)
+                    )
                     ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
-                    self.store.update(" ;\n".join(ops))
+                    self.store.update(" ;\n".join(op for op in ops if op))
                     self.store.flush()
                     self._written += 1
                     self._flushed = self._written
@@ -207,13 +219,19 @@ class OxigraphStore(Store):
         triples = parse_ntriples(ntriples)
         version = new_version()
         ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
+        written = [graph.value] if triples else []
+        ops.append(graph_version_update(self.meta_graph, version, written, [graph.value]))
         ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
         return self._update(ops, version)
 
     def delete_graph(self, graph_iri: str) -> str:
         graph = self._check_graph_iri(graph_iri)
         version = new_version()
-        ops = [f"DROP SILENT GRAPH {graph}", meta_update(self.meta_graph, version, None, True)]
+        ops = [
+            f"DROP SILENT GRAPH {graph}",
+            graph_version_update(self.meta_graph, version, clear_graphs=[graph.value]),
+            meta_update(self.meta_graph, version, None, True),
+        ]
         return self._update(ops, version)
 
     def _update(self, ops: list[str], version: str) -> str:
@@ -266,6 +284,22 @@ class OxigraphStore(Store):
 
     def content_hash(self) -> str | None:
         return self._meta_value(str(TG.contentHash))
+
+    def graph_versions(self) -> tuple[str, dict[str, str]]:
+        # One pattern read over the meta graph only (a few thousand quads at most): pyoxigraph
+        # iterates it on one snapshot, so the version and the revisions come from one state.
+        data_version = str(TG.dataVersion)
+        graph_version = str(TG.graphVersion)
+        version = "0"
+        revisions: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, None, None, self._meta):
+            predicate = quad.predicate.value
+            if predicate == graph_version and isinstance(quad.subject, ox.NamedNode):
+                revisions[quad.subject.value] = quad.object.value
+            elif predicate == data_version and quad.subject == self._meta:
+                version = quad.object.value
+        revisions.pop(self.meta_graph, None)
+        return version, revisions
 
     def query(
         self,

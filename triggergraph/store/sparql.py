@@ -27,6 +27,7 @@ from triggergraph.store.base import (
     Store,
     bind_values,
     check_media_type,
+    graph_version_update,
     insert_data,
     limit_error,
     meta_update,
@@ -45,6 +46,11 @@ META_QUERY = (
     f"SELECT ?v ?h WHERE {{ GRAPH ?m {{ ?m <{TG.dataVersion}> ?v "
     f"OPTIONAL {{ ?m <{TG.contentHash}> ?h }} }} }}"
 )
+#: The data version and every graph's revision in one request (one read on the server).
+GRAPH_VERSIONS_QUERY = (
+    f"SELECT ?v ?g ?r WHERE {{ GRAPH ?m {{ {{ ?m <{TG.dataVersion}> ?v }} "
+    f"UNION {{ ?g <{TG.graphVersion}> ?r }} }} }}"
+)
 GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { } }"
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -53,10 +59,11 @@ DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 class SparqlStore(Store):
     """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
 
-    Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA`` and the meta
-    version), which Oxigraph server and Fuseki apply as one transaction; the server
-    acknowledges only after it committed. Other processes see a write through
-    :meth:`version` (one tiny query on the meta graph).
+    Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA``, the graph's
+    revision and the meta version), which Oxigraph server and Fuseki apply as one
+    transaction; the server acknowledges only after it committed. Other processes see a
+    write through :meth:`version` (one tiny query on the meta graph) and which graphs it
+    touched through :meth:`graph_versions`.
 
     Queries are passed through as text with bound values injected as an escaped VALUES
     block. With ``union_default_graph`` the request carries Oxigraph's
@@ -200,6 +207,7 @@ class SparqlStore(Store):
         graphs = parse_nquads(nquads, self.meta_graph)
         version = new_version()
         ops = ["DROP SILENT ALL", insert_data(graphs)]
+        ops.append(graph_version_update(self.meta_graph, version, graphs, clear_all=True))
         ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
         self._post_update(" ;\n".join(op for op in ops if op))
         return version
@@ -209,6 +217,8 @@ class SparqlStore(Store):
         triples = parse_ntriples(ntriples)
         version = new_version()
         ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
+        written = [graph.value] if triples else []
+        ops.append(graph_version_update(self.meta_graph, version, written, [graph.value]))
         ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
         self._post_update(" ;\n".join(op for op in ops if op))
         return version
@@ -216,7 +226,11 @@ class SparqlStore(Store):
     def delete_graph(self, graph_iri: str) -> str:
         graph = self._check_graph_iri(graph_iri)
         version = new_version()
-        ops = [f"DROP SILENT GRAPH {graph}", meta_update(self.meta_graph, version, None, True)]
+        ops = [
+            f"DROP SILENT GRAPH {graph}",
+            graph_version_update(self.meta_graph, version, clear_graphs=[graph.value]),
+            meta_update(self.meta_graph, version, None, True),
+        ]
         self._post_update(" ;\n".join(ops))
         return version
 
@@ -291,6 +305,23 @@ class SparqlStore(Store):
 
     def content_hash(self) -> str | None:
         return self._meta()[1]
+
+    def graph_versions(self) -> tuple[str, dict[str, str]]:
+        # One SELECT, so the server answers it from one state; bounded like version().
+        rows = self._select(
+            GRAPH_VERSIONS_QUERY,
+            {"m": _uri(ox.NamedNode(self.meta_graph))},
+            timeout_s=self.timeout_s,
+        )
+        version = "0"
+        revisions: dict[str, str] = {}
+        for row in rows:
+            graph, revision, data_version = row["g"], row["r"], row["v"]
+            if data_version is not None:
+                version = data_version.value
+            elif isinstance(graph, ox.NamedNode) and graph.value != self.meta_graph:
+                revisions[graph.value] = revision.value
+        return version, revisions
 
     # ---- user queries ------------------------------------------------------------------
     def query(
