@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
+import orjson
 import pytest
 import yaml
 
@@ -444,36 +445,99 @@ def test_negotiate_prefers_higher_quality():
     assert negotiate("image/png", offered, "text/turtle") == "text/turtle"
 
 
-def test_read_store_sources_cache_reuses_only_unchanged_graphs():
-    from triggergraph.models import Source
-    from triggergraph.namespaces import source_graph_iri
-    from triggergraph.rdf import source_ntriples
-    from triggergraph.service import read_store_sources
-    from triggergraph.store import MemoryStore
-
-    base = "http://127.0.0.1:8000/"
-    vocab = load_vocabulary(base_iri=base)
-    store = MemoryStore(base)
-    models = {
-        ident: Source.model_validate(entry(ident, [f"{ident}-1"]), context={"vocabulary": vocab})
-        for ident in ("cache_a", "cache_b")
-    }
-    for ident, model in models.items():
-        store.replace_graph(str(source_graph_iri(base, ident)), source_ntriples(model, vocab))
-    cache: dict = {}
-    first, _ = read_store_sources(store, vocab, cache)
-    changed = Source.model_validate(
-        {**entry("cache_b", ["cache_b-1"]), "title": "changed title"}, context={"vocabulary": vocab}
+# ---- reading back only what changed ------------------------------------------------------
+def _index_answers(service: EvidenceService) -> tuple:
+    index = service.index
+    return (
+        index.matrix_json("all", "en"),
+        index.factors_json(lang="nl"),
+        orjson.dumps(index.findings(limit=1000)),
+        orjson.dumps(index.sources(limit=1000)),
     )
-    store.replace_graph(str(source_graph_iri(base, "cache_b")), source_ntriples(changed, vocab))
-    second, _ = read_store_sources(store, vocab, cache)
-    assert second["cache_a"] is first["cache_a"]
-    assert second["cache_b"] is not first["cache_b"]
-    assert second["cache_b"].title == "changed title"
-    assert second == read_store_sources(store, vocab)[0]
-    store.delete_graph(str(source_graph_iri(base, "cache_a")))
-    third, _ = read_store_sources(store, vocab, cache)
-    assert set(third) == set(cache) == {"cache_b"}
+
+
+def _fresh_answers(service: EvidenceService) -> tuple:
+    """The same answers from a service that reads the whole store anew."""
+    fresh = EvidenceService(service.settings, service.store, service.vocabulary)
+    fresh.reload()
+    return _index_answers(fresh)
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_reload_reads_back_only_the_graphs_another_process_wrote(tmp_path, literature, backend):
+    writer = EvidenceService.open(make_settings(tmp_path, literature, store=backend))
+    try:
+        reader = EvidenceService(writer.settings, writer.store, writer.vocabulary)
+        reader.reload()
+        writer.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+        writer.create_source(as_yaml(entry("added_two", ["a-2", "a-3"])), "text/yaml")
+        before = reader.sources_by_id
+        reader.reload()
+        after = reader.sources_by_id
+        assert set(after) == {"fixture_alpha", "fixture_beta", "added_one", "added_two"}
+        # the graphs nobody wrote are the very same models: they were not read again
+        assert after["fixture_alpha"] is before["fixture_alpha"]
+        assert after["fixture_beta"] is before["fixture_beta"]
+        assert _index_answers(reader) == _fresh_answers(reader)
+
+        changed = entry("fixture_beta", ["beta-new-1"], title="Retitled by the other process")
+        writer.replace_source("fixture_beta", as_yaml(changed), "text/yaml")
+        writer.delete_source("added_one")
+        reader.reload()
+        after_second = reader.sources_by_id
+        assert "added_one" not in after_second
+        assert after_second["fixture_beta"].title == "Retitled by the other process"
+        assert after_second["added_two"] is after["added_two"]
+        assert reader.health()["version"] == writer.store.version()
+        assert _index_answers(reader) == _fresh_answers(reader)
+        with pytest.raises(NotFoundError):
+            reader.finding("a-1")
+    finally:
+        writer.close()
+
+
+def test_store_without_revisions_is_read_whole_and_still_follows_writes(tmp_path, literature):
+    from triggergraph.namespaces import TG
+
+    service = EvidenceService.open(make_settings(tmp_path, literature))
+    try:
+        meta = service.store.meta_graph
+        # a store written before graph revisions were kept: none in the meta graph
+        service.store.store.update(
+            f"DELETE WHERE {{ GRAPH <{meta}> {{ ?g <{TG.graphVersion}> ?r }} }}"
+        )
+        assert service.store.graph_versions()[1] == {}
+        reader = EvidenceService(service.settings, service.store, service.vocabulary)
+        reader.reload()
+        assert set(reader.sources_by_id) == {"fixture_alpha", "fixture_beta"}
+        service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
+        service.delete_source("fixture_alpha")
+        reader.reload()
+        assert set(reader.sources_by_id) == {"fixture_beta", "added_one"}
+        assert _index_answers(reader) == _fresh_answers(reader)
+    finally:
+        service.close()
+
+
+def test_unreadable_graph_is_reported_then_cleared_when_rewritten(service):
+    from triggergraph.namespaces import source_graph_iri
+
+    other = EvidenceService(service.settings, service.store, service.vocabulary)
+    other.reload()
+    graph = str(source_graph_iri(service.settings.base_iri, "fixture_beta"))
+    # a graph that holds triples but no readable source (e.g. written by another tool)
+    service.store.replace_graph(graph, f'<{graph}> <http://example.org/p> "x" .\n')
+    other.reload()
+    health = other.health()
+    assert health["status"] == "degraded"
+    assert [p["file"] for p in health["literature_problems"]] == [graph]
+    assert "fixture_beta" not in other.sources_by_id
+    service.ensure_fresh()
+    # the unreadable graph is no source to the index, so it is created anew
+    service.create_source(as_yaml(entry("fixture_beta", ["b-9"])), "text/yaml")
+    other.reload()
+    assert other.health()["literature_problems"] == []
+    assert other.sources_by_id["fixture_beta"].findings[0].id == "b-9"
 
 
 # ---- fast start, background refresh and hot answers ------------------------------------

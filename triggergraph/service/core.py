@@ -34,10 +34,13 @@ from ..vocabulary import load_vocabulary, suggest
 from .formats import EXPORT_FORMATS, negotiate
 from .linked_data import LinkedData
 from .literature import (
+    LITERATURE_GRAPH,
     dataset_chunks,
     duplicate_findings,
+    graph_source_id,
     literature_ids,
     literature_stamp,
+    read_source_graphs,
     read_store_sources,
 )
 from .writes import SourceWrites
@@ -109,15 +112,17 @@ class EvidenceService(LinkedData, SourceWrites):
         self._store_error: str | None = None
         self._last_check = 0.0
         self._literature_problems: list[Problem] = []
-        self._read_problems: list[Problem] = []
+        # problems of source graphs that could not be read back, by source id
+        self._read_problems: dict[str, Problem] = {}
+        # source graph revisions the index reflects (None: unknown, read everything)
+        self._revisions: dict[str, str] | None = None
+        self._literature_revision: str | None = None
         self._seen_literature_hash: str | None = None
         self._seen_stamp: tuple | None = None
         self._literature_ids: set[str] = set()
         self._refresher: threading.Thread | None = None
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
-        # parsed source graphs by id, reused by reload() while their triples are unchanged
-        self._read_cache: dict[str, tuple[bytes, Source]] = {}
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -297,7 +302,10 @@ class EvidenceService(LinkedData, SourceWrites):
             # the index comes from the models just written, in the order reading the store
             # back would give them, instead of a full read-back
             self._install({s.id: s for s in everything}, version)
-            self._read_problems = []
+            self._read_problems = {}
+            # every graph now carries the version of this load; read back on the next change
+            self._revisions = {s.id: version for s in everything}
+            self._literature_revision = version
             return True
 
     def _stored_sources(self) -> dict[str, Source]:
@@ -309,13 +317,54 @@ class EvidenceService(LinkedData, SourceWrites):
 
     # ---- index ----------------------------------------------------------------------------
     def reload(self) -> None:
-        """Rebuild the index from every source graph in the store."""
+        """Bring the index up to the store, reading back only the source graphs that changed.
+
+        The store keeps a revision per graph (:meth:`Store.graph_versions`): one small read
+        says which graphs another process wrote or removed since the index was built, and
+        only those are read and applied (:meth:`EvidenceIndex.updated`). The first time, or
+        when the store has graphs without a revision (written before revisions were kept),
+        every graph is read and the index built anew.
+        """
         with self._write_lock:
-            version = self.store.version()
-            sources, problems = read_store_sources(self.store, self.vocabulary, self._read_cache)
-            self._literature_ids = literature_ids(self.store)
-            self._install(sources, version)
-            self._read_problems = problems
+            version, revisions = self.store.graph_versions()
+            base = self.store.base_iri
+            by_source = {
+                ident: revision
+                for graph, revision in revisions.items()
+                if (ident := graph_source_id(base, graph)) is not None
+            }
+            literature_revision = revisions.get(base + LITERATURE_GRAPH)
+            if literature_revision is None or literature_revision != self._literature_revision:
+                self._literature_ids = literature_ids(self.store)
+                self._literature_revision = literature_revision
+            if self._revisions is None:
+                self._read_everything(version, by_source)
+                return
+            changed = sorted(i for i, rev in by_source.items() if self._revisions.get(i) != rev)
+            changes: dict[str, Source | None] = {
+                i: None for i in self._revisions if i not in by_source
+            }
+            read, problems = read_source_graphs(self.store, self.vocabulary, changed)
+            changes.update(read)
+            for ident in changes:
+                self._read_problems.pop(ident, None)
+            self._read_problems.update(problems)
+            self._apply(
+                {i: s for i, s in changes.items() if s is not None or i in self._sources}, version
+            )
+            self._revisions = by_source
+
+    def _read_everything(self, version: str, by_source: dict[str, str]) -> None:
+        sources, problems = read_store_sources(self.store, self.vocabulary)
+        self._install(sources, version)
+        self._read_problems = {
+            graph_source_id(self.store.base_iri, p.file or "") or (p.file or ""): p
+            for p in problems
+        }
+        # a graph without a revision (a store from before revisions were kept, or one written
+        # between the two reads) means the next reload must read everything again
+        complete = set(sources) | set(self._read_problems) <= set(by_source)
+        self._revisions = dict(by_source) if complete else None
 
     def _install(self, sources: dict[str, Source], version: str) -> None:
         index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
@@ -378,7 +427,7 @@ class EvidenceService(LinkedData, SourceWrites):
             pass  # the store answers but is busy: health stays up, without counts this time
         except StoreError as error:
             self._stale, self._store_error = True, str(error)
-        problems = self._literature_problems + self._read_problems
+        problems = self._literature_problems + list(self._read_problems.values())
         return {
             "status": "degraded" if (self._stale or problems) else "ok",
             "backend": self.store.backend,

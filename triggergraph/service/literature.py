@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -45,7 +44,7 @@ def graph_source_id(base_iri: str, graph_iri: str) -> str | None:
 
 
 def read_store_sources(
-    store: Store, vocabulary: Vocabulary, cache: dict[str, tuple[bytes, Source]] | None = None
+    store: Store, vocabulary: Vocabulary
 ) -> tuple[dict[str, Source], list[Problem]]:
     """Read every source graph of ``store`` back into :class:`Source` models.
 
@@ -55,36 +54,56 @@ def read_store_sources(
         The store to read (one ``dump_nquads`` call, so also cheap over HTTP).
     vocabulary : Vocabulary
         Controlled values used to read ids back from IRIs.
-    cache : dict, optional
-        Kept by the caller between calls (updated in place): a graph whose triples are the
-        same as at the last call gives back the same model without being parsed again.
 
     Returns
     -------
     tuple of (dict, list)
         Sources by id, and a problem for each graph that could not be read (skipped).
     """
-    base = store.base_iri
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     for ident, text in _source_graph_texts(store):
-        digest = hashlib.sha256(text.encode("utf-8")).digest() if cache is not None else b""
-        if cache is not None and ident in cache and cache[ident][0] == digest:
-            sources[ident] = cache[ident][1]
-            continue
-        try:
-            sources[ident] = read_source(TripleIndex.from_ntriples(text), ident, vocabulary)
-        except (TriggergraphError, ValueError, SyntaxError) as error:
-            # one unreadable graph is reported in health; it must not stop the server starting
-            where = str(source_graph_iri(base, ident))
-            problems.append(Problem(where, None, "", f"cannot read source: {error}"))
-            continue
-        if cache is not None:
-            cache[ident] = (digest, sources[ident])
-    if cache is not None:
-        for gone in set(cache) - set(sources):
-            del cache[gone]
+        source, problem = _read_graph(store.base_iri, ident, text, vocabulary)
+        if source is not None:
+            sources[ident] = source
+        if problem is not None:
+            problems.append(problem)
     return dict(sorted(sources.items())), problems
+
+
+def read_source_graphs(
+    store: Store, vocabulary: Vocabulary, ids: list[str]
+) -> tuple[dict[str, Source | None], dict[str, Problem]]:
+    """Read the named source graphs back, one request each.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        ``{id: Source}``, or ``{id: None}`` for a graph that is now empty or unreadable, and
+        the problem of each unreadable one by id.
+    """
+    sources: dict[str, Source | None] = {}
+    problems: dict[str, Problem] = {}
+    for ident in ids:
+        text = store.graph_ntriples(str(source_graph_iri(store.base_iri, ident)))
+        source, problem = (
+            _read_graph(store.base_iri, ident, text, vocabulary) if text else (None, None)
+        )
+        sources[ident] = source
+        if problem is not None:
+            problems[ident] = problem
+    return sources, problems
+
+
+def _read_graph(
+    base: str, ident: str, text: str, vocabulary: Vocabulary
+) -> tuple[Source | None, Problem | None]:
+    try:
+        return read_source(TripleIndex.from_ntriples(text), ident, vocabulary), None
+    except (TriggergraphError, ValueError, SyntaxError) as error:
+        # one unreadable graph is reported in health; it must not stop the server starting
+        where = str(source_graph_iri(base, ident))
+        return None, Problem(where, None, "", f"cannot read source: {error}")
 
 
 def _source_graph_texts(store: Store) -> Iterator[tuple[str, str]]:

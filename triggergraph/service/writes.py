@@ -49,7 +49,8 @@ class SourceWrites:
     """Create, replace and delete sources; mixed into :class:`EvidenceService`.
 
     Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``,
-    ``_finding_owner``, ``_version``, ``_write_lock``, ``reload`` and ``_apply``.
+    ``_finding_owner``, ``_revisions``, ``_version``, ``_write_lock``, ``reload`` and
+    ``_apply``.
     """
 
     def _parse(self, content: bytes, media_type: str | None) -> Source:
@@ -87,14 +88,18 @@ class SourceWrites:
             self.reload()
         return version
 
-    def _commit(self, source_id: str, source: Source | None, before: str, version: str) -> None:
-        # A shared (sparql) store may have taken another process's write between our version
-        # check and ours, so there the index is read back in full; an embedded store has one
-        # writer, this process, and the change alone is applied.
-        if before != self._version or self.store.backend == "sparql":
-            self.reload()
-            return
+    def _commit(self, source_id: str, source: Source | None, version: str) -> None:
+        # The change is applied to the index directly, with the revision the store gave it.
+        # A shared (sparql) store may also have taken another process's writes meanwhile:
+        # reload() then reads back the graphs whose revision moved (usually none).
         self._apply({source_id: source}, version)
+        if self._revisions is not None:
+            if source is None:
+                self._revisions.pop(source_id, None)
+            else:
+                self._revisions[source_id] = version
+        if self.store.backend == "sparql":
+            self.reload()
 
     def create_source(self, content: bytes, media_type: str | None) -> WriteResult:
         """Add a new source from a YAML or JSON entry.
@@ -110,7 +115,7 @@ class SourceWrites:
         """
         source = self._parse(content, media_type)
         with self._write_lock:
-            before = self._sync_for_write()
+            self._sync_for_write()
             if source.id in RESERVED_SOURCE_IDS:
                 raise ConflictError(f"source id {source.id!r} is reserved; choose another id")
             if source.id in self._sources:
@@ -120,7 +125,7 @@ class SourceWrites:
             self._check_findings_unique(source)
             graph = str(source_graph_iri(self.settings.base_iri, source.id))
             version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
-            self._commit(source.id, source, before, version)
+            self._commit(source.id, source, version)
             return self._result(source, version, "created")
 
     def replace_source(self, source_id: str, content: bytes, media_type: str | None) -> WriteResult:
@@ -135,7 +140,7 @@ class SourceWrites:
         """
         source = self._parse(content, media_type)
         with self._write_lock:
-            before = self._sync_for_write()
+            self._sync_for_write()
             if source.id != source_id:
                 raise ConflictError(
                     f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
@@ -146,7 +151,7 @@ class SourceWrites:
             self._check_findings_unique(source)
             graph = str(source_graph_iri(self.settings.base_iri, source.id))
             version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
-            self._commit(source.id, source, before, version)
+            self._commit(source.id, source, version)
             return self._result(source, version, "replaced")
 
     def delete_source(self, source_id: str) -> WriteResult:
@@ -158,14 +163,14 @@ class SourceWrites:
             No source ``source_id``.
         """
         with self._write_lock:
-            before = self._sync_for_write()
+            self._sync_for_write()
             source = self._sources.get(source_id)
             if source is None:
                 raise NotFoundError("source", source_id, suggest(source_id, self._sources))
             version = self.store.delete_graph(
                 str(source_graph_iri(self.settings.base_iri, source_id))
             )
-            self._commit(source_id, None, before, version)
+            self._commit(source_id, None, version)
             return self._result(source, version, "deleted")
 
     def _result(self, source: Source, version: str, action: str) -> WriteResult:
