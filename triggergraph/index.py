@@ -26,6 +26,7 @@ from .verdict import (
     find_gaps,
     group_sources,
     meets_min_verdict,
+    rank_cells,
     rank_profile,
     route_by_factor,
     touched_cells,
@@ -130,10 +131,8 @@ class EvidenceIndex:
         ]
         self._findings: dict[str, tuple[Finding, Source]] = {f.id: (f, s) for f, s in self._pairs}
         self._groups = group_sources(self._sources.values())
-        routed = route_by_factor(self._pairs, vocabulary)
-        self._per_factor: dict[str, list[tuple[Finding, Source]]] = {
-            factor_id: [(f, s) for f, s, _direct in items] for factor_id, items in routed.items()
-        }
+        # (finding, source, direct) by every factor the finding counts toward
+        self._routed = routed = route_by_factor(self._pairs, vocabulary)
         self._factor_order = [c.id for c in vocabulary.ordered_factors()]
         self._dimensions = [c.id for c in vocabulary.ordered("dimension")]
         self._drivers = [c.id for c in vocabulary.ordered("driver")]
@@ -491,8 +490,8 @@ class EvidenceIndex:
                 },
                 "findings": [
                     self._finding_dict(f, s, lang)
-                    for f, s in sorted(
-                        self._per_factor.get(id, []),
+                    for f, s, _direct in sorted(
+                        self._routed.get(id, []),
                         key=lambda p: (CERTAINTIES.index(p[0].certainty), p[0].id),
                     )
                 ],
@@ -751,7 +750,7 @@ class EvidenceIndex:
         pairs = self._pairs
         if factor is not None:
             if factor in vocab.factors:
-                allowed = {f.id for f, _ in self._per_factor.get(factor, [])}
+                allowed = {f.id for f, _s, _direct in self._routed.get(factor, [])}
                 pairs = [p for p in pairs if p[0].id in allowed]
             elif factor in vocab.constructs:
                 pairs = [p for p in pairs if p[0].factor == factor]
@@ -1060,13 +1059,14 @@ class EvidenceIndex:
                     )
                 ]
             )
-        ranked = rank_profile(
-            self._factor_order,
-            list(chosen.values()),
-            self._pairs,
-            self.vocabulary,
-            groups=self._groups,
-        )
+        columns = list(chosen.values())
+        if len(columns) == 1:
+            # one choice is one column of the matrix, already computed
+            ranked = rank_cells([self._cells[f][columns[0]] for f in self._factor_order])
+        else:
+            ranked = rank_profile(
+                self._factor_order, columns, self._pairs, self.vocabulary, groups=self._groups
+            )
         with_evidence = [c for c in ranked if c.verdict != "no_evidence"]
         return {
             "profile": {k: self._column_ref(v, lang) for k, v in chosen.items()},

@@ -767,11 +767,23 @@ def rank_profile(
         groups = group_sources(source for _, source in pairs)
     matrix = compute_matrix(factor_ids, [tuple(columns)], pairs, vocabulary, groups=groups)
     key = "+".join(columns)
-    cells = [matrix[f][key] for f in factor_ids]
-    order = {f: i for i, f in enumerate(factor_ids)}
+    return rank_cells([matrix[f][key] for f in factor_ids])
+
+
+def rank_cells(cells: Sequence[CellVerdict]) -> list[CellVerdict]:
+    """Sort one cell per factor as :func:`rank_profile` does; ties keep the given order.
+
+    Examples
+    --------
+    >>> from triggergraph.vocabulary import load_vocabulary
+    >>> m = compute_matrix(["detention", "marriage"], ["any"], [], load_vocabulary())
+    >>> [c.factor for c in rank_cells([m["marriage"]["any"], m["detention"]["any"]])]
+    ['marriage', 'detention']
+    """
+    order = {id(c): i for i, c in enumerate(cells)}
     return sorted(
         cells,
-        key=lambda c: (-VERDICT_RANK[c.verdict], -c.score, -c.n_findings, order[c.factor]),
+        key=lambda c: (-VERDICT_RANK[c.verdict], -c.score, -c.n_findings, order[id(c)]),
     )
 
 
