@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -31,7 +30,12 @@ from api.routes import (
 )
 from triggergraph.config import Settings, get_settings
 from triggergraph.exceptions import ConfigError
-from triggergraph.service import EvidenceService
+from triggergraph.service import (
+    EvidenceService,
+    freeze_loaded_heap,
+    limit_heap_arenas,
+    thaw_heap,
+)
 
 DESCRIPTION = """
 Findings on trigger factors of radicalisation (Feddes, Nickolson & Doosje 2015, kept alive):
@@ -164,17 +168,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # before any worker thread exists: request threads share two heaps, not one each
+        limit_heap_arenas()
         app.state.service = EvidenceService.open(settings)
         # literature and store-version checks run on a thread of their own, so hot
         # requests only read the current index
         app.state.service.start_refresher()
-        # the loaded evidence lives as long as the process: keeping it out of the cyclic
-        # collector's scans stops full collections from pausing hot requests
-        gc.freeze()
+        freeze_loaded_heap()
         try:
             yield
         finally:
-            gc.unfreeze()
+            thaw_heap()
             service, app.state.service = app.state.service, None
             service.close()
 

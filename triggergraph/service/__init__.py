@@ -38,9 +38,10 @@ lifespan), so hot reads only take the current index reference; with an interval 
 on every request") and outside the server the reads check inline instead.
 
 Writes are parsed and validated before the store is touched, serialised by a lock in this
-process, and each is one atomic ``replace_graph``/``delete_graph``; when no other process wrote
-in between, the index is updated with the one source changed, without a read-back. Another
-process writing to the same store (sparql backend) is noticed through :meth:`Store.version`.
+process, and each is one atomic ``replace_graph``/``delete_graph``; the index is then updated
+with the one source changed (:meth:`EvidenceIndex.updated`), without a read-back. Another
+process writing to the same store (sparql backend) is noticed through :meth:`Store.version`,
+and only the graphs whose revision moved (:meth:`Store.graph_versions`) are read back.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from __future__ import annotations
 from .core import EvidenceService
 from .formats import DESCRIBE_FORMATS, DESCRIBE_KINDS, EXPORT_FORMATS, entry_format, negotiate
 from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
+from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
 from .writes import WriteResult
 
 __all__ = [
@@ -60,6 +62,9 @@ __all__ = [
     "WriteResult",
     "dump_literature",
     "entry_format",
+    "freeze_loaded_heap",
+    "limit_heap_arenas",
     "negotiate",
     "read_store_sources",
+    "thaw_heap",
 ]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import ctypes
-import gc
 import io
 import threading
 import time
@@ -43,36 +40,8 @@ from .literature import (
     read_source_graphs,
     read_store_sources,
 )
+from .process import release_free_memory, trim_heap
 from .writes import SourceWrites
-
-
-def release_free_memory() -> None:
-    """Collect garbage and hand the freed heap back to the OS after a large load.
-
-    glibc keeps freed memory for reuse, so without ``malloc_trim`` the peak of loading
-    (YAML, N-Quads pieces, parse results) would stay in the resident set for the life of
-    the process. Elsewhere than glibc this only collects garbage.
-    """
-    gc.collect()
-    trim_heap()
-
-
-def trim_heap() -> None:
-    """Return the C heap's free pages to the OS (glibc ``malloc_trim``; elsewhere nothing).
-
-    Every write swaps in a new index and every new index re-serialises the hot answers, so
-    freed blocks are scattered through the heap; glibc keeps them, and the resident set
-    would creep up write after write although the live data stays the same size. A trim
-    takes about a millisecond at 10k findings.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        _LIBC.malloc_trim(0)
-
-
-try:
-    _LIBC = ctypes.CDLL(None)
-except OSError:  # pragma: no cover - no C library to load (not Linux/macOS)
-    _LIBC = None
 
 
 def api_matrix(matrix: dict) -> dict:
