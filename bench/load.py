@@ -71,6 +71,8 @@ WARMUP_S = 10.0
 VISIBLE_TIMEOUT_S = 120.0
 #: RSS may grow at most this much (percent) between the start and the end of a load run
 RSS_GROWTH_LIMIT_PCT = 10.0
+#: seconds between RSS samples during the measured run
+RSS_SAMPLE_S = 10.0
 
 
 def free_port() -> int:
@@ -444,6 +446,27 @@ def check_mix(url: str) -> dict[str, int]:
         return {path: client.get(url + path).status_code for path in READ_MIX}
 
 
+class RssSampler(threading.Thread):
+    """RSS of every API process every :data:`RSS_SAMPLE_S` seconds, to see whether it levels off."""
+
+    def __init__(self, apis: list[ApiProcess]):
+        super().__init__(daemon=True)
+        self.apis = apis
+        self.series: list[list[float]] = [[] for _ in apis]
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(RSS_SAMPLE_S):
+            for samples, api in zip(self.series, self.apis, strict=True):
+                samples.append(round((api.rss_kib() or 0) / 1024, 1))
+
+    def stop(self) -> list[list[float]]:
+        """Stop sampling and return one series (MiB) per API process."""
+        self._stop_event.set()
+        self.join(RSS_SAMPLE_S + 5)
+        return self.series
+
+
 @dataclass
 class LoadResult:
     """One load run: reads, writes, memory per API process, cross-process visibility."""
@@ -489,11 +512,14 @@ def run_load(
             warm.stop()
     rss_start = [api.rss_kib() or 0 for api in apis]
     writer = WriteLoop(apis[0].url, token, sources[:write_sources], max_writes=int(duration_s) + 5)
+    sampler = RssSampler(apis)
     writer.start()
+    sampler.start()
     try:
         reads = run_wrk(ports, duration_s, connections)
     finally:
         stats = writer.stop()
+        series = sampler.stop()
     rss_end = [api.rss_kib() or 0 for api in apis]
     visible_s = None
     if len(apis) > 1 and stats.last_id is not None:
@@ -527,6 +553,8 @@ def run_load(
         )
     )
     result["rss_cold_mib"] = [round(k / 1024, 1) for k in rss_cold]
+    result["rss_every_s"] = RSS_SAMPLE_S
+    result["rss_series_mib"] = series
     result["warmup_s"] = warmup_s
     return result
 
