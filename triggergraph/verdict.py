@@ -708,9 +708,6 @@ def compute_matrix(
             raise NotFoundError("factor", factor_id, suggest(factor_id, vocabulary.factors))
     per_factor = route_by_factor(pairs, vocabulary)
     keyed = [_as_columns(column) for column in columns]
-    for cols in keyed:
-        for col in cols:
-            column_kind(col, vocabulary)  # unknown columns raise before any work
     single = compute_cells(
         [(factor_id, cols[0]) for factor_id in factor_ids for cols in keyed if len(cols) == 1],
         per_factor,

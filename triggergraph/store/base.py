@@ -226,6 +226,26 @@ class Store(ABC):
         """Release files, processes or connections."""
 
     # ---- shared helpers ------------------------------------------------------------
+    def _graph_update(self, graph_iri: str, ntriples: str | None) -> tuple[str, str]:
+        """The one SPARQL Update that writes a named graph; returns ``(update, version)``.
+
+        It drops the graph, inserts ``ntriples`` (none: the graph is deleted), sets or clears
+        the graph's revision and sets the new data version, so a backend that applies one
+        update atomically writes all of it or nothing. Invalid N-Triples and the meta graph
+        raise before anything is sent.
+        """
+        graph = self._check_graph_iri(graph_iri)
+        triples = parse_ntriples(ntriples) if ntriples is not None else []
+        version = new_version()
+        written = [graph.value] if triples else []
+        ops = [
+            f"DROP SILENT GRAPH {graph}",
+            insert_data({graph.value: triples}),
+            graph_version_update(self.meta_graph, version, written, [graph.value]),
+            meta_update(self.meta_graph, version, None, keep_hash=True),
+        ]
+        return " ;\n".join(op for op in ops if op), version
+
     def _limits(self, timeout_s: float | None, max_rows: int | None) -> tuple[float, int]:
         return (
             self.timeout_s if timeout_s is None else timeout_s,

@@ -27,7 +27,6 @@ from triggergraph.store.base import (
     meta_update,
     new_version,
     parse_nquads,
-    parse_ntriples,
 )
 from triggergraph.store.guard import check_read_only
 
@@ -215,27 +214,12 @@ class OxigraphStore(Store):
         return ops
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        graph = self._check_graph_iri(graph_iri)
-        triples = parse_ntriples(ntriples)
-        version = new_version()
-        ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
-        written = [graph.value] if triples else []
-        ops.append(graph_version_update(self.meta_graph, version, written, [graph.value]))
-        ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
-        return self._update(ops, version)
+        return self._update(*self._graph_update(graph_iri, ntriples))
 
     def delete_graph(self, graph_iri: str) -> str:
-        graph = self._check_graph_iri(graph_iri)
-        version = new_version()
-        ops = [
-            f"DROP SILENT GRAPH {graph}",
-            graph_version_update(self.meta_graph, version, clear_graphs=[graph.value]),
-            meta_update(self.meta_graph, version, None, True),
-        ]
-        return self._update(ops, version)
+        return self._update(*self._graph_update(graph_iri, None))
 
-    def _update(self, ops: list[str], version: str) -> str:
-        text = " ;\n".join(op for op in ops if op)
+    def _update(self, text: str, version: str) -> str:
         try:
             with self._write_lock:
                 self.store.update(text)

@@ -33,7 +33,6 @@ from triggergraph.store.base import (
     meta_update,
     new_version,
     parse_nquads,
-    parse_ntriples,
     timeout_error,
 )
 from triggergraph.store.guard import check_read_only
@@ -213,25 +212,13 @@ class SparqlStore(Store):
         return version
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        graph = self._check_graph_iri(graph_iri)
-        triples = parse_ntriples(ntriples)
-        version = new_version()
-        ops = [f"DROP SILENT GRAPH {graph}", insert_data({graph.value: triples})]
-        written = [graph.value] if triples else []
-        ops.append(graph_version_update(self.meta_graph, version, written, [graph.value]))
-        ops.append(meta_update(self.meta_graph, version, None, keep_hash=True))
-        self._post_update(" ;\n".join(op for op in ops if op))
+        update, version = self._graph_update(graph_iri, ntriples)
+        self._post_update(update)
         return version
 
     def delete_graph(self, graph_iri: str) -> str:
-        graph = self._check_graph_iri(graph_iri)
-        version = new_version()
-        ops = [
-            f"DROP SILENT GRAPH {graph}",
-            graph_version_update(self.meta_graph, version, clear_graphs=[graph.value]),
-            meta_update(self.meta_graph, version, None, True),
-        ]
-        self._post_update(" ;\n".join(ops))
+        update, version = self._graph_update(graph_iri, None)
+        self._post_update(update)
         return version
 
     # ---- internal reads (no result limit) --------------------------------------------
