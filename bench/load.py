@@ -192,35 +192,61 @@ class ApiProcess:
 
 
 class StoreProcess:
-    """One ``oxigraph serve`` on 127.0.0.1 over a data folder (the sparql backend's store)."""
+    """One ``oxigraph serve`` on 127.0.0.1 over a data folder (the sparql backend's store).
 
-    def __init__(self, location: Path, log_path: Path, port: int | None = None):
+    Parameters
+    ----------
+    location : Path
+        The data folder (created when missing).
+    log_path : Path
+        File the server's output is appended to.
+    port : int, optional
+        A free port is picked when omitted; pass the old one to restart on the same address.
+    query_timeout_s : float
+        The server's own query time limit (``--timeout-s``). The API reads the whole store
+        back at start-up with a 60 s client limit, so a shorter limit would cut that short.
+    """
+
+    def __init__(
+        self, location: Path, log_path: Path, port: int | None = None, query_timeout_s=60.0
+    ):
         self.location = Path(location)
         self.port = port or free_port()
         self.log_path = Path(log_path)
+        self.query_timeout_s = query_timeout_s
         self.process: subprocess.Popen | None = None
 
     @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
     def query_url(self) -> str:
-        return f"http://{HOST}:{self.port}/query"
+        return f"{self.base_url}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"{self.base_url}/update"
 
     def start(self, timeout_s: float = 30.0) -> StoreProcess:
         """Start the server and wait until it answers a query."""
         here = str(Path(sys.executable).parent)
         binary = shutil.which("oxigraph", path=here) or shutil.which("oxigraph")
         if binary is None:
-            raise RuntimeError("the oxigraph command is not installed next to this Python")
+            raise RuntimeError(
+                f"the oxigraph command is not installed (looked in {here} and PATH); "
+                "install the 'oxigraph' test dependency"
+            )
         self.location.mkdir(parents=True, exist_ok=True)
-        command = [binary, "serve", "--location", str(self.location)]
-        # The API reads the whole store back with a 60 s client limit (SparqlStore's
-        # write_timeout_s); a shorter server limit cuts that answer short under load.
-        command += ["--bind", f"{HOST}:{self.port}", "--timeout-s", "60"]
+        command = [binary, "serve", "--location", str(self.location), "--bind"]
+        command += [f"{HOST}:{self.port}", "--timeout-s", str(int(max(1, self.query_timeout_s)))]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}")
+                code, self.process = self.process.returncode, None
+                raise RuntimeError(f"oxigraph serve exited with {code}:\n{self.log_tail()}")
             try:
                 answer = httpx.post(self.query_url, data={"query": "ASK {}"}, timeout=1.0)
                 if answer.status_code == 200:
@@ -229,7 +255,7 @@ class StoreProcess:
                 pass
             time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"oxigraph serve did not answer on port {self.port}")
+        raise RuntimeError(f"oxigraph serve did not answer on {self.base_url} in {timeout_s:g} s")
 
     def stop(self) -> None:
         """Terminate (kill if needed) and wait."""
@@ -241,6 +267,13 @@ class StoreProcess:
                 self.process.kill()
                 self.process.wait(STOP_TIMEOUT_S)
         self.process = None
+
+    def log_tail(self, chars: int = 2000) -> str:
+        """The end of the server's log."""
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
 
 
 # ---- data -----------------------------------------------------------------------------------

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 import yaml
+from bench_scripts import load_bench
 
 from triggergraph.models import Source
 from triggergraph.vocabulary import load_vocabulary
 
-SYNTH_PATH = Path(__file__).resolve().parent.parent / "bench" / "synth.py"
-
-
-def load_synth():
-    """Import bench/synth.py by path: bench/ is a folder of scripts, not an installed package."""
-    spec = importlib.util.spec_from_file_location("bench_synth", SYNTH_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_synth", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = load_synth()
+synth = load_bench("synth")
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import secrets
 import shutil
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ import httpx
 import orjson
 import pytest
 import yaml
+from bench_scripts import load_bench
 from rdflib import Graph
 
 from triggergraph.exceptions import QueryTimeoutError
@@ -31,7 +30,6 @@ from triggergraph.vocabulary import load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 API_FIXTURES = REPO / "tests" / "data" / "api"
-LOAD_PATH = REPO / "bench" / "load.py"
 #: bounds of every wait on a server, so a hung process fails the test instead of stalling it
 WAIT_S = 30.0
 RECOVERY_LIMIT_S = 15.0
@@ -39,18 +37,7 @@ RECOVERY_LIMIT_S = 15.0
 pytestmark = pytest.mark.server
 
 
-def load_bench_load():
-    """Import bench/load.py by path: bench/ is a folder of scripts, not an installed package."""
-    if "bench_load" in sys.modules:
-        return sys.modules["bench_load"]
-    spec = importlib.util.spec_from_file_location("bench_load", LOAD_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_load"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench_load = load_bench_load()
+bench_load = load_bench("load")
 ApiProcess = bench_load.ApiProcess
 BASE_IRI = bench_load.BASE_IRI
 

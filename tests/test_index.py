@@ -8,6 +8,7 @@ from datetime import date
 
 import orjson
 import pytest
+from bench_scripts import load_bench
 
 from triggergraph.config import Settings
 from triggergraph.exceptions import EntryError, NotFoundError
@@ -439,20 +440,6 @@ def test_matrix_table_aligned_with_legend(index):
 
 
 # ---- incremental update: EvidenceIndex.updated equals a full build ----------------------
-def _load_synth():
-    """bench/synth.py by path: bench/ is a folder of scripts, not an installed package."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "bench" / "synth.py"
-    spec = importlib.util.spec_from_file_location("bench_synth", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_synth", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _answers(index: EvidenceIndex, sample_finding: str) -> dict:
     """Answers that depend on every cell, group and finding, in both languages."""
     return {
@@ -473,7 +460,7 @@ LANGS = ("nl", "en")
 def test_updated_equals_full_build_over_random_changes(vocab):
     import random
 
-    synth = _load_synth()
+    synth = load_bench("synth")
     first = synth.generate_sources(400, seed=1, vocabulary=vocab)
     second = {s.id: s for s in synth.generate_sources(400, seed=2, vocabulary=vocab)}
     rng = random.Random(2015)
@@ -522,7 +509,7 @@ def test_updated_equals_full_build_over_random_changes(vocab):
 
 
 def test_updated_leaves_the_old_index_unchanged(vocab):
-    synth = _load_synth()
+    synth = load_bench("synth")
     sources = synth.generate_sources(120, seed=3, vocabulary=vocab)
     index = EvidenceIndex.build(sources, vocab, "v0")
     before = (index.matrix_json("driver", "en"), index.health())

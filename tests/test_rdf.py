@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bench_scripts import load_bench
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -38,7 +39,6 @@ from triggergraph.vocabulary import load_vocabulary
 BASE = "http://127.0.0.1:8000/"
 CUSTOM_BASE = "https://example.org/tg/"
 LITERATURE = PROJECT_ROOT / "literature"
-REPO_BENCH = PROJECT_ROOT / "bench"
 
 
 @pytest.fixture(scope="module")
@@ -639,12 +639,7 @@ def test_triple_index_reads_like_rdflib_shipped_and_own_entries(vocab, all_sourc
 
 
 def test_triple_index_reads_like_rdflib_synthetic_entries(vocab):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_synth_rdf", REPO_BENCH / "synth.py")
-    synth = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synth)
-    sources = synth.generate_sources(400, seed=7, vocabulary=vocab)
+    sources = load_bench("synth").generate_sources(400, seed=7, vocabulary=vocab)
     assert any(f.effect and f.effect.value is not None for s in sources for f in s.findings)
     for source in sources:
         slow, fast = _both_readers(source_ntriples(source, vocab), source.id, vocab)

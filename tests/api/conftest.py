@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bench_scripts import load_bench
 from fastapi.testclient import TestClient
-from uvicorn_server import UvicornServer
 
 from api.main import create_app
 from triggergraph.config import Settings
@@ -77,7 +77,7 @@ def auth() -> dict:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-class ApiServer(UvicornServer):
+class ApiServer(load_bench("load").ApiProcess):
     """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
 
     def __init__(self, env: dict[str, str], log: Path):

@@ -17,8 +17,8 @@ if str(BROWSER_TESTS) not in sys.path:
     # --import-mode=importlib does not put this folder on sys.path; the tests import the payloads
     sys.path.insert(0, str(BROWSER_TESTS))
 
+from bench_scripts import load_bench  # noqa: E402
 from browser_payloads import XSS_SOURCE_ID, build_xss_entry  # noqa: E402
-from uvicorn_server import UvicornServer  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-class PageServer(UvicornServer):
+class PageServer(load_bench("load").ApiProcess):
     """``api.main:app`` under uvicorn on 127.0.0.1 with the memory store."""
 
     def __init__(self, literature: Path, log: Path):
