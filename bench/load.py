@@ -100,6 +100,18 @@ def read_status_kib(pid: int, field_name: str = "VmRSS") -> int | None:
     return None
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """SIGTERM, then SIGKILL if the process does not end in time; wait for it."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(STOP_TIMEOUT_S)
+
+
 # ---- processes ------------------------------------------------------------------------------
 class ApiProcess:
     """The API (``api.main:app``) under one uvicorn process on 127.0.0.1.
@@ -168,15 +180,7 @@ class ApiProcess:
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it does not end in time; wait for the process."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT_S)
+        stop_process(self.process)
         self.process = None
 
     def rss_kib(self) -> int | None:
@@ -259,13 +263,7 @@ class StoreProcess:
 
     def stop(self) -> None:
         """Terminate (kill if needed) and wait."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT_S)
+        stop_process(self.process)
         self.process = None
 
     def log_tail(self, chars: int = 2000) -> str:

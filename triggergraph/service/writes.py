@@ -78,15 +78,15 @@ class SourceWrites:
                     "finding ids must be unique across all sources"
                 )
 
-    def _sync_for_write(self) -> str:
-        """Bring the index up to the store's version before a write; return that version."""
+    def _sync_for_write(self) -> None:
+        """Bring the index up to the store's version before a write, so the checks that
+        follow (id taken, finding ids unique) see what other processes wrote."""
         try:
             version = self.store.version()
         except StoreError as error:
             raise StoreUnavailableError(f"the store cannot be reached: {error}") from error
         if version != self._version:
             self.reload()
-        return version
 
     def _commit(self, source_id: str, source: Source | None, version: str) -> None:
         # The change is applied to the index directly, with the revision the store gave it.
