@@ -292,12 +292,12 @@ def prebuild_store(sources: list, literature: Path, store) -> None:
     """
     from triggergraph.loader import literature_hash
     from triggergraph.rdf import build_nquads
-    from triggergraph.service.literature import literature_nquads
+    from triggergraph.service.literature import entry_hash, literature_nquads
     from triggergraph.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary(base_iri=BASE_IRI)
     nquads = build_nquads(sorted(sources, key=lambda s: s.id), vocabulary)
-    bookkeeping = literature_nquads(BASE_IRI, sorted(s.id for s in sources))
+    bookkeeping = literature_nquads(BASE_IRI, {s.id: entry_hash(s) for s in sources})
     store.replace_all(nquads + bookkeeping, content_hash=literature_hash(literature))
 
 

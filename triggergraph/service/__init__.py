@@ -2,13 +2,23 @@
 
 ``api/`` and the CLI call one method of :class:`EvidenceService` per request or command.
 
-Literature and API-added sources
---------------------------------
-The store holds one named graph per source. Sources come from two places: files in
-``literature/`` and writes through the API. A bookkeeping graph ``B graph/meta/literature``
-lists (``dcterms:hasPart``) the graphs that were loaded from ``literature/`` files; the store's
-meta graph keeps the hash of the literature last loaded.
+Literature and API-added sources: the store is the truth
+---------------------------------------------------------
+The store holds one named graph per source and is the one source of truth. ``literature/``
+is an input to it and what ``triggergraph dump --literature`` (or a release) writes from it.
+A bookkeeping graph ``B graph/meta/literature`` lists (``dcterms:hasPart``) the graphs that
+were loaded from ``literature/`` files, each with the hash of its file's entry
+(``dcterms:hasVersion``); the store's meta graph keeps the hash of the literature last loaded.
+Every change through the API or the CLI is recorded in ``B graph/history/{id}``
+(:mod:`.history`); a version waiting for review sits in ``B graph/proposed/{id}`` and a
+deleted source leaves ``B graph/tombstone/{id}``. These graphs are kept over every reload.
 
+* A source deleted over the API stays deleted (its tombstone) across restarts and edits of
+  other files, until it is restored (:meth:`EvidenceService.restore_source`, PUT, or
+  publishing a proposed version of it).
+* A file that did not change since it was last loaded never undoes a change made in the
+  store since; a file that changed is a new input and replaces the stored version (the
+  replaced version stays in the history only if it was changed through the API).
 * Restart with an unchanged ``literature/`` (same hash): the store is used as it is, so every
   source added through the API survives.
   The index is then read back from the store (one graph at a time, parsed by pyoxigraph
@@ -47,22 +57,30 @@ and only the graphs whose revision moved (:meth:`Store.graph_versions`) are read
 from __future__ import annotations
 
 from .core import EvidenceService
+from .curation import ENTRY_AS, REVIEW_DECISIONS
 from .formats import DESCRIBE_FORMATS, DESCRIBE_KINDS, EXPORT_FORMATS, entry_format, negotiate
+from .history import ACTIONS, UNNAMED_AGENT, entry_diff
 from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
 from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
-from .writes import WriteResult
+from .writes import WriteResult, keep_provenance
 
 __all__ = [
+    "ACTIONS",
     "DESCRIBE_FORMATS",
     "DESCRIBE_KINDS",
+    "ENTRY_AS",
     "EXPORT_FORMATS",
     "LITERATURE_GRAPH",
     "RESERVED_SOURCE_IDS",
+    "REVIEW_DECISIONS",
+    "UNNAMED_AGENT",
     "EvidenceService",
     "WriteResult",
     "dump_literature",
+    "entry_diff",
     "entry_format",
     "freeze_loaded_heap",
+    "keep_provenance",
     "limit_heap_arenas",
     "negotiate",
     "read_store_sources",

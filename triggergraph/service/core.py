@@ -28,13 +28,18 @@ from ..store import check_read_only, open_store
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
-from .formats import EXPORT_FORMATS, negotiate
+from .curation import Curation
+from .formats import EXPORT_FORMATS, api_matrix, negotiate
+from .history import bookkeeping_ids, read_history, source_of
 from .linked_data import LinkedData
 from .literature import (
     LITERATURE_GRAPH,
+    bookkeeping_nquads,
     dataset_chunks,
     duplicate_findings,
+    entry_hash,
     graph_source_id,
+    literature_hashes,
     literature_ids,
     literature_stamp,
     read_source_graphs,
@@ -42,29 +47,6 @@ from .literature import (
 )
 from .process import release_free_memory, trim_heap
 from .writes import SourceWrites
-
-
-def api_matrix(matrix: dict) -> dict:
-    """The matrix as the API serves it: each cell's counted findings as ``{id, direct}``.
-
-    Examples
-    --------
-    >>> cell = {"verdict": "A", "findings": [{"id": "f1", "direct": True, "reasons": []}]}
-    >>> api_matrix({"cells": {"x": {"c": cell}}})["cells"]["x"]["c"]["findings"]
-    [{'id': 'f1', 'direct': True}]
-    """
-    cells = {
-        factor: {
-            column: {
-                **cell,
-                "findings": [{"id": f["id"], "direct": f["direct"]} for f in cell["findings"]],
-            }
-            for column, cell in row.items()
-        }
-        for factor, row in matrix["cells"].items()
-    }
-    return {**matrix, "cells": cells}
-
 
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
@@ -76,7 +58,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, SourceWrites):
+class EvidenceService(LinkedData, Curation, SourceWrites):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
@@ -92,6 +74,10 @@ class EvidenceService(LinkedData, SourceWrites):
         self._refresh_lock = threading.Lock()
         self._sources: dict[str, Source] = {}
         self._finding_owner: dict[str, str] = {}
+        # versions waiting for review, deleted source ids, and the revisions of their graphs
+        self._proposed: dict[str, Source] = {}
+        self._tombstones: set[str] = set()
+        self._curation_revisions: dict[str, str] = {}
         self._index: EvidenceIndex = EvidenceIndex.build([], vocabulary, "")
         self._version = ""
         self._stale = False
@@ -258,13 +244,14 @@ class EvidenceService(LinkedData, SourceWrites):
                 for number, source in enumerate(literature):
                     literature[number] = canonical_source(source, self.vocabulary)
                 stored = self._stored_sources()
-                new_ids = {s.id for s in literature}
+                chosen = self._literature_to_load(literature, stored)
+                new_ids = {s.id for s in chosen}
                 kept = [
                     s
                     for ident, s in stored.items()
                     if ident not in new_ids and ident not in self._literature_ids
                 ]
-                problems = duplicate_findings(literature + kept)
+                problems = duplicate_findings(chosen + kept)
                 if problems:
                     raise EntryError(problems)
             except EntryError as error:
@@ -278,8 +265,11 @@ class EvidenceService(LinkedData, SourceWrites):
                     Problem(str(directory), None, "", f"cannot read literature: {error}")
                 ]
                 return False
-            everything = sorted(literature + kept, key=lambda s: s.id)
-            chunks = dataset_chunks(everything, self.vocabulary, sorted(new_ids))
+            everything = sorted(chosen + kept, key=lambda s: s.id)
+            hashes = {s.id: entry_hash(s) for s in literature if s.id in new_ids}
+            chunks = dataset_chunks(
+                everything, self.vocabulary, hashes, bookkeeping_nquads(self.store)
+            )
             if isinstance(self.store, OxigraphStore):
                 # pieces spooled to disk: the whole N-Quads text is never in memory at once
                 version = self.store.replace_all_chunks(chunks, content_hash=current)
@@ -296,7 +286,26 @@ class EvidenceService(LinkedData, SourceWrites):
             # every graph now carries the version of this load; read back on the next change
             self._revisions = {s.id: version for s in everything}
             self._literature_revision = version
+            self._sync_curation(self.store.graph_versions()[1])
             return True
+
+    def _literature_to_load(
+        self, literature: list[Source], stored: dict[str, Source]
+    ) -> list[Source]:
+        """The literature sources to load, with the store as the truth: a deleted source
+        (tombstone) stays out, and a file unchanged since it was last loaded does not undo
+        what was changed in the store since (its stored version is kept)."""
+        base = self.store.base_iri
+        tombstones = bookkeeping_ids(base, self.store.graph_names(), "tombstone")
+        loaded = literature_hashes(self.store)
+        chosen = []
+        for source in literature:
+            if source.id in tombstones:
+                continue
+            old = stored.get(source.id)
+            unchanged = old is not None and loaded.get(source.id) == entry_hash(source)
+            chosen.append(old if unchanged else source)
+        return chosen
 
     def _stored_sources(self) -> dict[str, Source]:
         """The store's sources: the index's own when it is at the store's version."""
@@ -327,6 +336,7 @@ class EvidenceService(LinkedData, SourceWrites):
             if literature_revision is None or literature_revision != self._literature_revision:
                 self._literature_ids = literature_ids(self.store)
                 self._literature_revision = literature_revision
+            self._sync_curation(revisions)
             if self._revisions is None:
                 self._read_everything(version, by_source)
                 return
@@ -343,6 +353,30 @@ class EvidenceService(LinkedData, SourceWrites):
             if changes or version != self._version:
                 self._apply(changes, version)
             self._revisions = by_source
+
+    def _sync_curation(self, revisions: dict[str, str]) -> None:
+        """Read the proposed versions whose graph moved, and the tombstones, from ``revisions``
+        (graph IRI -> revision, as :meth:`Store.graph_versions` gives them)."""
+        base = self.store.base_iri
+        self._tombstones = bookkeeping_ids(base, revisions, "tombstone")
+        prefix = f"{base}graph/proposed/"
+        now = {g: r for g, r in revisions.items() if g.startswith(prefix)}
+        proposed = {i: s for i, s in self._proposed.items() if f"{prefix}{i}" in now}
+        for graph, revision in now.items():
+            if self._curation_revisions.get(graph) == revision and graph[len(prefix) :] in proposed:
+                continue
+            ident = graph[len(prefix) :]
+            history = read_history(self.store.graph_ntriples(graph))
+            try:
+                entry = next(iter(history.revisions.values())).entry
+                proposed[ident] = source_of(entry, self.vocabulary)
+            except (StopIteration, TriggergraphError) as error:
+                proposed.pop(ident, None)
+                self._read_problems[graph] = Problem(
+                    graph, None, "", f"cannot read proposed version: {error}"
+                )
+        self._proposed = dict(sorted(proposed.items()))
+        self._curation_revisions = now
 
     def _read_everything(self, version: str, by_source: dict[str, str]) -> None:
         sources, problems = read_store_sources(self.store, self.vocabulary)

@@ -109,3 +109,25 @@ def negotiate(accept: str | None, offered: list[str], default: str) -> str:
         if candidates and score > best_q:
             best, best_q = candidates[0], score
     return best
+
+
+def api_matrix(matrix: dict) -> dict:
+    """The matrix as the API serves it: each cell's counted findings as ``{id, direct}``.
+
+    Examples
+    --------
+    >>> cell = {"verdict": "A", "findings": [{"id": "f1", "direct": True, "reasons": []}]}
+    >>> api_matrix({"cells": {"x": {"c": cell}}})["cells"]["x"]["c"]["findings"]
+    [{'id': 'f1', 'direct': True}]
+    """
+    cells = {
+        factor: {
+            column: {
+                **cell,
+                "findings": [{"id": f["id"], "direct": f["direct"]} for f in cell["findings"]],
+            }
+            for column, cell in row.items()
+        }
+        for factor, row in matrix["cells"].items()
+    }
+    return {**matrix, "cells": cells}

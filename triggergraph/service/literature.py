@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from ..exceptions import EntryError, Problem, TriggergraphError
-from ..loader import write_entry
+from ..loader import entry_data, write_entry
 from ..models import SOURCE_ID_PATTERN
 from ..namespaces import PREFIXES, VOCABULARY_GRAPH, source_graph_iri
 from ..rdf import TripleIndex, read_source, vocabulary_ntriples
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
 #: Graph (under the base IRI) listing the source graphs that came from ``literature/`` files.
 LITERATURE_GRAPH = "graph/meta/literature"
 DCTERMS_HAS_PART = PREFIXES["dcterms"] + "hasPart"
+DCTERMS_HAS_VERSION = PREFIXES["dcterms"] + "hasVersion"
 
 #: Source ids that would collide with the bookkeeping graphs under ``B graph/``.
 RESERVED_SOURCE_IDS = frozenset({"vocabulary", "meta"})
@@ -166,25 +170,80 @@ def literature_ids(store: Store) -> set[str]:
     return ids
 
 
-def literature_nquads(base_iri: str, ids: list[str]) -> str:
+def literature_hashes(store: Store) -> dict[str, str]:
+    """Source id -> :func:`entry_hash` of its file when ``literature/`` was last loaded."""
+    text = store.graph_ntriples(f"{store.base_iri}{LITERATURE_GRAPH}")
+    hashes = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] == f"<{DCTERMS_HAS_VERSION}>":
+            ident = graph_source_id(store.base_iri, parts[0].strip("<>"))
+            if ident:
+                hashes[ident] = parts[2].strip('"')
+    return hashes
+
+
+def entry_hash(source: Source) -> str:
+    """A short hash of an entry's content, to tell whether a file changed since it was loaded.
+
+    Examples
+    --------
+    >>> from triggergraph.models import Source
+    >>> s = Source(id="d", type="report", authors=["D, J."], year=2020, title="T",
+    ...            added_by="t", added_on="2026-01-01")
+    >>> entry_hash(s) == entry_hash(s.model_copy()) != entry_hash(s.model_copy(update={"year": 2021}))
+    True
+    """
+    return hashlib.sha256(orjson.dumps(entry_data(source))).hexdigest()[:32]
+
+
+def literature_nquads(base_iri: str, hashes: dict[str, str]) -> str:
+    """The bookkeeping graph: each loaded source graph (``dcterms:hasPart``) and the hash of
+    its file (``dcterms:hasVersion`` on the graph)."""
     graph = f"<{base_iri}{LITERATURE_GRAPH}>"
-    return "".join(
-        f"{graph} <{DCTERMS_HAS_PART}> <{source_graph_iri(base_iri, i)}> {graph} .\n" for i in ids
-    )
+    lines = []
+    for ident, digest in sorted(hashes.items()):
+        source = f"<{source_graph_iri(base_iri, ident)}>"
+        lines.append(f"{graph} <{DCTERMS_HAS_PART}> {source} {graph} .\n")
+        lines.append(f'{source} <{DCTERMS_HAS_VERSION}> "{digest}" {graph} .\n')
+    return "".join(lines)
+
+
+#: Bookkeeping graph kinds kept over a reload of ``literature/`` (history, reviews, deletions).
+KEPT_GRAPHS = ("history", "proposed", "tombstone")
+
+
+def bookkeeping_nquads(store: Store) -> str:
+    """N-Quads of the history, proposed and tombstone graphs, carried over a literature load."""
+    prefixes = tuple(f"{store.base_iri}graph/{kind}/" for kind in KEPT_GRAPHS)
+    out = []
+    for graph in store.graph_names():
+        if not graph.startswith(prefixes):
+            continue
+        tail = f" <{graph}> .\n"
+        for line in store.graph_ntriples(graph).split("\n"):
+            line = line.rstrip()
+            if line.endswith("."):
+                out.append(line[:-1].rstrip() + tail)
+    return "".join(out)
 
 
 def dataset_chunks(
-    sources: list[Source], vocabulary: Vocabulary, literature: list[str]
+    sources: list[Source],
+    vocabulary: Vocabulary,
+    literature: dict[str, str],
+    bookkeeping: str = "",
 ) -> Iterator[str]:
     """The dataset to load, as N-Quads pieces: vocabulary, one piece per source, bookkeeping.
 
-    The same quads as :func:`~triggergraph.rdf.build_nquads` plus :func:`literature_nquads`,
-    unsorted and one source at a time, so a large literature is never one string.
+    The same quads as :func:`~triggergraph.rdf.build_nquads` plus :func:`literature_nquads`
+    (``literature``: source id -> file hash) and the kept ``bookkeeping`` N-Quads, unsorted
+    and one source at a time, so a large literature is never one string.
 
     Examples
     --------
     >>> vocab = load_vocabulary()
-    >>> text = "".join(dataset_chunks([], vocab, []))
+    >>> text = "".join(dataset_chunks([], vocab, {}))
     >>> from triggergraph.rdf import build_nquads
     >>> sorted(text.splitlines()) == build_nquads([], vocab).splitlines()
     True
@@ -200,6 +259,7 @@ def dataset_chunks(
         tail = f" <{source_graph_iri(base, source.id)}> ."
         yield "".join(line[:-2] + tail + "\n" for line in nt_lines(_source_triples(source, terms)))
     yield literature_nquads(base, literature)
+    yield bookkeeping
 
 
 def duplicate_findings(sources: list[Source]) -> list[Problem]:

@@ -1,4 +1,10 @@
-"""Writes of sources: parse and validate first, then one atomic graph write, then the index."""
+"""Writes of sources: parse and validate first, then one atomic store write with its history.
+
+Every write is one :meth:`~triggergraph.store.base.Store.write_graphs` call that changes the
+source's public graph and/or its proposed graph and tombstone, and adds the change (who, when,
+what, why, the revision replaced) to its history graph (:mod:`.history`), so a write and its
+record are stored together or not at all.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +20,39 @@ from ..exceptions import (
     StoreUnavailableError,
 )
 from ..loader import parse_entry
+from ..models import duplicate_doi_problems
 from ..namespaces import iri_for, source_graph_iri
-from ..rdf import source_ntriples
+from ..rdf import canonical_source, source_ntriples
 from ..shapes import validate_sources
+from ..store.base import new_version
 from ..vocabulary import suggest
 from .formats import entry_format
+from .history import (
+    LOADED,
+    PROPOSED,
+    PUBLISHED,
+    UNNAMED_AGENT,
+    Change,
+    History,
+    Revision,
+    change_ntriples,
+    entry_json,
+    history_graph_iri,
+    now_utc,
+    proposed_graph_iri,
+    proposed_ntriples,
+    read_history,
+    revision_iri,
+    tombstone_graph_iri,
+    tombstone_ntriples,
+)
 from .literature import RESERVED_SOURCE_IDS
 
 if TYPE_CHECKING:
     from ..models import Source
+
+#: Marks a part of the store a change leaves as it is.
+KEEP: Any = object()
 
 
 @dataclass
@@ -34,6 +64,8 @@ class WriteResult:
     findings: int
     version: str
     action: str
+    state: str = PUBLISHED
+    change: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,15 +74,48 @@ class WriteResult:
             "findings": self.findings,
             "version": self.version,
             "action": self.action,
+            "state": self.state,
+            "change": self.change,
         }
 
 
-class SourceWrites:
-    """Create, replace and delete sources; mixed into :class:`EvidenceService`.
+def keep_provenance(new: Source, old: Source) -> Source:
+    """``new`` with the ``added_by``/``added_on`` of ``old`` kept for the source and for every
+    finding ``old`` already had: an edit is recorded as a change, never as a new author.
 
-    Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``,
-    ``_finding_owner``, ``_revisions``, ``_version``, ``_write_lock``, ``reload`` and
-    ``_apply``.
+    Examples
+    --------
+    >>> from triggergraph.models import Source
+    >>> old = Source(id="s", type="report", authors=["A, B."], year=2020, title="T",
+    ...              added_by="alice", added_on="2026-01-01")
+    >>> new = old.model_copy(update={"added_by": "bob", "title": "T2"})
+    >>> kept = keep_provenance(new, old)
+    >>> kept.added_by, kept.title
+    ('alice', 'T2')
+    """
+    before = {f.id: f for f in old.findings}
+    findings = [
+        f.model_copy(update={"added_by": o.added_by, "added_on": o.added_on})
+        if (o := before.get(f.id)) is not None
+        else f
+        for f in new.findings
+    ]
+    return new.model_copy(
+        update={"added_by": old.added_by, "added_on": old.added_on, "findings": findings}
+    )
+
+
+class SourceWrites:
+    """Create, replace, delete, review and restore sources; mixed into :class:`EvidenceService`.
+
+    Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``, ``_proposed``,
+    ``_tombstones``, ``_finding_owner``, ``_revisions``, ``_curation_revisions``,
+    ``_version``, ``_write_lock``, ``reload`` and ``_apply``.
+
+    Writes through the web are *proposed* unless the caller publishes them
+    (``publish=True``, the default for library and CLI callers): a proposed version is kept in
+    ``B graph/proposed/{id}`` and changes no public answer until :meth:`review_source`
+    publishes it.
     """
 
     def _parse(self, content: bytes, media_type: str | None) -> Source:
@@ -67,16 +132,26 @@ class SourceWrites:
         problems = validate_sources([source], self.vocabulary)
         if problems:
             raise EntryError(problems)
-        return source
+        # in the order reading the store back gives, so the entry reads back as written
+        return canonical_source(source, self.vocabulary)
 
-    def _check_findings_unique(self, source: Source) -> None:
+    def _check_unique(self, source: Source) -> None:
+        """Finding ids and the DOI must not belong to another source, public or proposed."""
+        owners = dict(self._finding_owner)
+        for ident, pending in self._proposed.items():
+            owners.update((f.id, ident) for f in pending.findings)
         for finding in source.findings:
-            owner = self._finding_owner.get(finding.id)
+            owner = owners.get(finding.id)
             if owner is not None and owner != source.id:
                 raise ConflictError(
                     f"finding id {finding.id!r} is already used by source {owner!r}; "
                     "finding ids must be unique across all sources"
                 )
+        others = [s for s in self._sources.values() if s.id != source.id]
+        others += [s for s in self._proposed.values() if s.id != source.id]
+        problems = duplicate_doi_problems([source], others, where="<request body>")
+        if problems:
+            raise ConflictError(problems[0].message)
 
     def _sync_for_write(self) -> None:
         """Bring the index up to the store's version before a write, so the checks that
@@ -88,28 +163,149 @@ class SourceWrites:
         if version != self._version:
             self.reload()
 
-    def _commit(self, source_id: str, source: Source | None, version: str) -> None:
+    def _history(self, source_id: str) -> History:
+        return read_history(
+            self.store.graph_ntriples(history_graph_iri(self.settings.base_iri, source_id))
+        )
+
+    def _change(
+        self,
+        source_id: str,
+        action: str,
+        by: str | None,
+        why: str,
+        *,
+        public: Any = KEEP,
+        proposed: Any = KEEP,
+        tombstone: Any = KEEP,
+    ) -> tuple[str, Change]:
+        """Write one change and its record in one atomic store write; update the index.
+
+        ``public`` and ``proposed`` are the new public and proposed versions (None: removed,
+        :data:`KEEP`: unchanged); ``tombstone`` True marks the source deleted, False clears
+        the mark. Returns ``(version, change)``.
+        """
+        base = self.settings.base_iri
+        history = self._history(source_id)
+        public_head, proposed_head, _ = history.heads()
+        at = now_utc()
+        record = ""
+        current = self._sources.get(source_id)
+        if public_head is None and current is not None:
+            loaded_id = new_version()  # before the change's own id: ids are time-ordered
+            # first change of a source loaded from literature/: keep the version it replaces
+            loaded = Revision(revision_iri(base, source_id, loaded_id), LOADED, entry_json(current))
+            start = Change(
+                f"{base}change/{loaded_id}",
+                "loaded",
+                "literature",
+                at,
+                "the version in the store when its history began",
+                generated=loaded.iri,
+            )
+            record += change_ntriples(base, source_id, start, [loaded])
+            public_head = loaded.iri
+        change_id = new_version()
+        used: list[str] = []
+        generated: Revision | None = None
+        if public is not KEEP:
+            used += [public_head] if public_head else []
+            if public is not None:
+                generated = Revision(
+                    revision_iri(base, source_id, change_id), PUBLISHED, entry_json(public)
+                )
+        if proposed is not KEEP:
+            used += [proposed_head] if proposed_head else []
+            if proposed is not None:
+                generated = Revision(
+                    revision_iri(base, source_id, change_id), PROPOSED, entry_json(proposed)
+                )
+                if public_head and public_head not in used:
+                    used.append(public_head)  # a first proposal is based on the public version
+        change = Change(
+            f"{base}change/{change_id}",
+            action,
+            by or UNNAMED_AGENT,
+            at,
+            why,
+            tuple(used),
+            generated.iri if generated else None,
+        )
+        replace: dict[str, str | None] = {}
+        if public is not KEEP:
+            replace[str(source_graph_iri(base, source_id))] = (
+                source_ntriples(public, self.vocabulary) if public is not None else None
+            )
+        if proposed is not KEEP:
+            replace[proposed_graph_iri(base, source_id)] = (
+                proposed_ntriples(base, source_id, generated, at) if proposed is not None else None
+            )
+        if tombstone is not KEEP:
+            replace[tombstone_graph_iri(base, source_id)] = (
+                tombstone_ntriples(base, source_id, change) if tombstone else None
+            )
+        record += change_ntriples(base, source_id, change, [generated] if generated else [])
+        version = self.store.write_graphs(replace, {history_graph_iri(base, source_id): record})
+        self._commit(source_id, public, proposed, tombstone, version)
+        return version, change
+
+    def _commit(
+        self, source_id: str, public: Any, proposed: Any, tombstone: Any, version: str
+    ) -> None:
         # The change is applied to the index directly, with the revision the store gave it.
         # A shared (sparql) store may also have taken another process's writes meanwhile:
         # reload() then reads back the graphs whose revision moved (usually none).
-        self._apply({source_id: source}, version)
-        if self._revisions is not None:
-            if source is None:
+        base = self.settings.base_iri
+        if proposed is not KEEP:
+            graph = proposed_graph_iri(base, source_id)
+            if proposed is None:
+                self._proposed.pop(source_id, None)
+                self._curation_revisions.pop(graph, None)
+            else:
+                self._proposed[source_id] = proposed
+                self._curation_revisions[graph] = version
+        if tombstone is not KEEP:
+            if tombstone:
+                self._tombstones.add(source_id)
+            else:
+                self._tombstones.discard(source_id)
+        self._apply({source_id: public} if public is not KEEP else {}, version)
+        if self._revisions is not None and public is not KEEP:
+            if public is None:
                 self._revisions.pop(source_id, None)
             else:
                 self._revisions[source_id] = version
         if self.store.backend == "sparql":
             self.reload()
 
-    def create_source(self, content: bytes, media_type: str | None) -> WriteResult:
-        """Add a new source from a YAML or JSON entry.
+    def create_source(
+        self,
+        content: bytes,
+        media_type: str | None,
+        *,
+        by: str | None = None,
+        why: str = "",
+        publish: bool = True,
+    ) -> WriteResult:
+        """Add a new source from a YAML or JSON entry, public or proposed.
+
+        Parameters
+        ----------
+        content, media_type
+            The entry and its media type (YAML or JSON).
+        by, why
+            Who makes the change (default: the entry's ``added_by``) and why; both go into
+            the source's history.
+        publish
+            False keeps the source *proposed* until :meth:`review_source` publishes it.
 
         Raises
         ------
         EntryError
             Invalid entry (all problems); nothing is written.
         ConflictError
-            The source id exists, is reserved, or a finding id belongs to another source.
+            The source id exists (public or proposed) or is reserved, a finding id belongs
+            to another source, or another source has the same DOI.
         StoreUnavailableError
             The store cannot be reached.
         """
@@ -118,25 +314,48 @@ class SourceWrites:
             self._sync_for_write()
             if source.id in RESERVED_SOURCE_IDS:
                 raise ConflictError(f"source id {source.id!r} is reserved; choose another id")
-            if source.id in self._sources:
+            if source.id in self._sources or source.id in self._proposed:
                 raise ConflictError(
                     f"source {source.id!r} already exists; use PUT /api/v1/sources/{source.id} to replace it"
                 )
-            self._check_findings_unique(source)
-            graph = str(source_graph_iri(self.settings.base_iri, source.id))
-            version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
-            self._commit(source.id, source, version)
-            return self._result(source, version, "created")
+            self._check_unique(source)
+            return self._publish_or_propose(source, "created", by or source.added_by, why, publish)
 
-    def replace_source(self, source_id: str, content: bytes, media_type: str | None) -> WriteResult:
-        """Replace an existing source; the entry's id must equal ``source_id``.
+    def _publish_or_propose(
+        self, source: Source, action: str, by: str, why: str, publish: bool
+    ) -> WriteResult:
+        if publish:
+            tombstone = False if source.id in self._tombstones else KEEP
+            version, change = self._change(
+                source.id, action, by, why, public=source, tombstone=tombstone
+            )
+            return self._result(source, version, action, PUBLISHED, change)
+        version, change = self._change(source.id, "proposed", by, why, proposed=source)
+        return self._result(source, version, "proposed", PROPOSED, change)
+
+    def replace_source(
+        self,
+        source_id: str,
+        content: bytes,
+        media_type: str | None,
+        *,
+        by: str | None = None,
+        why: str = "",
+        publish: bool = True,
+    ) -> WriteResult:
+        """Replace a source (or its proposed version); the entry's id must equal ``source_id``.
+
+        The ``added_by``/``added_on`` of the first version are kept (:func:`keep_provenance`);
+        the editor (``by``, default the body's ``added_by``) is recorded in the history. A
+        deleted source can be put back this way.
 
         Raises
         ------
         NotFoundError
-            No source ``source_id`` (create it with POST).
+            No source ``source_id``, public, proposed or deleted (create it with POST).
         ConflictError
-            The body's id differs from ``source_id``, or a finding id belongs to another source.
+            The body's id differs from ``source_id``, a finding id belongs to another source,
+            or another source has the same DOI.
         """
         source = self._parse(content, media_type)
         with self._write_lock:
@@ -146,16 +365,19 @@ class SourceWrites:
                     f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
                     "a PUT may only replace the source it names"
                 )
-            if source_id not in self._sources:
+            first = self._sources.get(source_id) or self._proposed.get(source_id)
+            if first is None and source_id in self._tombstones:
+                first = self.kept_revision(source_id)
+            if first is None:
                 raise NotFoundError("source", source_id, suggest(source_id, self._sources))
-            self._check_findings_unique(source)
-            graph = str(source_graph_iri(self.settings.base_iri, source.id))
-            version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
-            self._commit(source.id, source, version)
-            return self._result(source, version, "replaced")
+            self._check_unique(source)
+            editor = by or source.added_by
+            kept = keep_provenance(source, first)
+            return self._publish_or_propose(kept, "replaced", editor, why, publish)
 
-    def delete_source(self, source_id: str) -> WriteResult:
-        """Delete a source and its findings.
+    def delete_source(self, source_id: str, *, by: str | None = None, why: str = "") -> WriteResult:
+        """Delete a source, its findings and any proposed version; it stays deleted (a
+        tombstone, also over ``literature/`` reloads) until restored.
 
         Raises
         ------
@@ -164,20 +386,29 @@ class SourceWrites:
         """
         with self._write_lock:
             self._sync_for_write()
-            source = self._sources.get(source_id)
+            source = self._sources.get(source_id) or self._proposed.get(source_id)
             if source is None:
                 raise NotFoundError("source", source_id, suggest(source_id, self._sources))
-            version = self.store.delete_graph(
-                str(source_graph_iri(self.settings.base_iri, source_id))
+            version, change = self._change(
+                source_id,
+                "deleted",
+                by,
+                why,
+                public=None if source_id in self._sources else KEEP,
+                proposed=None if source_id in self._proposed else KEEP,
+                tombstone=True,
             )
-            self._commit(source_id, None, version)
-            return self._result(source, version, "deleted")
+            return self._result(source, version, "deleted", "deleted", change)
 
-    def _result(self, source: Source, version: str, action: str) -> WriteResult:
+    def _result(
+        self, source: Source, version: str, action: str, state: str, change: Change | None
+    ) -> WriteResult:
         return WriteResult(
             id=source.id,
             iri=str(iri_for(self.settings.base_iri, "source", source.id)),
             findings=len(source.findings),
             version=version,
             action=action,
+            state=state,
+            change=change.iri if change else None,
         )

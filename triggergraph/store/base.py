@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -138,17 +138,36 @@ class Store(ABC):
         :class:`EntryError` and nothing changes.
         """
 
-    @abstractmethod
     def replace_graph(self, graph_iri: str, ntriples: str) -> str:
         """Atomically replace one named graph with ``ntriples``; return the new version.
 
         Invalid N-Triples raise :class:`EntryError` (with line and column) and change
         nothing; the meta graph raises :class:`ConflictError`. The content hash stays.
         """
+        return self.write_graphs({graph_iri: ntriples})
 
-    @abstractmethod
     def delete_graph(self, graph_iri: str) -> str:
         """Atomically drop one named graph; return the new version."""
+        return self.write_graphs({graph_iri: None})
+
+    @abstractmethod
+    def write_graphs(
+        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+    ) -> str:
+        """Apply several graph writes as one atomic change; return the new version.
+
+        Parameters
+        ----------
+        replace : mapping of str to str or None
+            Graph IRI to the N-Triples that become the whole graph; None or ``""`` drops it.
+        add : mapping of str to str, optional
+            Graph IRI to N-Triples added to what the graph already holds (a history that
+            grows by one change per write).
+
+        Every graph written gets the new version as its revision; a dropped one loses its
+        revision. Invalid N-Triples raise :class:`EntryError` and the meta graph
+        :class:`ConflictError`, before anything changes. The content hash stays.
+        """
 
     # ---- reads ---------------------------------------------------------------------
     @abstractmethod
@@ -226,22 +245,31 @@ class Store(ABC):
         """Release files, processes or connections."""
 
     # ---- shared helpers ------------------------------------------------------------
-    def _graph_update(self, graph_iri: str, ntriples: str | None) -> tuple[str, str]:
-        """The one SPARQL Update that writes a named graph; returns ``(update, version)``.
+    def _graphs_update(
+        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+    ) -> tuple[str, str]:
+        """The one SPARQL Update for :meth:`write_graphs`; returns ``(update, version)``.
 
-        It drops the graph, inserts ``ntriples`` (none: the graph is deleted), sets or clears
-        the graph's revision and sets the new data version, so a backend that applies one
+        It drops each replaced graph, inserts the new and added triples, sets or clears the
+        graphs' revisions and sets the new data version, so a backend that applies one
         update atomically writes all of it or nothing. Invalid N-Triples and the meta graph
         raise before anything is sent.
         """
-        graph = self._check_graph_iri(graph_iri)
-        triples = parse_ntriples(ntriples) if ntriples is not None else []
+        inserts: dict[str, list[ox.Triple]] = {}
+        drops: list[str] = []
+        for graph_iri, ntriples in replace.items():
+            graph = self._check_graph_iri(graph_iri)
+            drops.append(graph.value)
+            inserts[graph.value] = parse_ntriples(ntriples) if ntriples else []
+        for graph_iri, ntriples in (add or {}).items():
+            graph = self._check_graph_iri(graph_iri)
+            inserts.setdefault(graph.value, []).extend(parse_ntriples(ntriples))
         version = new_version()
-        written = [graph.value] if triples else []
+        written = [graph for graph, triples in inserts.items() if triples]
         ops = [
-            f"DROP SILENT GRAPH {graph}",
-            insert_data({graph.value: triples}),
-            graph_version_update(self.meta_graph, version, written, [graph.value]),
+            *(f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in drops),
+            insert_data(inserts),
+            graph_version_update(self.meta_graph, version, written, drops),
             meta_update(self.meta_graph, version, None, keep_hash=True),
         ]
         return " ;\n".join(op for op in ops if op), version

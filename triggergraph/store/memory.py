@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -117,23 +117,29 @@ class MemoryStore(Store):
         with self._write_lock:
             return self._publish(new, content_hash, set(new), clear_all=True)
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        graph = self._check_graph_iri(graph_iri).value
-        triples = tuple(_fresh_blank_nodes(parse_ntriples(ntriples)))
+    def write_graphs(
+        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+    ) -> str:
+        # parsed and checked before the lock, so a bad write changes nothing
+        replacing = {
+            self._check_graph_iri(graph).value: _fresh_blank_nodes(parse_ntriples(text or ""))
+            for graph, text in replace.items()
+        }
+        adding = {
+            self._check_graph_iri(graph).value: _fresh_blank_nodes(parse_ntriples(text))
+            for graph, text in (add or {}).items()
+        }
         with self._write_lock:
             new = dict(self._graphs)
-            if triples:
-                new[graph] = triples
-            else:
-                new.pop(graph, None)
-            return self._publish(new, self._hash, {graph} if triples else set(), {graph})
-
-    def delete_graph(self, graph_iri: str) -> str:
-        graph = self._check_graph_iri(graph_iri).value
-        with self._write_lock:
-            new = dict(self._graphs)
-            new.pop(graph, None)
-            return self._publish(new, self._hash, set(), {graph})
+            for graph, triples in replacing.items():
+                new[graph] = tuple(triples)
+            for graph, triples in adding.items():
+                new[graph] = tuple(dict.fromkeys((*new.get(graph, ()), *triples)))
+            written = {graph for graph, triples in new.items() if triples} & (
+                set(replacing) | set(adding)
+            )
+            new = {graph: triples for graph, triples in new.items() if triples}
+            return self._publish(new, self._hash, written, set(replacing))
 
     def _publish(
         self,

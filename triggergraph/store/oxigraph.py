@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -213,11 +213,10 @@ class OxigraphStore(Store):
             ops.append(insert_data(refill))
         return ops
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        return self._update(*self._graph_update(graph_iri, ntriples))
-
-    def delete_graph(self, graph_iri: str) -> str:
-        return self._update(*self._graph_update(graph_iri, None))
+    def write_graphs(
+        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+    ) -> str:
+        return self._update(*self._graphs_update(replace, add))
 
     def _update(self, text: str, version: str) -> str:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -211,13 +212,10 @@ class SparqlStore(Store):
         self._post_update(" ;\n".join(op for op in ops if op))
         return version
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        update, version = self._graph_update(graph_iri, ntriples)
-        self._post_update(update)
-        return version
-
-    def delete_graph(self, graph_iri: str) -> str:
-        update, version = self._graph_update(graph_iri, None)
+    def write_graphs(
+        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+    ) -> str:
+        update, version = self._graphs_update(replace, add)
         self._post_update(update)
         return version
 
