@@ -60,6 +60,23 @@ def require_write_token(
         raise AuthError("wrong write token")
 
 
+def curator_or_reader(
+    settings: Annotated[Settings, Depends(get_settings_dep)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+) -> bool:
+    """True for a request with the right write token (a curator), otherwise False.
+
+    Lets an open read show curators more (proposed versions); a read without the token, or
+    with a wrong one, gets what every reader gets.
+    """
+    try:
+        require_write_token(settings, credentials)
+    except AuthError:
+        return False
+    return True
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ServiceDep = Annotated[EvidenceService, Depends(get_service)]
 WriteAuthDep = Annotated[None, Depends(require_write_token)]
+CuratorDep = Annotated[bool, Depends(curator_or_reader)]

@@ -25,6 +25,7 @@ from api.routes import (
     matrix,
     pages,
     profile,
+    review,
     sources,
     sparql,
 )
@@ -45,8 +46,11 @@ with direction, certainty A-D, effect, source, page locator and provenance.
 * REST under `/api/v1` (every list is paged and reports `total`).
 * A read-only SPARQL 1.1 endpoint at `/sparql`.
 * Linked Data: every IRI (`/factor/{id}`, `/source/{id}`, ...) answers Turtle or JSON-LD.
-* Writes (`POST`, `PUT`, `DELETE` on `/api/v1/sources`) need `Authorization: Bearer <token>`
-  with the token set in `TRIGGERGRAPH_API_TOKEN`.
+* Writes (`POST`, `PUT`, `DELETE` on `/api/v1/sources`, review, publish and restore) need
+  `Authorization: Bearer <token>` with the token set in `TRIGGERGRAPH_API_TOKEN`.
+* A source added or edited over the API is *proposed*: it changes no public answer until it
+  is published (`POST /api/v1/sources/{id}/publish`). Every change is kept in the source's
+  history (`GET /api/v1/sources/{id}/history`).
 
 Evidence is population-level, never a judgement about a person.
 """
@@ -217,6 +221,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         demographics,
         findings,
         sources,
+        review,
         matrix,
         gaps,
         profile,

@@ -6,7 +6,7 @@ Hot routes return pre-serialised JSON bytes, so these models document the answer
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -218,7 +218,77 @@ class WriteOut(BaseModel):
     iri: str = Field(examples=["http://127.0.0.1:8000/source/jasko17"])
     findings: int = Field(examples=[1])
     version: str = Field(examples=["3f2a9c"])
-    action: str = Field(examples=["created"], description="'created', 'replaced' or 'deleted'.")
+    action: str = Field(
+        examples=["proposed"],
+        description="'created', 'replaced', 'proposed', 'published', 'rejected', 'deleted' or 'restored'.",
+    )
+    state: str = Field(
+        examples=["proposed"],
+        description="'published' (counts in public answers), 'proposed' (waits for review) or 'deleted'.",
+    )
+    change: str | None = Field(
+        default=None, description="IRI of the recorded change (a prov:Activity) in the history."
+    )
+
+
+class ChangeOut(BaseModel):
+    change: str = Field(description="IRI of the change, a prov:Activity.")
+    action: str = Field(examples=["replaced"])
+    by: str = Field(description="Who made the change.", examples=["Jansen, K."])
+    at: str = Field(description="When (UTC).", examples=["2026-12-04T15:00:00+00:00"])
+    why: str = Field(description="Why, as the curator wrote it.")
+    used: list[str] = Field(description="Revisions the change replaced (kept in the history).")
+    generated: str | None = Field(description="The revision it made, if any.")
+    state: str | None = Field(description="'published', 'proposed' or 'loaded'.")
+    diff: str | None = Field(
+        description="Unified diff of the entry (YAML); null for a proposed version to a reader without the token."
+    )
+
+
+class HistoryOut(BaseModel):
+    id: str
+    state: str = Field(description="'published', 'published+proposed', 'proposed' or 'deleted'.")
+    total: int
+    items: list[ChangeOut]
+
+
+class ProposedItem(BaseModel):
+    id: str
+    title: str
+    findings: int
+    edit_of_public: bool = Field(description="True when a public version exists (an edit).")
+
+
+class ProposedPage(BaseModel):
+    total: int
+    items: list[ProposedItem]
+
+
+class ChangeQuery(BaseModel):
+    """Who makes a change and why: both go into the source's history."""
+
+    by: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Who makes the change (default: the entry's added_by, or the token holder).",
+    )
+    why: str = Field(default="", max_length=2000, description="Why, kept in the history.")
+
+
+class WriteQuery(ChangeQuery):
+    """A POST or PUT of an entry: who, why, and whether it is published at once."""
+
+    publish: bool = Field(
+        default=False,
+        description="Publish at once; otherwise the version is proposed and changes no public "
+        "answer until POST /api/v1/sources/{id}/publish (or /review).",
+    )
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["publish", "reject"]
+    by: str | None = Field(default=None, max_length=200, description="The reviewer.")
+    why: str = Field(default="", max_length=2000, description="The reason, kept in the history.")
 
 
 #: The largest ``offset`` a list accepts: past it a page is empty anyway, and a bigger number

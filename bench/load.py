@@ -361,6 +361,7 @@ class WriteLoop(threading.Thread):
                         f"{self.url}/api/v1/sources/{source.id}",
                         content=entry_json(source, title),
                         headers=headers,
+                        params={"publish": "true"},  # a proposed version shows in no answer
                     )
                     status = str(answer.status_code)
                 except httpx.HTTPError as error:

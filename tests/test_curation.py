@@ -143,6 +143,14 @@ def test_store_edit_of_a_file_source_survives_unrelated_file_edit(service, liter
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     service.sync_literature()
     assert service.sources_by_id["fixture_beta"].title == "Retitled in the file"
+    newest = service.source_history("fixture_beta")["items"][0]
+    assert (newest["action"], newest["by"], newest["why"]) == (
+        "loaded",
+        "literature",
+        "its file changed",
+    )
+    assert "-title: Retitled in the store" in newest["diff"]
+    assert "+title: Retitled in the file" in newest["diff"]
 
 
 # ---- review states -----------------------------------------------------------------------

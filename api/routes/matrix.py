@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import get_service
+from api.deps import CuratorDep, get_service
 from api.schemas import MatrixOut, errors, json_ok
+from triggergraph.exceptions import AuthError
 
 router = APIRouter(prefix="/api/v1", tags=["matrix"])
 
@@ -19,11 +20,12 @@ router = APIRouter(prefix="/api/v1", tags=["matrix"])
     response_class=Response,
     responses={
         **json_ok(MatrixOut, "Rows (factors), columns and a verdict per cell."),
-        **errors(404, 422),
+        **errors(401, 404, 422),
     },
 )
 async def read_matrix(
     request: Request,
+    curator: CuratorDep,
     cols: Annotated[
         Literal["driver", "sex", "age", "education"], Query(description="Columns.")
     ] = "driver",
@@ -37,6 +39,10 @@ async def read_matrix(
         bool, Query(description="Leave out construct (indirect) evidence.")
     ] = False,
     lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
+    include_proposed: Annotated[
+        bool,
+        Query(description="Count proposed versions too (curators only: the write token)."),
+    ] = False,
 ) -> Response:
     """One verdict per factor and column, with counts and the reasons for it."""
     service = get_service(request)
@@ -49,6 +55,14 @@ async def read_matrix(
         filters["outcome_stage"] = outcome_stage
     if direct_only:
         filters["direct_only"] = True
+    if include_proposed:
+        if not curator:
+            raise AuthError(
+                "the map including proposed versions is for curators: "
+                "send 'Authorization: Bearer <token>'"
+            )
+        body = await run_in_threadpool(service.matrix_including_proposed, **filters)
+        return Response(body, media_type="application/json")
     body = service.cached_answer("matrix", filters)
     if body is None:
         body = await run_in_threadpool(service.matrix_json, **filters)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
@@ -10,7 +10,17 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
-from api.schemas import MAX_OFFSET, SourceOut, SourcesPage, WriteOut, errors, json_ok
+from api.schemas import (
+    MAX_OFFSET,
+    ChangeQuery,
+    SourceOut,
+    SourcesPage,
+    WriteOut,
+    WriteQuery,
+    errors,
+    json_ok,
+)
+from triggergraph.service import entry_rendering
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
@@ -94,14 +104,40 @@ def list_sources(
     return _json(service.sources(q=q, offset=offset, limit=limit))
 
 
+ENTRY_ANSWER = {
+    "description": "One source with its findings; with format=entry (or as=, or an Accept "
+    "header preferring YAML) the entry itself, which PUT takes back unchanged.",
+    "content": {
+        "application/json": {"schema": SourceOut.model_json_schema()},
+        "application/yaml": {"schema": {"type": "string"}, "example": ENTRY_TEMPLATE_YAML},
+    },
+}
+
+
 @router.get(
     "/sources/{source_id}",
     response_class=Response,
-    responses={**json_ok(SourceOut, "One source with its findings."), **errors(404, 422)},
+    responses={200: ENTRY_ANSWER, **errors(404, 422)},
 )
-def read_source(service: ServiceDep, source_id: SourceId) -> Response:
+def read_source(
+    request: Request,
+    service: ServiceDep,
+    source_id: SourceId,
+    format: Annotated[
+        Literal["entry"] | None,
+        Query(description="'entry': the entry format of literature/ files, to edit and PUT back."),
+    ] = None,
+    as_: Annotated[
+        Literal["yaml", "json"] | None,
+        Query(alias="as", description="Entry rendering (implies format=entry)."),
+    ] = None,
+) -> Response:
     """One source: record, citation notes, flags, findings, cited works and context notes."""
-    return _json(service.source(source_id))
+    rendering = entry_rendering(format, as_, request.headers.get("accept"))
+    if rendering is None:
+        return _json(service.source(source_id))
+    body, media_type = service.source_entry(source_id, rendering)
+    return Response(body, media_type=media_type)
 
 
 @router.post(
@@ -114,11 +150,26 @@ def read_source(service: ServiceDep, source_id: SourceId) -> Response:
         **errors(401, 403, 409, 413, 422, 503),
     },
 )
-async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthDep) -> Response:
-    """Add a source (YAML or JSON entry). Validated in full before anything is written."""
+async def create_source(
+    request: Request,
+    service: ServiceDep,
+    _auth: WriteAuthDep,
+    query: Annotated[WriteQuery, Query()],
+) -> Response:
+    """Add a source (YAML or JSON entry). Validated in full before anything is written.
+
+    The source is *proposed* (it changes no public answer) until it is published, here with
+    ``publish=true`` or later with ``POST /api/v1/sources/{id}/publish``.
+    """
     body = await request.body()
     result = await run_in_threadpool(
-        service.create_source, body, request.headers.get("content-type")
+        lambda: service.create_source(
+            body,
+            request.headers.get("content-type"),
+            by=query.by,
+            why=query.why,
+            publish=query.publish,
+        )
     )
     return _json(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
 
@@ -133,12 +184,27 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     },
 )
 async def replace_source(
-    request: Request, service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId
+    request: Request,
+    service: ServiceDep,
+    _auth: WriteAuthDep,
+    source_id: SourceId,
+    query: Annotated[WriteQuery, Query()],
 ) -> Response:
-    """Replace an existing source; the entry's ``id`` must equal the id in the URL."""
+    """Replace an existing (or deleted) source; the entry's ``id`` must equal the id in the URL.
+
+    The new version is proposed unless ``publish=true``. ``added_by``/``added_on`` of the
+    first version are kept; the editor (``by``) and ``why`` go into the history.
+    """
     body = await request.body()
     result = await run_in_threadpool(
-        service.replace_source, source_id, body, request.headers.get("content-type")
+        lambda: service.replace_source(
+            source_id,
+            body,
+            request.headers.get("content-type"),
+            by=query.by,
+            why=query.why,
+            publish=query.publish,
+        )
     )
     return _json(result.as_dict())
 
@@ -151,7 +217,15 @@ async def replace_source(
         **errors(401, 403, 404, 422, 503),
     },
 )
-async def delete_source(service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId) -> Response:
-    """Delete a source with all its findings."""
-    result = await run_in_threadpool(service.delete_source, source_id)
+async def delete_source(
+    service: ServiceDep,
+    _auth: WriteAuthDep,
+    source_id: SourceId,
+    query: Annotated[ChangeQuery, Query()],
+) -> Response:
+    """Delete a source with all its findings; it stays deleted (also when its file in
+    literature/ changes) until ``POST /api/v1/sources/{id}/restore`` or a PUT."""
+    result = await run_in_threadpool(
+        lambda: service.delete_source(source_id, by=query.by, why=query.why)
+    )
     return _json(result.as_dict())

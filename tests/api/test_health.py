@@ -34,6 +34,7 @@ def test_health_version_changes_after_write(client, auth, entry_yaml):
         "/api/v1/sources",
         content=entry_yaml("added_one", ["a-1"]),
         headers={**auth, "Content-Type": "text/yaml"},
+        params={"publish": "true"},
     )
     after = client.get("/health").json()
     assert after["version"] != before

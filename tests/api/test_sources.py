@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 YAML = {"Content-Type": "application/yaml"}
+#: Writes that publish at once (without it a write is proposed and waits for review).
+PUBLISH = {"publish": "true"}
 
 
 def dump(client) -> str:
@@ -49,7 +51,10 @@ def test_read_unknown_source_is_404_with_suggestions(read_client):
 # ---- writes -------------------------------------------------------------------------------
 def test_post_yaml_creates_source(client, auth, entry_yaml):
     response = client.post(
-        "/api/v1/sources", content=entry_yaml("added_one", ["a-1"]), headers={**auth, **YAML}
+        "/api/v1/sources",
+        content=entry_yaml("added_one", ["a-1"]),
+        headers={**auth, **YAML},
+        params=PUBLISH,
     )
     assert response.status_code == 201
     assert response.headers["Location"] == "/api/v1/sources/added_one"
@@ -59,7 +64,9 @@ def test_post_yaml_creates_source(client, auth, entry_yaml):
 
 
 def test_post_json_creates_source(client, auth, make_entry):
-    response = client.post("/api/v1/sources", json=make_entry("added_json", ["j-1"]), headers=auth)
+    response = client.post(
+        "/api/v1/sources", json=make_entry("added_json", ["j-1"]), headers=auth, params=PUBLISH
+    )
     assert response.status_code == 201
     assert client.get("/api/v1/sources", params={"limit": 500}).json()["total"] == 3
 
@@ -127,6 +134,7 @@ def test_put_replaces_source(client, auth, entry_yaml):
         "/api/v1/sources/fixture_beta",
         content=entry_yaml("fixture_beta", ["beta-2"]),
         headers={**auth, **YAML},
+        params=PUBLISH,
     )
     assert response.status_code == 200
     assert response.json()["action"] == "replaced"
@@ -171,7 +179,11 @@ def test_concurrent_posts_all_persist_and_survive_restart(api_server, auth, entr
     def post(number: int) -> int:
         body = entry_yaml(f"concurrent_{number:02d}", [f"concurrent-{number:02d}"])
         response = httpx.post(
-            server.url + "/api/v1/sources", content=body, headers={**auth, **YAML}, timeout=60
+            server.url + "/api/v1/sources",
+            content=body,
+            headers={**auth, **YAML},
+            params=PUBLISH,
+            timeout=60,
         )
         return response.status_code
 
@@ -200,6 +212,7 @@ def test_write_acknowledged_survives_kill_9(api_server, auth, entry_yaml):
         server.url + "/api/v1/sources",
         content=entry_yaml("durable_one", ["durable-1"]),
         headers={**auth, **YAML},
+        params=PUBLISH,
     )
     assert response.status_code == 201
     server.kill()
@@ -224,6 +237,7 @@ def test_two_servers_on_one_sparql_store_see_each_others_writes(
         first.url + "/api/v1/sources",
         content=entry_yaml("shared_one", ["shared-1"]),
         headers={**auth, **YAML},
+        params=PUBLISH,
     )
     assert response.status_code == 201
     deadline = time.monotonic() + 2.0

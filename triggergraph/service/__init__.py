@@ -58,7 +58,14 @@ from __future__ import annotations
 
 from .core import EvidenceService
 from .curation import ENTRY_AS, REVIEW_DECISIONS
-from .formats import DESCRIBE_FORMATS, DESCRIBE_KINDS, EXPORT_FORMATS, entry_format, negotiate
+from .formats import (
+    DESCRIBE_FORMATS,
+    DESCRIBE_KINDS,
+    EXPORT_FORMATS,
+    entry_format,
+    entry_rendering,
+    negotiate,
+)
 from .history import ACTIONS, UNNAMED_AGENT, entry_diff
 from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
 from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
@@ -79,6 +86,7 @@ __all__ = [
     "dump_literature",
     "entry_diff",
     "entry_format",
+    "entry_rendering",
     "freeze_loaded_heap",
     "keep_provenance",
     "limit_heap_arenas",

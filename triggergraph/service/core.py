@@ -30,7 +30,14 @@ from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
 from .curation import Curation
 from .formats import EXPORT_FORMATS, api_matrix, negotiate
-from .history import bookkeeping_ids, read_history, source_of
+from .history import (
+    bookkeeping_ids,
+    history_graph_iri,
+    loaded_change,
+    now_utc,
+    read_history,
+    source_of,
+)
 from .linked_data import LinkedData
 from .literature import (
     LITERATURE_GRAPH,
@@ -78,6 +85,8 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
         self._proposed: dict[str, Source] = {}
         self._tombstones: set[str] = set()
         self._curation_revisions: dict[str, str] = {}
+        # (public, proposed, last public) revision of each source written by this process
+        self._heads: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._index: EvidenceIndex = EvidenceIndex.build([], vocabulary, "")
         self._version = ""
         self._stale = False
@@ -244,7 +253,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
                 for number, source in enumerate(literature):
                     literature[number] = canonical_source(source, self.vocabulary)
                 stored = self._stored_sources()
-                chosen = self._literature_to_load(literature, stored)
+                chosen, records = self._literature_to_load(literature, stored)
                 new_ids = {s.id for s in chosen}
                 kept = [
                     s
@@ -268,7 +277,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
             everything = sorted(chosen + kept, key=lambda s: s.id)
             hashes = {s.id: entry_hash(s) for s in literature if s.id in new_ids}
             chunks = dataset_chunks(
-                everything, self.vocabulary, hashes, bookkeeping_nquads(self.store)
+                everything, self.vocabulary, hashes, bookkeeping_nquads(self.store) + records
             )
             if isinstance(self.store, OxigraphStore):
                 # pieces spooled to disk: the whole N-Quads text is never in memory at once
@@ -287,25 +296,43 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
             self._revisions = {s.id: version for s in everything}
             self._literature_revision = version
             self._sync_curation(self.store.graph_versions()[1])
+            self._heads = {}
             return True
 
     def _literature_to_load(
         self, literature: list[Source], stored: dict[str, Source]
-    ) -> list[Source]:
-        """The literature sources to load, with the store as the truth: a deleted source
-        (tombstone) stays out, and a file unchanged since it was last loaded does not undo
-        what was changed in the store since (its stored version is kept)."""
+    ) -> tuple[list[Source], str]:
+        """The literature sources to load, with the store as the truth, and N-Quads that
+        record the changes files make to sources with a history.
+
+        A deleted source (tombstone) stays out; a file unchanged since it was last loaded
+        does not undo what was changed in the store since (its stored version is kept); a
+        changed file replaces the stored version, recorded as a ``loaded`` change when the
+        source has a history.
+        """
         base = self.store.base_iri
-        tombstones = bookkeeping_ids(base, self.store.graph_names(), "tombstone")
+        names = self.store.graph_names()
+        tombstones = bookkeeping_ids(base, names, "tombstone")
+        with_history = bookkeeping_ids(base, names, "history")
         loaded = literature_hashes(self.store)
         chosen = []
+        records = []
+        at = now_utc()
         for source in literature:
             if source.id in tombstones:
                 continue
             old = stored.get(source.id)
-            unchanged = old is not None and loaded.get(source.id) == entry_hash(source)
-            chosen.append(old if unchanged else source)
-        return chosen
+            if old is not None and loaded.get(source.id) == entry_hash(source):
+                chosen.append(old)
+                continue
+            chosen.append(source)
+            if source.id in with_history and old != source:
+                public_head = self._history(source.id).heads()[0]
+                used = (public_head,) if public_head else ()
+                _, text = loaded_change(base, source.id, source, "its file changed", at, used)
+                graph = f" <{history_graph_iri(base, source.id)}> .\n"
+                records += [line[:-2] + graph for line in text.splitlines() if line]
+        return chosen, "".join(records)
 
     def _stored_sources(self) -> dict[str, Source]:
         """The store's sources: the index's own when it is at the store's version."""
@@ -325,6 +352,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
         every graph is read and the index built anew.
         """
         with self._write_lock:
+            self._heads = {}  # another process may have written a history: read it again
             version, revisions = self.store.graph_versions()
             base = self.store.base_iri
             by_source = {

@@ -131,3 +131,34 @@ def api_matrix(matrix: dict) -> dict:
         for factor, row in matrix["cells"].items()
     }
     return {**matrix, "cells": cells}
+
+
+#: Media types of the entry format, by rendering.
+ENTRY_MEDIA_TYPES = {"application/yaml": "yaml", "text/yaml": "yaml", "application/json": "json"}
+
+
+def entry_rendering(fmt: str | None, as_: str | None, accept: str | None) -> str | None:
+    """How to answer a read of one source: ``"yaml"`` or ``"json"`` in entry format (the
+    format PUT takes back), or None for the usual JSON answer.
+
+    ``format=entry`` or ``as`` asks for the entry format; ``as`` picks the rendering, else the
+    Accept header (YAML unless JSON is preferred). Without either, an Accept header that
+    prefers YAML still gets the entry (the usual answer is only JSON).
+
+    Examples
+    --------
+    >>> entry_rendering("entry", None, None), entry_rendering("entry", "json", None)
+    ('yaml', 'json')
+    >>> entry_rendering("entry", None, "application/json"), entry_rendering(None, None, "text/yaml")
+    ('json', 'yaml')
+    >>> entry_rendering(None, None, "application/json") is None
+    True
+    """
+    if as_ is not None:
+        return as_
+    offered = ["application/json", "application/yaml", "text/yaml"]
+    if fmt == "entry":
+        return ENTRY_MEDIA_TYPES[negotiate(accept, offered[1:] + offered[:1], "application/yaml")]
+    if accept and negotiate(accept, offered, "application/json") != "application/json":
+        return "yaml"
+    return None

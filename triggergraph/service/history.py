@@ -35,17 +35,29 @@ import pyoxigraph as ox
 from ..loader import dump_entry_yaml, entry_data, parse_entry
 from ..models import agent_key
 from ..namespaces import PREFIXES, iri_for
+from ..store.base import new_version
 
 if TYPE_CHECKING:
     from ..models import Source
     from ..vocabulary import Vocabulary
 
 #: What a change did: made a public version, a proposed one, or took one away.
-ACTIONS = ("created", "replaced", "proposed", "published", "rejected", "deleted", "restored")
+ACTIONS = (
+    "loaded",
+    "created",
+    "replaced",
+    "proposed",
+    "published",
+    "rejected",
+    "deleted",
+    "restored",
+)
 #: State of a revision.
 PUBLISHED, PROPOSED, LOADED = "published", "proposed", "loaded"
 #: Who a change is recorded for when the request names nobody: all we know is the token.
 UNNAMED_AGENT = "write-token holder"
+#: Who a version read from ``literature/`` is recorded for.
+LITERATURE_AGENT = "literature"
 
 _PROV = PREFIXES["prov"]
 _DCT = PREFIXES["dcterms"]
@@ -276,6 +288,20 @@ def change_ntriples(base: str, source_id: str, change: Change, revisions: list[R
     for revision in revisions:
         triples += revision_triples(base, source_id, revision, change.at)
     return _nt(triples)
+
+
+def loaded_change(
+    base: str, source_id: str, source: Source, why: str, at: str, used: tuple[str, ...] = ()
+) -> tuple[Change, str]:
+    """A change that records ``source`` as it came from ``literature/`` (a ``loaded``
+    revision), and its N-Triples: the start of a history, or a file that replaced a version
+    changed in the store."""
+    change_id = new_version()
+    revision = Revision(revision_iri(base, source_id, change_id), LOADED, entry_json(source))
+    change = Change(
+        change_iri(base, change_id), "loaded", LITERATURE_AGENT, at, why, used, revision.iri
+    )
+    return change, change_ntriples(base, source_id, change, [revision])
 
 
 def proposed_ntriples(base: str, source_id: str, revision: Revision, at: str) -> str:

@@ -28,7 +28,6 @@ from ..store.base import new_version
 from ..vocabulary import suggest
 from .formats import entry_format
 from .history import (
-    LOADED,
     PROPOSED,
     PUBLISHED,
     UNNAMED_AGENT,
@@ -38,6 +37,7 @@ from .history import (
     change_ntriples,
     entry_json,
     history_graph_iri,
+    loaded_change,
     now_utc,
     proposed_graph_iri,
     proposed_ntriples,
@@ -186,25 +186,19 @@ class SourceWrites:
         the mark. Returns ``(version, change)``.
         """
         base = self.settings.base_iri
-        history = self._history(source_id)
-        public_head, proposed_head, _ = history.heads()
+        heads = self._heads.get(source_id)
+        if heads is None:
+            heads = self._history(source_id).heads()
+        public_head, proposed_head, last_public = heads
         at = now_utc()
         record = ""
         current = self._sources.get(source_id)
         if public_head is None and current is not None:
-            loaded_id = new_version()  # before the change's own id: ids are time-ordered
             # first change of a source loaded from literature/: keep the version it replaces
-            loaded = Revision(revision_iri(base, source_id, loaded_id), LOADED, entry_json(current))
-            start = Change(
-                f"{base}change/{loaded_id}",
-                "loaded",
-                "literature",
-                at,
-                "the version in the store when its history began",
-                generated=loaded.iri,
+            start, record = loaded_change(
+                base, source_id, current, "the version in the store when its history began", at
             )
-            record += change_ntriples(base, source_id, start, [loaded])
-            public_head = loaded.iri
+            public_head = last_public = start.generated
         change_id = new_version()
         used: list[str] = []
         generated: Revision | None = None
@@ -246,6 +240,14 @@ class SourceWrites:
             )
         record += change_ntriples(base, source_id, change, [generated] if generated else [])
         version = self.store.write_graphs(replace, {history_graph_iri(base, source_id): record})
+        # the heads after this change, so the next write of this source need not read its
+        # history back (cleared whenever the store is read back)
+        if public is not KEEP:
+            public_head = generated.iri if public is not None else None
+            last_public = public_head or last_public
+        if proposed is not KEEP:
+            proposed_head = generated.iri if proposed is not None else None
+        self._heads[source_id] = (public_head, proposed_head, last_public)
         self._commit(source_id, public, proposed, tombstone, version)
         return version, change
 
