@@ -27,6 +27,8 @@ from triggergraph.config import Settings
 
 ALPHA, BETA = "fixture_alpha", "fixture_beta"
 ALPHA_FINDING, BETA_FINDING = "fixture-alpha-1", "fixture-beta-1"
+#: The write token, for the curator-only reads an injection sweep must also reach.
+CURATOR = {"Authorization": f"Bearer {TOKEN}"}
 
 
 # ---- fixtures ------------------------------------------------------------------------------
@@ -145,19 +147,40 @@ TOKEN_ELSEWHERE: dict[str, dict] = {
 
 
 def write_requests() -> list[tuple[str, str, bytes | None]]:
-    """One request per write route: a valid new source, a valid replacement, a delete."""
+    """One request per write route (and curator-only read): a valid new source (proposed and
+    published at once), a valid replacement, a delete, a review, a publish, a restore, the
+    review queue and a proposed version."""
     return [
         ("POST", "/api/v1/sources", entry_yaml("attack_new", ["attack-new-1"])),
+        ("POST", "/api/v1/sources?publish=true", entry_yaml("attack_new", ["attack-new-1"])),
         ("PUT", f"/api/v1/sources/{ALPHA}", entry_yaml(ALPHA, [ALPHA_FINDING])),
+        ("PUT", f"/api/v1/sources/{ALPHA}?publish=true", entry_yaml(ALPHA, [ALPHA_FINDING])),
         ("DELETE", f"/api/v1/sources/{ALPHA}", None),
+        ("POST", f"/api/v1/sources/{ALPHA}/review", b'{"decision": "publish"}'),
+        ("POST", f"/api/v1/sources/{ALPHA}/publish", None),
+        ("POST", f"/api/v1/sources/{ALPHA}/restore", None),
+        ("GET", "/api/v1/proposed", None),
+        ("GET", f"/api/v1/proposed/{ALPHA}", None),
     ]
 
 
-WRITE_IDS = ["post", "put", "delete"]
+WRITE_IDS = [
+    "post",
+    "post-publish",
+    "put",
+    "put-publish",
+    "delete",
+    "review",
+    "publish",
+    "restore",
+    "proposed-list",
+    "proposed-entry",
+]
 
 
 def send_write(client, method: str, path: str, body: bytes | None, **extra) -> httpx.Response:
-    headers = {"Content-Type": "application/yaml", **extra.pop("headers", {})}
+    kind = "application/json" if body and body.startswith(b"{") else "application/yaml"
+    headers = {"Content-Type": kind, **extra.pop("headers", {})}
     return client.request(method, path, content=body, headers=headers, **extra)
 
 
@@ -226,6 +249,27 @@ OVERWRITES = {
         _entry("dup_inside", ["x-10", "x-10"]),
         422,
     ),
+    "put-proposed-steals-finding": (
+        "PUT",
+        f"/api/v1/sources/{BETA}",
+        _entry(BETA, [BETA_FINDING, ALPHA_FINDING]),
+        409,
+    ),
+    "publish-nothing-proposed": ("POST", f"/api/v1/sources/{ALPHA}/publish", None, 404),
+    "review-nothing-proposed": (
+        "POST",
+        f"/api/v1/sources/{ALPHA}/review",
+        b'{"decision": "publish"}',
+        404,
+    ),
+    "review-unknown-decision": (
+        "POST",
+        f"/api/v1/sources/{ALPHA}/review",
+        b'{"decision": "approve"}',
+        422,
+    ),
+    "restore-not-deleted": ("POST", f"/api/v1/sources/{ALPHA}/restore", None, 409),
+    "restore-never-there": ("POST", "/api/v1/sources/no_such_source/restore", None, 404),
     "delete-unknown": ("DELETE", "/api/v1/sources/no_such_source", None, 404),
     "delete-reserved-meta": ("DELETE", "/api/v1/sources/meta", None, 404),
     "delete-encoded-traversal": ("DELETE", "/api/v1/sources/..%2Fmeta", None, 404),
@@ -250,8 +294,36 @@ def test_refusals_are_not_a_blanket_block_valid_write_passes(attack_client):
         attack_client, "POST", "/api/v1/sources", _entry("attack_ok", ["ok-1"]), headers=auth
     )
     assert created.status_code == 201, created.text
+    published = attack_client.post("/api/v1/sources/attack_ok/publish", headers=auth)
+    assert published.status_code == 200, published.text
     deleted = attack_client.delete("/api/v1/sources/attack_ok", headers=auth)
     assert deleted.status_code == 200
+    restored = attack_client.post("/api/v1/sources/attack_ok/restore", headers=auth)
+    assert restored.status_code == 200, restored.text
+    assert attack_client.delete("/api/v1/sources/attack_ok", headers=auth).status_code == 200
+
+
+XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+def test_markup_in_who_and_why_comes_back_as_inert_json(attack_client):
+    """``by`` and ``why`` are stored as given and only ever served as JSON (nosniff)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    body = _entry("attack_xss", ["xss-1"])
+    params = {"by": XSS, "why": XSS}
+    created = send_write(
+        attack_client, "POST", "/api/v1/sources", body, headers=auth, params=params
+    )
+    assert created.status_code == 201, created.text
+    history = attack_client.get("/api/v1/sources/attack_xss/history", headers=auth)
+    assert history.headers["content-type"] == "application/json"
+    assert history.headers["x-content-type-options"] == "nosniff"
+    newest = history.json()["items"][0]
+    assert (newest["by"], newest["why"]) == (XSS, XSS)
+    rejected = attack_client.post(
+        "/api/v1/sources/attack_xss/review", json={"decision": "reject", "why": XSS}, headers=auth
+    )
+    assert rejected.status_code == 200
 
 
 @pytest.mark.server
@@ -647,7 +719,8 @@ def test_filter_injection_is_answered_or_refused_with_4xx(attack_client, path, p
             for name in names:
                 concrete = concrete.replace("{" + name + "}", _existing_id(path))
     for payload in INJECTIONS.values():
-        response = attack_client.get(concrete, params={param: payload})
+        # with the token, so the curator-only reads are swept too
+        response = attack_client.get(concrete, params={param: payload}, headers=CURATOR)
         _check_injection_answer(response, param, payload)
     assert snapshot(attack_client) == before
 
@@ -677,7 +750,7 @@ def test_path_injection_is_refused_with_json_4xx(attack_client, path, param):
         if not payload:
             continue
         url = path.replace("{" + param + "}", quote(payload, safe=""))
-        response = attack_client.get(url, headers={"Accept": "text/turtle"})
+        response = attack_client.get(url, headers={"Accept": "text/turtle", **CURATOR})
         assert response.status_code < 500, (url[:120], response.text[:300])
         assert response.status_code in (200, 404, 422), (url[:120], response.status_code)
         if response.status_code >= 400:

@@ -138,18 +138,40 @@ class KillReport:
         }
 
 
-class Writer(threading.Thread):
-    """Send POST/PUT/DELETE of small sources one after another until the server dies.
+#: Marks a part (public or proposed version) an operation leaves as it is.
+SAME = object()
 
-    ``state`` holds the last acknowledged entry per source id (None once deleted); ``pending``
-    the write sent but not acknowledged when the connection broke.
+
+@dataclass
+class Op:
+    """One write the writer sends, and the public and proposed versions it leads to."""
+
+    method: str
+    path: str
+    ident: str
+    body: dict | None
+    public: object = SAME
+    proposed: object = SAME
+
+
+class Writer(threading.Thread):
+    """Send every kind of write one after another until the server dies: POST and PUT,
+    published at once or proposed, publish, reject, DELETE and restore.
+
+    ``state`` holds the last acknowledged public entry per source id (None once deleted),
+    ``proposed`` the acknowledged proposed versions; ``pending`` is ``(id, public entry)``
+    of the write sent but not acknowledged when the connection broke, ``pending_proposed``
+    ``(id, proposed entry or None)`` when that write changed a proposed version.
     """
 
     def __init__(self, url: str, token: str, state: dict, rng: random.Random, counter: list):
         super().__init__(daemon=True)
         self.url, self.token, self.state, self.rng, self.counter = url, token, state, rng, counter
+        self.proposed: dict[str, dict] = state.setdefault("__proposed__", {})
+        self.last_public: dict[str, dict] = state.setdefault("__last_public__", {})
         self.acked: list[str] = []
         self.pending: tuple[str, dict | None] | None = None
+        self.pending_proposed: tuple[str, dict | None] | None = None
         self.refused: list[tuple[int, str]] = []
         self._stop_event = threading.Event()
 
@@ -157,18 +179,57 @@ class Writer(threading.Thread):
         self._stop_event.set()
         self.join(WAIT_S)
 
-    def _next(self) -> tuple[str, str, dict | None]:
-        present = sorted(k for k, v in self.state.items() if v is not None)
+    def _next(self) -> Op:
+        ids = sorted(k for k in self.state if not k.startswith("__"))
+        present = [k for k in ids if self.state[k] is not None]
+        deleted = [k for k in ids if self.state[k] is None and k in self.last_public]
+        proposed = sorted(self.proposed)
         roll = self.rng.random()
         self.counter[0] += 1
         version = self.counter[0]
-        if not present or roll < 0.4:
+
+        def entry(ident: str) -> dict:
+            return fault_entry(ident, version, self.rng.randint(1, 4))
+
+        if not present or roll < 0.25:
             ident = f"kill{version:05d}"
-            return "POST", ident, fault_entry(ident, version, self.rng.randint(1, 4))
+            body = entry(ident)
+            return Op("POST", "/api/v1/sources?publish=true", ident, body, public=body)
+        if roll < 0.35:
+            ident = f"kill{version:05d}"
+            body = entry(ident)
+            return Op("POST", "/api/v1/sources", ident, body, proposed=body)
+        if proposed and roll < 0.45:
+            ident = self.rng.choice(proposed)
+            return Op(
+                "POST",
+                f"/api/v1/sources/{ident}/publish",
+                ident,
+                None,
+                public=self.proposed[ident],
+                proposed=None,
+            )
+        if proposed and roll < 0.5:
+            ident = self.rng.choice(proposed)
+            body = {"decision": "reject", "why": "fault test"}
+            return Op("POST", f"/api/v1/sources/{ident}/review", ident, body, proposed=None)
+        if deleted and roll < 0.55:
+            ident = self.rng.choice(deleted)
+            return Op(
+                "POST",
+                f"/api/v1/sources/{ident}/restore",
+                ident,
+                None,
+                public=self.last_public[ident],
+            )
         ident = self.rng.choice(present)
-        if roll < 0.85:
-            return "PUT", ident, fault_entry(ident, version, self.rng.randint(1, 4))
-        return "DELETE", ident, None
+        if roll < 0.75:
+            body = entry(ident)
+            return Op("PUT", f"/api/v1/sources/{ident}?publish=true", ident, body, public=body)
+        if roll < 0.9:
+            body = entry(ident)
+            return Op("PUT", f"/api/v1/sources/{ident}", ident, body, proposed=body)
+        return Op("DELETE", f"/api/v1/sources/{ident}", ident, None, public=None, proposed=None)
 
     def run(self) -> None:
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
@@ -176,21 +237,52 @@ class Writer(threading.Thread):
             for _ in range(10_000):
                 if self._stop_event.is_set():
                     return
-                method, ident, entry = self._next()
-                self.pending = (ident, entry)
-                body = json.dumps(entry).encode() if entry is not None else None
-                path = "/api/v1/sources" + ("" if method == "POST" else f"/{ident}")
+                op = self._next()
+                old = self.state.get(op.ident)
+                self.pending = (op.ident, old if op.public is SAME else op.public)
+                self.pending_proposed = None if op.proposed is SAME else (op.ident, op.proposed)
+                body = json.dumps(op.body).encode() if op.body is not None else None
                 try:
-                    answer = client.request(method, path, content=body, headers=headers)
+                    answer = client.request(op.method, op.path, content=body, headers=headers)
                 except httpx.TransportError:
                     return  # killed: the outcome of the pending write is unknown
                 if answer.status_code in (200, 201):
-                    self.state[ident] = entry
-                    self.acked.append(ident)
-                    self.pending = None
+                    self.apply(op)
+                    self.acked.append(op.ident)
                 else:
                     self.refused.append((answer.status_code, answer.text[:300]))
-                    self.pending = None
+                self.pending = self.pending_proposed = None
+
+    def apply(self, op: Op) -> None:
+        """Record what an acknowledged (or landed in-flight) write changed."""
+        if op.public is not SAME:
+            self.state[op.ident] = op.public
+            if op.public is not None:
+                self.last_public[op.ident] = op.public
+        elif op.ident not in self.state:
+            self.state[op.ident] = None  # a proposed new source: not public
+        if op.proposed is None:
+            self.proposed.pop(op.ident, None)
+        elif op.proposed is not SAME:
+            self.proposed[op.ident] = op.proposed
+
+
+def check_proposed(url: str, token: str, proposed: dict, pending) -> list:
+    """Every acknowledged proposed version is there after the restart (the in-flight one
+    old or new); returns the mismatches."""
+    mismatches = []
+    touched = set(proposed) | ({pending[0]} if pending is not None else set())
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, timeout=10.0, headers=auth) as client:
+        for ident in sorted(touched):
+            answer = client.get(f"/api/v1/proposed/{ident}", params={"as": "json"})
+            title = answer.json()["title"] if answer.status_code == 200 else None
+            allowed = {(proposed.get(ident) or {}).get("title")}
+            if pending is not None and pending[0] == ident:
+                allowed.add((pending[1] or {}).get("title"))
+            if title not in allowed:
+                mismatches.append((ident, answer.status_code, title, sorted(map(str, allowed))))
+    return mismatches
 
 
 def check_after_restart(url: str, expected: Expected, state: dict, pending, acked: list) -> dict:
@@ -202,7 +294,8 @@ def check_after_restart(url: str, expected: Expected, state: dict, pending, acke
     found = lost = half = 0
     landed = False
     mismatches = []
-    touched = set(state) | ({pending[0]} if pending is not None else set())
+    touched = {k for k in state if not k.startswith("__")}
+    touched |= {pending[0]} if pending is not None else set()
     with httpx.Client(base_url=url, timeout=10.0) as client:
         for ident in sorted(touched):
             answer = client.get(f"/api/v1/sources/{ident}")
@@ -238,6 +331,20 @@ def check_after_restart(url: str, expected: Expected, state: dict, pending, acke
     }
 
 
+def _sync_proposed(url: str, token: str, proposed: dict, pending: tuple) -> None:
+    ident, entry = pending
+    answer = httpx.get(
+        f"{url}/api/v1/proposed/{ident}",
+        params={"as": "json"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    if answer.status_code == 200 and entry is not None and answer.json()["title"] == entry["title"]:
+        proposed[ident] = entry
+    elif answer.status_code == 404:
+        proposed.pop(ident, None)
+
+
 def run_kill_rounds(workdir: Path, rounds: int, seed: int) -> KillReport:
     """Write, SIGKILL at a seeded random moment, check the store, restart on it; ``rounds`` times.
 
@@ -267,10 +374,18 @@ def run_kill_rounds(workdir: Path, rounds: int, seed: int) -> KillReport:
             if last is not None:
                 writer, store_check = last
                 seen = check_after_restart(api.url, expected, state, writer.pending, writer.acked)
+                proposed_mismatches = check_proposed(
+                    api.url, token, writer.proposed, writer.pending_proposed
+                )
                 health = httpx.get(api.url + "/health", timeout=10).json()
                 if seen["landed"]:
                     state[writer.pending[0]] = writer.pending[1]
-                present = [e for e in state.values() if e is not None]
+                    if writer.pending[1] is not None:
+                        writer.last_public[writer.pending[0]] = writer.pending[1]
+                if writer.pending_proposed is not None:
+                    # the in-flight proposal, whichever way it went, as the server has it now
+                    _sync_proposed(api.url, token, writer.proposed, writer.pending_proposed)
+                present = [e for k, e in state.items() if not k.startswith("__") and e is not None]
                 report.rounds.append(
                     {
                         "round": number - 1,
@@ -281,6 +396,7 @@ def run_kill_rounds(workdir: Path, rounds: int, seed: int) -> KillReport:
                         "in_flight_at_kill": writer.pending is not None,
                         "in_flight_landed": seen["landed"],
                         "mismatches": seen["mismatches"],
+                        "proposed_mismatches": proposed_mismatches,
                         "refused": writer.refused,
                         "shacl_problems": len(store_check["shacl_problems"]),
                         "read_problems": len(store_check["read_problems"]),
@@ -311,6 +427,7 @@ def assert_kill_report(report: KillReport) -> None:
     for r in report.rounds:
         assert r["refused"] == [], f"round {r['round']}: writes refused: {r['refused']}"
         assert r["mismatches"] == [], f"round {r['round']}: {r['mismatches']}"
+        assert r["proposed_mismatches"] == [], f"round {r['round']}: {r['proposed_mismatches']}"
         assert r["half_present"] == 0, r
         assert r["found"] == r["acknowledged"], r
         assert r["findings_total"] == r["findings_expected"], r
@@ -364,7 +481,12 @@ def wait_until(check, timeout_s: float = WAIT_S, every_s: float = 0.1):
 
 def post_entry(client: httpx.Client, token: str, entry: dict) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    return client.post("/api/v1/sources", content=json.dumps(entry).encode(), headers=headers)
+    return client.post(
+        "/api/v1/sources",
+        content=json.dumps(entry).encode(),
+        headers=headers,
+        params={"publish": "true"},
+    )
 
 
 def run_store_outage(
