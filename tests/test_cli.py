@@ -263,3 +263,140 @@ def test_build_out_is_a_file_exit_1(tmp_path, capsys):
     assert main(["build", "--literature", str(GOOD), "--out", str(blocker)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("triggergraph build: error:") and "Traceback" not in err
+
+
+def _run_cli(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "triggergraph.cli", *args],
+        cwd=tmp_path,
+        env=_child_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.server
+def test_dump_while_the_server_runs_reads_through_it(tmp_path):
+    from bench_scripts import load_bench
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    store_path = str(tmp_path / "store")
+    env = {
+        "TRIGGERGRAPH_STORE": "oxigraph",
+        "TRIGGERGRAPH_STORE_PATH": store_path,
+        "TRIGGERGRAPH_LITERATURE_DIR": str(GOOD),
+        "TRIGGERGRAPH_BASE_IRI": base,
+        "TRIGGERGRAPH_API_TOKEN": "cli-dump-test-token",
+    }
+    api = load_bench("load").ApiProcess(env, tmp_path / "api.log", port=port).start()
+    try:
+        entry = httpx.get(
+            api.url + "/api/v1/sources/fixture_good", params={"format": "entry", "as": "json"}
+        ).json()
+        entry["title"] = "Changed through the running server"
+        put = httpx.put(
+            api.url + "/api/v1/sources/fixture_good",
+            json=entry,
+            params={"publish": "true"},
+            headers={"Authorization": "Bearer cli-dump-test-token"},
+        )
+        assert put.status_code == 200, put.text
+        # the server holds the embedded store: the dump reads through the server at the base IRI
+        found = _run_cli(
+            tmp_path,
+            "dump",
+            "--literature",
+            "out",
+            store="oxigraph",
+            store_path=store_path,
+            base_iri=base,
+        )
+        assert found.returncode == 0, found.stderr
+        assert (
+            "Changed through the running server" in (tmp_path / "out/fixture_good.yaml").read_text()
+        )
+        named = _run_cli(
+            tmp_path,
+            "dump",
+            "--literature",
+            "out2",
+            "--server",
+            api.url,
+            store="oxigraph",
+            store_path=store_path,
+        )
+        assert named.returncode == 0, named.stderr
+        assert (tmp_path / "out2/fixture_good.yaml").read_text() == (
+            tmp_path / "out/fixture_good.yaml"
+        ).read_text()
+    finally:
+        api.stop()
+
+
+def test_dump_that_finds_nothing_fails_naming_the_base_iri_it_holds(tmp_path):
+    from triggergraph.service import EvidenceService
+
+    store_path = tmp_path / "store"
+    EvidenceService.open(
+        Settings(store="oxigraph", store_path=store_path, literature_dir=GOOD)
+    ).close()
+    result = _run_cli(
+        tmp_path,
+        "dump",
+        "--literature",
+        "out",
+        store="oxigraph",
+        store_path=str(store_path),
+        base_iri="https://example.org/other/",
+    )
+    assert result.returncode == 1
+    assert "found no sources" in result.stderr and "nothing was written" in result.stderr
+    assert Settings().base_iri in result.stderr  # the base IRI the store does hold
+    assert not (tmp_path / "out").exists()
+
+
+def test_restore_and_history_commands(tmp_path):
+    from triggergraph.service import EvidenceService
+
+    store_path = tmp_path / "store"
+    service = EvidenceService.open(
+        Settings(store="oxigraph", store_path=store_path, literature_dir=GOOD)
+    )
+    service.delete_source("fixture_good", by="Curator, A.", why="checking restore")
+    service.close()
+    settings = {"store": "oxigraph", "store_path": str(store_path), "literature_dir": str(GOOD)}
+    restored = _run_cli(tmp_path, "restore", "fixture_good", "--by", "Curator, B.", **settings)
+    assert restored.returncode == 0, restored.stderr
+    again = _run_cli(tmp_path, "restore", "fixture_good", "--by", "Curator, B.", **settings)
+    assert again.returncode == 1 and "not deleted" in again.stderr
+    history = _run_cli(tmp_path, "history", "fixture_good", **settings)
+    assert history.returncode == 0, history.stderr
+    lines = history.stdout
+    assert "restored  by Curator, B." in lines and "deleted  by Curator, A." in lines
+    assert "why: checking restore" in lines
+
+
+def _with_doi(path: Path, source_id: str, doi: str) -> None:
+    text = (GOOD / "fixture_good.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: fixture_good", f"id: {source_id}", 1)
+    text = text.replace("fixture-good-", f"{source_id}-")
+    path.write_text(text.replace("\nyear:", f"\ndoi: {doi}\nyear:", 1), encoding="utf-8")
+
+
+def test_validate_refuses_the_same_doi_twice_naming_the_other(tmp_path, capsys):
+    _with_doi(tmp_path / "first_one.yaml", "first_one", "10.5555/Same.1")
+    _with_doi(tmp_path / "second_one.yaml", "second_one", "10.5555/same.1")
+    assert main(["validate", "--literature", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "second_one.yaml doi:" in err and "'first_one'" in err
+
+
+def test_add_refuses_a_doi_already_in_the_folder(tmp_path, capsys):
+    _with_doi(tmp_path / "already_here.yaml", "already_here", "10.5555/fixture.0001")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    argv = ["add", "--bibtex", str(IMPORT / "sample.bib"), "--literature", str(tmp_path)]
+    assert main([*argv, "--added-by", "tests"]) == 1
+    assert "'already_here'" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

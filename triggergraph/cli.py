@@ -112,11 +112,12 @@ def command_validate(args: argparse.Namespace) -> int:
         _say(f"error: SHACL check unavailable ({exc})", sys.stderr)
         _say(f"FAILED: {len(sources)} sources loaded, SHACL check unavailable", sys.stderr)
         return EXIT_ERROR
-    problems = validate_sources(sources, vocabulary)
+    duplicate_doi_problems = _needs("triggergraph.models", "duplicate_doi_problems")
+    problems = duplicate_doi_problems(sources) + validate_sources(sources, vocabulary)
     if problems:
         for problem in problems:
             _say(str(problem), sys.stderr)
-        _say(f"FAILED: {len(problems)} SHACL problem(s)", sys.stderr)
+        _say(f"FAILED: {len(problems)} problem(s) (same DOI twice, SHACL)", sys.stderr)
         return EXIT_ERROR
     findings = sum(len(s.findings) for s in sources)
     _say(f"OK: {len(sources)} sources, {findings} findings")
@@ -195,10 +196,44 @@ def command_dump(args: argparse.Namespace) -> int:
     from .config import get_settings
 
     dump_literature = _needs("triggergraph.service", "dump_literature")
-    paths = dump_literature(get_settings(), Path(args.literature), args.overwrite)
+    paths = dump_literature(get_settings(), Path(args.literature), args.overwrite, args.server)
     for target in paths:
         _say(f"wrote {target}")
     _say(f"dumped {len(paths)} entries")
+    return EXIT_OK
+
+
+def _open_service():
+    from .config import get_settings
+
+    return _needs("triggergraph.service", "EvidenceService").open(get_settings())
+
+
+def command_restore(args: argparse.Namespace) -> int:
+    """Make a deleted source public again (its last public version, from its history)."""
+    service = _open_service()
+    try:
+        result = service.restore_source(args.id, by=args.by, why=args.why)
+    finally:
+        service.close()
+    _say(f"restored {result.id} ({result.findings} findings); change {result.change}")
+    return EXIT_OK
+
+
+def command_history(args: argparse.Namespace) -> int:
+    """Print every recorded change of a source: when, who, what, why, and the diff."""
+    service = _open_service()
+    try:
+        history = service.source_history(args.id, curator=True)
+    finally:
+        service.close()
+    _say(f"{history['id']}: {history['state']}, {history['total']} change(s)")
+    for item in history["items"]:
+        _say(f"\n{item['at']}  {item['action']}  by {item['by']}")
+        if item["why"]:
+            _say(f"  why: {item['why']}")
+        if item["diff"]:
+            _say(item["diff"])
     return EXIT_OK
 
 
@@ -273,7 +308,23 @@ def build_parser() -> argparse.ArgumentParser:
     dump = commands.add_parser("dump", help="write the store's sources as YAML entries")
     dump.add_argument("--literature", metavar="DIR", required=True, help="folder to write")
     dump.add_argument("--overwrite", action="store_true", help="replace existing files")
+    dump.add_argument(
+        "--server",
+        metavar="URL",
+        help="read through this running server (default: the store; while a server holds "
+        "the embedded store, the server at the base IRI)",
+    )
     dump.set_defaults(handler=command_dump)
+
+    restore = commands.add_parser("restore", help="make a deleted source public again")
+    restore.add_argument("id", help="source id")
+    restore.add_argument("--by", metavar="NAME", required=True, help="who restores it")
+    restore.add_argument("--why", metavar="TEXT", default="", help="why (kept in the history)")
+    restore.set_defaults(handler=command_restore)
+
+    history = commands.add_parser("history", help="print every recorded change of a source")
+    history.add_argument("id", help="source id")
+    history.set_defaults(handler=command_history)
 
     view = commands.add_parser("view", help="write a self-contained HTML evidence map")
     view.add_argument("--out", metavar="FILE.html", required=True)

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 from .core import EvidenceService
 from .curation import ENTRY_AS, REVIEW_DECISIONS
+from .dump import dump_literature, read_server_sources
 from .formats import (
     DESCRIBE_FORMATS,
     DESCRIBE_KINDS,
@@ -67,7 +68,7 @@ from .formats import (
     negotiate,
 )
 from .history import ACTIONS, UNNAMED_AGENT, entry_diff
-from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
+from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, read_store_sources
 from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
 from .writes import WriteResult, keep_provenance
 
@@ -91,6 +92,7 @@ __all__ = [
     "keep_provenance",
     "limit_heap_arenas",
     "negotiate",
+    "read_server_sources",
     "read_store_sources",
     "thaw_heap",
 ]

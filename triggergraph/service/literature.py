@@ -1,4 +1,4 @@
-"""Which source graphs came from ``literature/``, reading sources back from a store, and dumping them."""
+"""Which source graphs came from ``literature/``, and reading sources back from a store."""
 
 from __future__ import annotations
 
@@ -11,18 +11,15 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from ..exceptions import EntryError, Problem, TriggergraphError
-from ..loader import entry_data, write_entry
+from ..exceptions import Problem, TriggergraphError
+from ..loader import entry_data
 from ..models import SOURCE_ID_PATTERN
 from ..namespaces import PREFIXES, VOCABULARY_GRAPH, source_graph_iri
 from ..rdf import TripleIndex, read_source, vocabulary_ntriples
 from ..rdf.terms import Terms, nt_lines
 from ..rdf.write import _source_triples
-from ..store import open_store
-from ..vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
-    from ..config import Settings
     from ..models import Source
     from ..store.base import Store
     from ..vocabulary import Vocabulary
@@ -278,34 +275,3 @@ def duplicate_findings(sources: list[Source]) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def dump_literature(settings: Settings, directory: Path, overwrite: bool = False) -> list[Path]:
-    """Write every source in the store as a ``literature/``-format YAML entry.
-
-    Parameters
-    ----------
-    settings : Settings
-        Which store to read.
-    directory : Path
-        Folder to write ``<id>.yaml`` files into (created when missing).
-    overwrite : bool
-        Replace existing files; otherwise an existing file raises :class:`ConflictError`.
-
-    Returns
-    -------
-    list of Path
-        The files written, sorted by source id.
-    """
-    vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
-    store = open_store(settings)
-    try:
-        sources, problems = read_store_sources(store, vocabulary)
-    finally:
-        store.close()
-    if problems:
-        raise EntryError(problems)
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    return [
-        write_entry(source, Path(directory), overwrite=overwrite) for source in sources.values()
-    ]
