@@ -240,9 +240,7 @@ class ChangeOut(BaseModel):
     used: list[str] = Field(description="Revisions the change replaced (kept in the history).")
     generated: str | None = Field(description="The revision it made, if any.")
     state: str | None = Field(description="'published', 'proposed' or 'loaded'.")
-    diff: str | None = Field(
-        description="Unified diff of the entry (YAML); null for a proposed version to a reader without the token."
-    )
+    diff: str = Field(description="Unified diff of the entry (YAML) from the revision it replaced.")
 
 
 class HistoryOut(BaseModel):

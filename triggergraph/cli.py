@@ -224,7 +224,7 @@ def command_history(args: argparse.Namespace) -> int:
     """Print every recorded change of a source: when, who, what, why, and the diff."""
     service = _open_service()
     try:
-        history = service.source_history(args.id, curator=True)
+        history = service.source_history(args.id)
     finally:
         service.close()
     _say(f"{history['id']}: {history['state']}, {history['total']} change(s)")

@@ -145,16 +145,12 @@ class Curation:
             )
             return self._result(source, version, "restored", PUBLISHED, change)
 
-    def source_history(self, source_id: str, *, curator: bool = False) -> dict[str, Any]:
+    def source_history(self, source_id: str) -> dict[str, Any]:
         """Every recorded change of a source, newest first, each with who (``by``), when
         (``at``), why, the revisions it used and generated, and a unified diff of the entry.
 
-        Parameters
-        ----------
-        source_id : str
-        curator : bool
-            False (a public reader): the diffs of proposed and rejected versions, which were
-            never reviewed, are left out (``diff`` is None).
+        The history is open like the rest of the graph (it is also readable through
+        ``/sparql``): proposed and rejected versions are visible here, and count in no verdict.
 
         Raises
         ------
@@ -166,10 +162,6 @@ class Curation:
         if not history.changes and source_id not in self._sources:
             raise NotFoundError("source", source_id, suggest(source_id, self._sources))
         changes = history.as_list()
-        if not curator:
-            for item in changes:
-                if item["state"] == PROPOSED or item["action"] == "rejected":
-                    item["diff"] = None
         return {
             "id": source_id,
             "state": self._state_of(source_id),
