@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .effects import effect_flags, effect_size_band
 from .exceptions import EntryError, NotFoundError, Problem
-from .models import effect_size_band
 from .verdict import (
     ANY_COLUMN,
     ANY_LABELS,
@@ -691,6 +691,7 @@ class EvidenceIndex:
             "indirectness": [self._scale_ref("indirectness", r, lang) for r in f.indirectness],
             "effect": effect,
             "size_band": band,
+            "effect_flags": [self._scale_ref("effect-flag", x, lang) for x in effect_flags(f.effect)],
             "size_band_label": self._scale_ref("size-band", band, lang)["label"],
             "outcome_stages": [self._scale_ref("outcome-stage", o, lang) for o in f.outcome_stages],
             "outcome": f.outcome,
