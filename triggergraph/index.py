@@ -691,7 +691,9 @@ class EvidenceIndex:
             "indirectness": [self._scale_ref("indirectness", r, lang) for r in f.indirectness],
             "effect": effect,
             "size_band": band,
-            "effect_flags": [self._scale_ref("effect-flag", x, lang) for x in effect_flags(f.effect)],
+            "effect_flags": [
+                self._scale_ref("effect-flag", x, lang) for x in effect_flags(f.effect)
+            ],
             "size_band_label": self._scale_ref("size-band", band, lang)["label"],
             "outcome_stages": [self._scale_ref("outcome-stage", o, lang) for o in f.outcome_stages],
             "outcome": f.outcome,
