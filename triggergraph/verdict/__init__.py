@@ -33,7 +33,7 @@ from .counting import (
     route_by_factor,
     touched_cells,
 )
-from .explain import explain_cell
+from .explain import cell_report, explain_cell
 from .terms import (
     ANY_COLUMN,
     ANY_LABELS,
@@ -72,6 +72,7 @@ __all__ = [
     "RoutedEvidence",
     "as_columns",
     "assess_finding",
+    "cell_report",
     "check_min_verdict",
     "column_kind",
     "compute_cell",

@@ -111,7 +111,7 @@ def decide(
         return "limited", "mixed", best, (), (), deciding, 0
     if ballot.tied:
         sides = [c for d in ballot.tied for c in ballot.by_direction[d]]
-        certainty, downgrades = rate_body(sides, sides)
+        certainty, downgrades = rate_body(sides, sides, tie=True)
         strong_sides = {c.direction for c in ballot.contesting}
         verdict = "contested" if len(strong_sides) >= 2 else "limited"
         best = best_certainty(sides)

@@ -14,7 +14,8 @@ risk of bias, inconsistency, indirectness, imprecision and publication bias. Her
    or longitudinal studies"; two very-low-certainty findings do not make a low one). It is computed three times, from the reported certainties, after risk of bias and
    after indirectness too, so the levels each of those domains took are named.
 3. The body is then rated down one level each for **inconsistency** (an independent group
-   reports another direction), **imprecision** (every best finding of the direction is one
+   reports another direction with a certainty at most one level below the start; at C or better
+   the cell is *contested* instead), **imprecision** (every best finding of the direction is one
    small study or has a very wide interval, and only one group supports it) and **publication
    bias** (reported by the authors).
 """
@@ -66,7 +67,7 @@ def _unique(values) -> tuple[str, ...]:
 
 
 def rate_body(
-    main: Sequence[CountedFinding], dissent: Sequence[CountedFinding]
+    main: Sequence[CountedFinding], dissent: Sequence[CountedFinding], *, tie: bool = False
 ) -> tuple[str, tuple[Downgrade, ...]]:
     """Return the certainty of a cell's body of evidence and the domains that lowered it.
 
@@ -76,6 +77,8 @@ def rate_body(
         The findings of the cell's direction (for a tie: of every tied direction).
     dissent : sequence of CountedFinding
         Findings of other directions from other independent groups.
+    tie : bool
+        The directions tie: every side is ``main`` and ``dissent`` at once.
 
     Examples
     --------
@@ -110,10 +113,16 @@ def rate_body(
             )
         )
     body: list[Downgrade] = []
-    if dissent:
-        body.append(
-            Downgrade("inconsistency", 1, ("other_direction",), tuple(c.id for c in dissent))
-        )
+    # A dissent counts when it is at most one level less certain than the body's start; one
+    # two or more levels below is shown in the direction count but does not lower the body.
+    credible = [
+        c
+        for c in dissent
+        if CERTAINTIES.index(c.effective_certainty) <= CERTAINTIES.index(start) + 1
+    ]
+    if credible:
+        reason = "tied_directions" if tie else "other_direction"
+        body.append(Downgrade("inconsistency", 1, (reason,), tuple(c.id for c in credible)))
     best = best_certainty(main)
     at_best = [c for c in main if c.effective_certainty == best]
     if len({c.group for c in main}) == 1 and all(c.imprecision for c in at_best):

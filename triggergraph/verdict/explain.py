@@ -27,6 +27,10 @@ OTHER_REASONS: dict[str, dict[str, str]] = {
         "en": "an independent group reports another direction",
         "nl": "een onafhankelijke groep meldt een andere richting",
     },
+    "tied_directions": {
+        "en": "independent groups point in different directions, equally strongly",
+        "nl": "onafhankelijke groepen wijzen even sterk in verschillende richtingen",
+    },
 }
 
 
@@ -106,9 +110,9 @@ def _direction_part(
     groups = {d: len({c.group for c in counted if c.direction == d}) for d in VOTING_DIRECTIONS}
     present = [d for d in VOTING_DIRECTIONS if groups[d]]
     if tied:
-        sides = (" vs. " if en else " tegen ").join(
+        sides = "; ".join(
+            f"{DIRECTION_WORDS[d][lang]}: "
             f"{plural(groups[d], 'group', 'groups') if en else plural(groups[d], 'groep', 'groepen')}"
-            f" {DIRECTION_WORDS[d][lang]}"
             for d in tied
         )
         return (
@@ -125,15 +129,28 @@ def _direction_part(
     word = DIRECTION_WORDS[direction or "mixed"][lang]
     if len(present) == 1:
         return f"direction: {word}" if en else f"richting: {word}"
-    spread = ", ".join(
+    spread = "; ".join(
+        f"{DIRECTION_WORDS[d][lang]}: "
         f"{plural(groups[d], 'group', 'groups') if en else plural(groups[d], 'groep', 'groepen')}"
-        f" {DIRECTION_WORDS[d][lang]}"
         for d in present
     )
     return (
         f"directions differ ({spread}); most independent support: {word}"
         if en
         else f"richtingen verschillen ({spread}); meeste onafhankelijke steun: {word}"
+    )
+
+
+def _mixed_part(counted: Sequence[CountedFinding], lang: str) -> str:
+    n_mixed = sum(1 for c in counted if c.direction == "mixed")
+    if not n_mixed or n_mixed == len(counted):
+        return ""
+    if lang == "en":
+        return "; " + plural(n_mixed, "mixed finding does", "mixed findings do") + " not vote"
+    return (
+        "; "
+        + plural(n_mixed, "wisselende bevinding telt", "wisselende bevindingen tellen")
+        + (" niet mee voor de richting")
     )
 
 
@@ -224,6 +241,7 @@ def explain_cell(
                 _head(verdict, certainty, counted, lang)
                 + ", "
                 + _direction_part(direction, tied, counted, lang)
+                + _mixed_part(counted, lang)
                 + "."
             ]
             lines.append(
@@ -255,3 +273,36 @@ def _no_evidence(
         else f"{name}: geen bevinding in de kennisbank verbindt '{factor_label}' met "
         f"'{label}'; dat is niet hetzelfde als bewijs dat er geen verband is."
     )
+
+
+def cell_report(cell, vocabulary: Vocabulary, lang: str = "en") -> str:
+    """A cell as plain text for the terminal: verdict, explanation, domains, votes and context.
+
+    ``cell`` is a :class:`~triggergraph.verdict.cells.CellVerdict`.
+    """
+    en = lang == "en"
+    factor = vocabulary.factors.get(cell.factor)
+    title = f"{factor.label(lang) if factor else cell.factor} x "
+    title += column_label(cell.column.split("+"), vocabulary, lang)
+    lines = [title, "=" * len(title), cell.explanation[lang], ""]
+    lines.append("rated down by domain:" if en else "lager gewaardeerd per domein:")
+    if not cell.downgrades:
+        lines.append("  (none)" if en else "  (geen)")
+    for item in cell.downgrades:
+        reasons = "; ".join(reason_label(r, vocabulary, lang) for r in item.reasons)
+        lines.append(
+            f"  {DOMAIN_LABELS[item.domain][lang]}: -{item.levels} ({reasons}) <- {_ids(item.findings)}"
+        )
+    lines.append("votes:" if en else "stemmen:")
+    for c in cell.findings:
+        turned = (" (inverted)" if en else " (omgekeerd)") if c.inverted else ""
+        why = ", ".join(reason_label(r, vocabulary, lang) for r in (*c.risk_of_bias, *c.reasons))
+        lines.append(
+            f"  {c.id:<14} {c.direction:<15}{turned} {c.certainty}->{c.effective_certainty}"
+            f"  {c.source}{'  [' + why + ']' if why else ''}"
+        )
+    if cell.context:
+        lines.append("context (not counted):" if en else "context (niet meegeteld):")
+        for c in cell.context:
+            lines.append(f"  {c.id:<14} {CONTEXT_LABELS[c.why][lang]}  {c.source}")
+    return "\n".join(lines)
