@@ -77,7 +77,7 @@ def test_project_graph_counts(index, vocab):
         1,
         "g1",
     )
-    assert edge["explanation"].startswith("strong: 1 finding (A)")
+    assert edge["explanation"].startswith("strong (certainty A): 1 finding (A)")
 
 
 def test_project_graph_labels_follow_lang(index):

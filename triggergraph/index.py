@@ -44,7 +44,7 @@ MAX_CACHED_ANSWERS = 512
 #: One-letter verdict codes of the terminal table, per language.
 VERDICT_CODES: dict[str, dict[str, str]] = {
     "en": {"strong": "S", "moderate": "M", "limited": "L", "contested": "X", "no_evidence": "."},
-    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "O", "no_evidence": "."},
+    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "T", "no_evidence": "."},
 }
 PROFILE_NOTICE: dict[str, str] = {
     "en": "This ranking summarises population-level research findings. It cannot predict what "

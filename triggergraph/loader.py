@@ -659,7 +659,7 @@ class _LazyLines:
 
 
 def line_of(path: Path, key: tuple[str | int, ...], filename: str | None = None) -> int | None:
-    """Line of the key or list item at ``key`` in an entry file (None if it is not there).
+    r"""Line of the key or list item at ``key`` in an entry file (None if it is not there).
 
     Examples
     --------
