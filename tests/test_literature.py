@@ -252,3 +252,13 @@ def test_construct_mapping_shape_refuses_opposite_of_a_driver():
     bad.graph.add((construct, TG.oppositeOf, URIRef(f"{BASE_IRI}driver/justice_seeker")))
     problems = validate_vocabulary(bad)
     assert problems and "oppositeOf must point at a trigger factor" in problems[0].message
+
+
+def test_construct_mapping_doc_lists_every_mapping():
+    text = (PROJECT_ROOT / "docs" / "construct-mappings.md").read_text(encoding="utf-8")
+    for construct in vocabulary().constructs.values():
+        for factor, mapping in construct.maps_to:
+            label = vocabulary().factors[factor].label("en")
+            assert f"| `{construct.id}` |" in text and f"| {mapping} | {label} |" in text, (
+                construct.id
+            )
