@@ -155,6 +155,30 @@ def test_delete_graph_removes_only_that_graph(loaded):
     assert "t3" in loaded.graph_ntriples(G2)
 
 
+def test_write_graphs_replaces_drops_and_appends_in_one_version(loaded):
+    """One change to several graphs: G1 replaced, G2 dropped, G3 appended to twice."""
+    g3_first = finding_nt("h1")
+    first = loaded.write_graphs({G1: finding_nt("t7")}, {G3: g3_first})
+    second = loaded.write_graphs({G2: None}, {G3: finding_nt("h2")})
+    assert loaded.graph_names() == [G1, G3]
+    assert lines_of(loaded.graph_ntriples(G1)) == lines_of(finding_nt("t7"))
+    assert lines_of(loaded.graph_ntriples(G3)) == lines_of(g3_first + finding_nt("h2"))
+    version, revisions = loaded.graph_versions()
+    assert version == second != first
+    assert revisions[G3] == second and revisions[G1] == first and G2 not in revisions
+
+
+def test_write_graphs_with_one_bad_part_changes_nothing(loaded):
+    before, version = loaded.dump_nquads(), loaded.version()
+    bad = '<http://127.0.0.1:8000/finding/t6> <http://x/p> "unterminated .\n'
+    with pytest.raises(EntryError):
+        loaded.write_graphs({G1: finding_nt("t7"), G2: None}, {G3: bad})
+    with pytest.raises(ConflictError):
+        loaded.write_graphs({G1: finding_nt("t7")}, {BASE + "graph/meta": finding_nt("t8")})
+    assert loaded.dump_nquads() == before
+    assert loaded.version() == version
+
+
 def test_version_changes_on_every_write(store):
     seen = [store.version()]
     seen.append(store.replace_all(sample_nquads(), "h"))
