@@ -933,6 +933,14 @@ def test_line_separator_characters_survive_store_reload_and_trig_export(attack_c
     try:
         service = attack_client.app.state.service
         service.reload()  # what a restart does: read every source graph back from the store
+        # the proposed version (kept as entry JSON in the graph) reads back whole too
+        proposed = attack_client.get(
+            "/api/v1/proposed/line_breakers", params={"as": "json"}, headers=auth
+        )
+        assert proposed.json()["title"] == entry["title"]
+        published = attack_client.post("/api/v1/sources/line_breakers/publish", headers=auth)
+        assert published.status_code == 200, published.text
+        service.reload()
         assert service.health()["literature_problems"] == []
         source = attack_client.get("/api/v1/sources/line_breakers").json()
         assert source["title"] == entry["title"]
@@ -960,7 +968,10 @@ def test_line_separator_characters_survive_reload_from_sparql_store(tmp_path, ox
     with TestClient(create_app(settings)) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}
         client.delete("/api/v1/sources/line_breakers_remote", headers=auth)
-        assert client.post("/api/v1/sources", json=entry, headers=auth).status_code == 201
+        created = client.post(
+            "/api/v1/sources", json=entry, headers=auth, params={"publish": "true"}
+        )
+        assert created.status_code == 201, created.text
         try:
             service = client.app.state.service
             service.reload()

@@ -30,14 +30,6 @@ from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
 from .curation import Curation
 from .formats import EXPORT_FORMATS, api_matrix, negotiate
-from .history import (
-    bookkeeping_ids,
-    history_graph_iri,
-    loaded_change,
-    now_utc,
-    read_history,
-    source_of,
-)
 from .linked_data import LinkedData
 from .literature import (
     LITERATURE_GRAPH,
@@ -46,7 +38,6 @@ from .literature import (
     duplicate_findings,
     entry_hash,
     graph_source_id,
-    literature_hashes,
     literature_ids,
     literature_stamp,
     read_source_graphs,
@@ -299,41 +290,6 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
             self._heads = {}
             return True
 
-    def _literature_to_load(
-        self, literature: list[Source], stored: dict[str, Source]
-    ) -> tuple[list[Source], str]:
-        """The literature sources to load, with the store as the truth, and N-Quads that
-        record the changes files make to sources with a history.
-
-        A deleted source (tombstone) stays out; a file unchanged since it was last loaded
-        does not undo what was changed in the store since (its stored version is kept); a
-        changed file replaces the stored version, recorded as a ``loaded`` change when the
-        source has a history.
-        """
-        base = self.store.base_iri
-        names = self.store.graph_names()
-        tombstones = bookkeeping_ids(base, names, "tombstone")
-        with_history = bookkeeping_ids(base, names, "history")
-        loaded = literature_hashes(self.store)
-        chosen = []
-        records = []
-        at = now_utc()
-        for source in literature:
-            if source.id in tombstones:
-                continue
-            old = stored.get(source.id)
-            if old is not None and loaded.get(source.id) == entry_hash(source):
-                chosen.append(old)
-                continue
-            chosen.append(source)
-            if source.id in with_history and old != source:
-                public_head = self._history(source.id).heads()[0]
-                used = (public_head,) if public_head else ()
-                _, text = loaded_change(base, source.id, source, "its file changed", at, used)
-                graph = f" <{history_graph_iri(base, source.id)}> .\n"
-                records += [line[:-2] + graph for line in text.splitlines() if line]
-        return chosen, "".join(records)
-
     def _stored_sources(self) -> dict[str, Source]:
         """The store's sources: the index's own when it is at the store's version."""
         if self._version and self.store.version() == self._version:
@@ -381,30 +337,6 @@ class EvidenceService(LinkedData, Curation, SourceWrites):
             if changes or version != self._version:
                 self._apply(changes, version)
             self._revisions = by_source
-
-    def _sync_curation(self, revisions: dict[str, str]) -> None:
-        """Read the proposed versions whose graph moved, and the tombstones, from ``revisions``
-        (graph IRI -> revision, as :meth:`Store.graph_versions` gives them)."""
-        base = self.store.base_iri
-        self._tombstones = bookkeeping_ids(base, revisions, "tombstone")
-        prefix = f"{base}graph/proposed/"
-        now = {g: r for g, r in revisions.items() if g.startswith(prefix)}
-        proposed = {i: s for i, s in self._proposed.items() if f"{prefix}{i}" in now}
-        for graph, revision in now.items():
-            if self._curation_revisions.get(graph) == revision and graph[len(prefix) :] in proposed:
-                continue
-            ident = graph[len(prefix) :]
-            history = read_history(self.store.graph_ntriples(graph))
-            try:
-                entry = next(iter(history.revisions.values())).entry
-                proposed[ident] = source_of(entry, self.vocabulary)
-            except (StopIteration, TriggergraphError) as error:
-                proposed.pop(ident, None)
-                self._read_problems[graph] = Problem(
-                    graph, None, "", f"cannot read proposed version: {error}"
-                )
-        self._proposed = dict(sorted(proposed.items()))
-        self._curation_revisions = now
 
     def _read_everything(self, version: str, by_source: dict[str, str]) -> None:
         sources, problems = read_store_sources(self.store, self.vocabulary)

@@ -1,4 +1,4 @@
-"""Review states, restore, history and entry-format reads of sources; mixed into the service."""
+"""Review states, restore, history, entry-format reads, and the store-is-the-truth rules of a literature load."""
 
 from __future__ import annotations
 
@@ -6,10 +6,21 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..exceptions import ConflictError, EntryError, NotFoundError, Problem
+from ..exceptions import ConflictError, EntryError, NotFoundError, Problem, TriggergraphError
 from ..vocabulary import suggest
 from .formats import api_matrix
-from .history import PROPOSED, PUBLISHED, render_entry, source_of
+from .history import (
+    PROPOSED,
+    PUBLISHED,
+    bookkeeping_ids,
+    history_graph_iri,
+    loaded_change,
+    now_utc,
+    read_history,
+    render_entry,
+    source_of,
+)
+from .literature import entry_hash, literature_hashes
 from .writes import KEEP, WriteResult
 
 if TYPE_CHECKING:
@@ -33,6 +44,10 @@ class Curation:
     * :meth:`source_history` -- every change with who, when, why and a diff;
     * :meth:`source_entry` -- a public or proposed version in entry format;
     * :meth:`matrix_including_proposed` -- the map as it would be with every proposal published.
+
+    It also reads the proposed versions and tombstones back from the store
+    (:meth:`_sync_curation`) and decides, when ``literature/`` changed, which version of each
+    file's source is loaded (:meth:`_literature_to_load`).
     """
 
     def proposed_sources(self) -> dict[str, Any]:
@@ -214,3 +229,63 @@ class Curation:
     def matrix_including_proposed(self, **filters: Any) -> bytes:
         """The evidence matrix with every proposed version counted, as JSON bytes."""
         return orjson.dumps(api_matrix(self.index_including_proposed().matrix(**filters)))
+
+    # ---- bookkeeping read from the store ----------------------------------------------
+    def _sync_curation(self, revisions: dict[str, str]) -> None:
+        """Read the proposed versions whose graph moved, and the tombstones, from ``revisions``
+        (graph IRI -> revision, as :meth:`Store.graph_versions` gives them)."""
+        base = self.store.base_iri
+        self._tombstones = bookkeeping_ids(base, revisions, "tombstone")
+        prefix = f"{base}graph/proposed/"
+        now = {g: r for g, r in revisions.items() if g.startswith(prefix)}
+        proposed = {i: s for i, s in self._proposed.items() if f"{prefix}{i}" in now}
+        for graph, revision in now.items():
+            if self._curation_revisions.get(graph) == revision and graph[len(prefix) :] in proposed:
+                continue
+            ident = graph[len(prefix) :]
+            history = read_history(self.store.graph_ntriples(graph))
+            try:
+                entry = next(iter(history.revisions.values())).entry
+                proposed[ident] = source_of(entry, self.vocabulary)
+            except (StopIteration, TriggergraphError) as error:
+                proposed.pop(ident, None)
+                self._read_problems[graph] = Problem(
+                    graph, None, "", f"cannot read proposed version: {error}"
+                )
+        self._proposed = dict(sorted(proposed.items()))
+        self._curation_revisions = now
+
+    def _literature_to_load(
+        self, literature: list[Source], stored: dict[str, Source]
+    ) -> tuple[list[Source], str]:
+        """The literature sources to load, with the store as the truth, and N-Quads that
+        record the changes files make to sources with a history.
+
+        A deleted source (tombstone) stays out; a file unchanged since it was last loaded
+        does not undo what was changed in the store since (its stored version is kept); a
+        changed file replaces the stored version, recorded as a ``loaded`` change when the
+        source has a history.
+        """
+        base = self.store.base_iri
+        names = self.store.graph_names()
+        tombstones = bookkeeping_ids(base, names, "tombstone")
+        with_history = bookkeeping_ids(base, names, "history")
+        loaded = literature_hashes(self.store)
+        chosen = []
+        records = []
+        at = now_utc()
+        for source in literature:
+            if source.id in tombstones:
+                continue
+            old = stored.get(source.id)
+            if old is not None and loaded.get(source.id) == entry_hash(source):
+                chosen.append(old)
+                continue
+            chosen.append(source)
+            if source.id in with_history and old != source:
+                public_head = self._history(source.id).heads()[0]
+                used = (public_head,) if public_head else ()
+                _, text = loaded_change(base, source.id, source, "its file changed", at, used)
+                graph = f" <{history_graph_iri(base, source.id)}> .\n"
+                records += [line[:-2] + graph for line in text.splitlines() if line]
+        return chosen, "".join(records)
