@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
+from .answers.queries import MatrixQuery
 from .exceptions import EntryError, TriggergraphError
 
 if TYPE_CHECKING:
@@ -169,10 +170,11 @@ def command_build(args: argparse.Namespace) -> int:
 def command_matrix(args: argparse.Namespace) -> int:
     """Print the evidence matrix (factors x drivers or a demographic dimension)."""
     index = _index(build_settings(args))
+    query = MatrixQuery(cols=args.cols, lang=args.lang)
     if args.format == "csv":
-        _say(index.matrix_csv(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_csv(query).rstrip("\n"))
     else:
-        _say(index.matrix_table(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_table(query).rstrip("\n"))
     return EXIT_OK
 
 
