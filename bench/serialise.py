@@ -27,6 +27,7 @@ if str(BENCH_DIR) not in sys.path:
 
 import orjson  # noqa: E402
 import synth  # noqa: E402
+from sizes import parse_size  # noqa: E402
 
 from triggergraph.answers import MatrixAnswer, MatrixQuery  # noqa: E402
 from triggergraph.index import EvidenceIndex  # noqa: E402
@@ -68,14 +69,8 @@ def build_index(size: str, vocabulary) -> tuple[str, EvidenceIndex]:
     if size == "bundled":
         sources = load_literature(REPO_ROOT / "literature", vocabulary)
     else:
-        sources = synth.generate_sources(synth_size(size), seed=0, vocabulary=vocabulary)
+        sources = synth.generate_sources(parse_size(size), seed=0, vocabulary=vocabulary)
     return size, EvidenceIndex.build(sources, vocabulary, "bench")
-
-
-def synth_size(text: str) -> int:
-    """``10k`` -> 10000 findings."""
-    text = text.strip().lower()
-    return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
