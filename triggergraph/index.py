@@ -728,12 +728,8 @@ class EvidenceIndex:
         """
         factor, driver, demographic = query.factor, query.driver, query.demographic
         source, direction, certainty = query.source, query.direction, query.certainty
-        outcome_stage, lang, offset, limit = (
-            query.outcome_stage,
-            query.lang,
-            query.offset,
-            query.limit,
-        )
+        outcome_stage, lang = query.outcome_stage, query.lang
+        offset, limit = query.offset, query.limit
         self._lang(lang)
         offset, limit = self._page(offset, limit)
         vocab = self.vocabulary
