@@ -16,7 +16,33 @@ class CountedFinding(Answer):
     certainty: str
     effective_certainty: str
     direct: bool
+    reasons: list[str] = Field(description="Indirectness reasons that lowered it one level.")
+    reported_direction: str = Field(description="The direction the source reports.")
+    inverted: bool = Field(
+        description="Counted with its direction inverted: its construct is the factor's "
+        "protective opposite (tg:oppositeOf)."
+    )
+    risk_of_bias: list[str] = Field(description="Caveats that lowered it for risk of bias.")
+
+
+class ContextRef(Answer):
+    """A finding on the cell's factor and column that is context, not a vote."""
+
+    id: str
+    source: str
+    why: str = Field(description="'within_extremists', 'disengagement' or 'bundle'.")
+    direction: str
+
+
+class DowngradeRef(Answer):
+    """One GRADE domain that lowered the cell's certainty."""
+
+    domain: str = Field(
+        description="risk_of_bias, inconsistency, indirectness, imprecision or publication_bias."
+    )
+    levels: int = Field(description="Levels taken (0: named, but the body was already at D).")
     reasons: list[str]
+    findings: list[str]
 
 
 class FindingRef(Answer):
@@ -37,7 +63,16 @@ class Cell(Answer):
     column: str = Field(examples=["justice_seeker"])
     verdict: str = Field(examples=["limited"])
     verdict_label: str = Field(examples=["limited"])
-    direction: str | None
+    direction: str | None = Field(
+        description="increases, decreases, no_association or mixed; null without evidence and "
+        "for a tie."
+    )
+    certainty: str | None = Field(description="Certainty of the body of evidence, A-D.")
+    tie: bool = Field(description="The directions tie: no direction is given.")
+    tied: list[str] = Field(description="The directions that tie.")
+    n_context: int = Field(description="Findings shown as context, not counted.")
+    context: list[ContextRef]
+    downgrades: list[DowngradeRef] = Field(description="The domains that rated the cell down.")
     n_findings: int
     n_sources: int
     n_groups: int = Field(description="Independent groups of sources (overlaps joined).")
