@@ -13,6 +13,7 @@ from triggergraph.exceptions import (
     ConflictError,
     EntryError,
     NotFoundError,
+    PreconditionFailedError,
     QueryError,
     QueryTimeoutError,
     StoreError,
@@ -26,6 +27,7 @@ from triggergraph.exceptions import (
 STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (EntryError, 422),
     (NotFoundError, 404),
+    (PreconditionFailedError, 412),
     (ConflictError, 409),
     (QueryTimeoutError, 503),
     (QueryError, 400),

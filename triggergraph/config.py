@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     sparql_result_limit: int = Field(default=10_000, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     version_check_interval_s: float = Field(default=1.0, ge=0)
+    #: Origins whose browser pages may read the API and /sparql cross-site ("*": any);
+    #: writes are never allowed cross-site, whatever this says.
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
 
     @field_validator("base_iri")
     @classmethod
