@@ -37,6 +37,17 @@ STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
 )
 
 
+class NotAcceptableError(StarletteHTTPException):
+    """An ``Accept`` header that names nothing the route can answer in: 406, listing what it can."""
+
+    def __init__(self, offered: list[str]):
+        super().__init__(
+            406,
+            "none of the media types in Accept is offered here; choose one of "
+            + ", ".join(offered),
+        )
+
+
 class WriteForbiddenError(AuthError):
     """Writes are not enabled on this server (no token configured): 403."""
 
