@@ -287,7 +287,7 @@ def test_racing_creates_of_one_graph_exactly_one_wins(store):
         barrier = threading.Barrier(4)
         won: list[str] = []
 
-        def create(tag: str, graph: str = graph, barrier=barrier, won=won) -> None:
+        def create(tag: str, graph: str = graph, barrier=barrier, won=won, number=number) -> None:
             barrier.wait()
             try:
                 store.replace_graph(graph, finding_nt(f"race{number}-{tag}"), expected=ABSENT)
