@@ -431,7 +431,7 @@ def gated_graph_update(
     --------
     >>> g = ox.NamedNode("http://x/graph/s1")
     >>> ops = gated_graph_update("http://x/graph/meta", g, [], "v2", ABSENT, [])
-    >>> [op.split(" ")[0] for op in ops.split(" ;\n")]
+    >>> [op.split(" ")[0] for op in ops.split(" ;\\n")]
     ['DELETE', 'DELETE']
     >>> "FILTER(!BOUND(?rev))" in ops
     True
