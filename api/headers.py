@@ -23,7 +23,7 @@ import hashlib
 import re
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.routing import Match, Router
+from starlette.routing import Match, Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: The policy of every HTML page: nothing from elsewhere, no inline script, no framing.
@@ -35,6 +35,8 @@ PAGE_CSP = (
 #: Paths where ``POST`` is a read (a SPARQL query), so CORS allows it.
 READ_POSTS = frozenset({"/sparql"})
 READ_METHODS = frozenset({"GET", "HEAD"})
+#: Methods a route may answer, in the order ``Allow`` lists them (HEAD and OPTIONS added).
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 #: Answers worth an ETag: bigger bodies are streamed and passed through untouched.
 MAX_HASHED_BODY = 32 * 1024 * 1024
 CORS_MAX_AGE = "600"
@@ -113,19 +115,27 @@ class HttpHygieneMiddleware:
         self.cors_origins = list(cors_origins)
 
     def allowed(self, scope: Scope) -> list[str]:
-        """The methods some route of this path answers, with ``HEAD`` and ``OPTIONS``."""
+        """The methods some route of this path answers, with ``HEAD`` and ``OPTIONS``.
+
+        Each method is tried against the routes (included routers answer for their own
+        routes), so every route on the path counts, not only the first one.
+        """
         methods: set[str] = set()
         for route in self.router.routes:
-            match, _ = route.matches({**scope, "method": "GET"})
-            if match != Match.NONE:
-                methods |= set(getattr(route, "methods", None) or {"GET"})
+            if isinstance(route, Mount):
+                # static files: read only
+                if route.matches({**scope, "method": "GET"})[0] == Match.FULL:
+                    methods.add("GET")
+                continue
+            for method in METHODS:
+                if route.matches({**scope, "method": method})[0] == Match.FULL:
+                    methods.add(method)
         if not methods:
             return []
         if "GET" in methods:
             methods.add("HEAD")
         methods.add("OPTIONS")
-        order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        return sorted(methods, key=lambda m: order.index(m) if m in order else len(order))
+        return [m for m in (*METHODS[:1], "HEAD", *METHODS[1:], "OPTIONS") if m in methods]
 
     def _cors(self, request: Headers, path: str, method: str) -> dict[str, str]:
         """CORS headers for a read from an allowed origin ({} otherwise)."""
