@@ -27,8 +27,11 @@ from starlette.routing import Match, Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: The policy of every HTML page: nothing from elsewhere, no inline script, no framing.
+#: Style attributes are allowed (``style-src-attr``): the network view's vis-network sets
+#: them on the elements it draws; ``<style>`` elements and style sheets stay same-origin.
 PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

@@ -101,7 +101,8 @@ def test_pages_forbid_framing_and_foreign_scripts(read_client, path):
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'self'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "script-src 'self' 'unsafe-inline'" not in csp and "unsafe-eval" not in csp
     assert response.headers["x-frame-options"] == "DENY"
 
 
