@@ -149,7 +149,7 @@ class MemoryStore(Store):
     def _check_precondition(
         self, graph: str, expected: str | None, owned: set[ox.NamedNode]
     ) -> None:
-        """The gate of :func:`~triggergraph.store.base.gated_graph_update`, checked in Python
+        """The gate of :func:`~triggergraph.store.update.gated_graph_update`, checked in Python
         under the write lock (this store lives in one process)."""
         revision = self._revisions[1].get(graph)
         if expected is not None and (revision or ABSENT) != expected:

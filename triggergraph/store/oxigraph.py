@@ -17,7 +17,6 @@ from triggergraph.store.base import (
     Answer,
     QueryResult,
     QueryRunner,
-    Store,
     bind_values,
     check_deadline,
     check_media_type,
@@ -29,9 +28,10 @@ from triggergraph.store.base import (
     parse_nquads,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.update import UpdateStore
 
 
-class OxigraphStore(Store):
+class OxigraphStore(UpdateStore):
     """A store in a local directory, opened by one process at a time.
 
     Writes are single SPARQL Update requests (``DROP SILENT GRAPH``, ``INSERT DATA``, the
@@ -213,24 +213,10 @@ class OxigraphStore(Store):
             ops.append(insert_data(refill))
         return ops
 
-    def replace_graph(
-        self,
-        graph_iri: str,
-        ntriples: str,
-        expected: str | None = None,
-        owned: Iterable[str] = (),
-    ) -> str:
-        update, version = self._graph_update(graph_iri, ntriples, expected, owned)
-        return self._gated(update, version, graph_iri, expected, not ntriples.strip())
-
-    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
-        update, version = self._graph_update(graph_iri, None, expected)
-        return self._gated(update, version, graph_iri, expected, True)
-
     def _gated(
         self, update: str, version: str, graph_iri: str, expected: str | None, emptied: bool
     ) -> str:
-        """Apply a gated update (:func:`gated_graph_update`); refuse if its gate stayed shut.
+        """Apply a gated update (:func:`~triggergraph.store.update.gated_graph_update`); refuse if its gate stayed shut.
 
         The gate and the receipt check run under the write lock, one step for this process
         (the only one that can have the store's directory open). A graph left empty is then

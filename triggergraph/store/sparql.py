@@ -6,7 +6,7 @@ import csv
 import io
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,7 +27,6 @@ from triggergraph.store.base import (
     OX_RESULT_FORMATS,
     Answer,
     QueryResult,
-    Store,
     bind_values,
     check_media_type,
     graph_version_update,
@@ -39,6 +38,7 @@ from triggergraph.store.base import (
     timeout_error,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.update import UpdateStore
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -61,7 +61,7 @@ LOCKS_QUERY = f"SELECT ?lock WHERE {{ GRAPH ?m {{ ?m <{TG.writeLock}> ?lock }} }
 WRITE_LOCK_LEASE_S = 30.0
 
 
-class SparqlStore(Store):
+class SparqlStore(UpdateStore):
     """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
 
     Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA``, the graph's
@@ -217,20 +217,6 @@ class SparqlStore(Store):
         with self._write_lock():
             self._post_update(" ;\n".join(op for op in ops if op))
         return version
-
-    def replace_graph(
-        self,
-        graph_iri: str,
-        ntriples: str,
-        expected: str | None = None,
-        owned: Iterable[str] = (),
-    ) -> str:
-        update, version = self._graph_update(graph_iri, ntriples, expected, owned)
-        return self._gated(update, version, graph_iri, expected, not ntriples.strip())
-
-    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
-        update, version = self._graph_update(graph_iri, None, expected)
-        return self._gated(update, version, graph_iri, expected, True)
 
     def _gated(
         self, update: str, version: str, graph_iri: str, expected: str | None, emptied: bool
