@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
+from .answers.queries import MatrixQuery
 from .exceptions import EntryError, TriggergraphError
 
 if TYPE_CHECKING:
@@ -192,10 +193,11 @@ def command_matrix(args: argparse.Namespace) -> int:
         _say(cell_report(cell, vocabulary, args.lang))
         return EXIT_OK
     index = _index(settings)
+    query = MatrixQuery(cols=args.cols, lang=args.lang)
     if args.format == "csv":
-        _say(index.matrix_csv(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_csv(query).rstrip("\n"))
     else:
-        _say(index.matrix_table(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_table(query).rstrip("\n"))
     return EXIT_OK
 
 
