@@ -56,27 +56,28 @@ def require_write_token(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("this write needs the header 'Authorization: Bearer <token>'")
     expected = settings.api_token.get_secret_value().encode("utf-8")
-    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected):
+    if not hmac.compare_digest(header_bytes(credentials.credentials), expected):
         raise AuthError("wrong write token")
 
 
-def curator_or_reader(
-    settings: Annotated[Settings, Depends(get_settings_dep)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
-) -> bool:
-    """True for a request with the right write token (a curator), otherwise False.
+def header_bytes(value: str) -> bytes:
+    """The bytes a client sent for one header value.
 
-    Lets an open read show curators more (proposed versions); a read without the token, or
-    with a wrong one, gets what every reader gets.
+    The server hands header values over decoded as Latin-1 (one character per byte), so
+    encoding them back as Latin-1 gives the bytes on the wire: a token sent as UTF-8 is then
+    compared as UTF-8.
+
+    Examples
+    --------
+    >>> header_bytes("geheim-\u00c3\u00ab") == "geheim-\u00eb".encode("utf-8")
+    True
     """
     try:
-        require_write_token(settings, credentials)
-    except AuthError:
-        return False
-    return True
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # not from a header: compare the text as UTF-8
+        return value.encode("utf-8")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ServiceDep = Annotated[EvidenceService, Depends(get_service)]
 WriteAuthDep = Annotated[None, Depends(require_write_token)]
-CuratorDep = Annotated[bool, Depends(curator_or_reader)]

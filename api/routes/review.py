@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -17,17 +16,13 @@ from api.schemas import (
     ReviewIn,
     WriteOut,
     errors,
-    json_ok,
+    json_response,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 
 SourceId = Annotated[str, Path(max_length=100, examples=["jasko17"])]
 WRITTEN = {200: {"model": WriteOut, "description": "Done; the change is in the history."}}
-
-
-def _json(data) -> Response:
-    return Response(orjson.dumps(data), media_type="application/json")
 
 
 @router.get(
@@ -40,7 +35,7 @@ def _json(data) -> Response:
 )
 def list_proposed(service: ServiceDep, _auth: WriteAuthDep) -> Response:
     """Proposed sources and edits, for curators (the write token)."""
-    return _json(service.proposed_sources())
+    return json_response(service.proposed_sources())
 
 
 @router.get(
@@ -74,7 +69,7 @@ async def review_source(
     result = await run_in_threadpool(
         lambda: service.review_source(source_id, review.decision, by=review.by, why=review.why)
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())
 
 
 @router.post(
@@ -92,7 +87,7 @@ async def publish_source(
     result = await run_in_threadpool(
         lambda: service.publish_source(source_id, by=query.by, why=query.why)
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())
 
 
 @router.post(
@@ -110,7 +105,7 @@ async def restore_source(
     result = await run_in_threadpool(
         lambda: service.restore_source(source_id, by=query.by, why=query.why)
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())
 
 
 @router.get(
@@ -127,4 +122,4 @@ def read_history(service: ServiceDep, source_id: SourceId) -> Response:
     Open to all, like the graph it is read from; proposed and rejected versions are listed
     too and count in no verdict.
     """
-    return _json(service.source_history(source_id))
+    return json_response(service.source_history(source_id))

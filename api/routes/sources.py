@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
-from api.schemas import (
-    MAX_OFFSET,
-    ChangeQuery,
-    SourceOut,
-    SourcesPage,
-    WriteOut,
-    WriteQuery,
-    errors,
-    json_ok,
-)
-from triggergraph.service import entry_rendering
+from api.headers import etag_header, parse_if_match
+from api.schemas import ChangeQuery, WriteOut, WriteQuery, errors, json_response
+from triggergraph.answers import SourceAnswer, SourcesPage, SourcesQuery
+from triggergraph.service import PUBLISHED, WriteResult, entry_rendering
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
@@ -79,45 +71,45 @@ ENTRY_BODY = {
 }
 
 SourceId = Annotated[str, Path(max_length=100, examples=["jasko17"])]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=2000,
+        description='ETag(s) of the source as last read (`"..."`, or `*`); the write happens '
+        "only while the source still has one of them, else 412.",
+    ),
+]
 
 
-def _json(data, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(
-        orjson.dumps(data), status_code=status, media_type="application/json", headers=headers
-    )
+def _public_etag(result: WriteResult) -> dict[str, str]:
+    """The new ETag of the public version; a proposed version leaves the public one as it was."""
+    return etag_header(result.version) if result.state == PUBLISHED else {}
 
 
 @router.get(
     "/sources",
-    response_class=Response,
-    responses={**json_ok(SourcesPage, "A page of sources."), **errors(422)},
+    response_model=SourcesPage,
+    response_description="A page of sources.",
+    responses=errors(422),
 )
-def list_sources(
-    service: ServiceDep,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Text in authors, title or venue.")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Response:
+def list_sources(service: ServiceDep, query: Annotated[SourcesQuery, Query()]) -> Response:
     """Sources, paged; ``total`` counts every match."""
-    return _json(service.sources(q=q, offset=offset, limit=limit))
-
-
-ENTRY_ANSWER = {
-    "description": "One source with its findings; with format=entry (or as=, or an Accept "
-    "header preferring YAML) the entry itself, which PUT takes back unchanged.",
-    "content": {
-        "application/json": {"schema": SourceOut.model_json_schema()},
-        "application/yaml": {"schema": {"type": "string"}, "example": ENTRY_TEMPLATE_YAML},
-    },
-}
+    return json_response(service.sources(query))
 
 
 @router.get(
     "/sources/{source_id}",
-    response_class=Response,
-    responses={200: ENTRY_ANSWER, **errors(404, 422)},
+    response_model=SourceAnswer,
+    response_description="One source with its findings; with format=entry (or as=, or an "
+    "Accept header preferring YAML) the entry itself, which PUT takes back unchanged.",
+    responses={
+        200: {
+            "content": {
+                "application/yaml": {"schema": {"type": "string"}, "example": ENTRY_TEMPLATE_YAML}
+            }
+        },
+        **errors(404, 422),
+    },
 )
 def read_source(
     request: Request,
@@ -132,12 +124,17 @@ def read_source(
         Query(alias="as", description="Entry rendering (implies format=entry)."),
     ] = None,
 ) -> Response:
-    """One source: record, citation notes, flags, findings, cited works and context notes."""
+    """One source: record, citation notes, flags, findings, cited works and context notes.
+
+    The ``ETag`` is the source's revision in the store; send it back in ``If-Match`` to
+    update or delete the source only if nobody changed it since.
+    """
     rendering = entry_rendering(format, as_, request.headers.get("accept"))
+    etag = etag_header(service.source_revision(source_id))
     if rendering is None:
-        return _json(service.source(source_id))
+        return json_response(service.source(source_id), headers=etag)
     body, media_type = service.source_entry(source_id, rendering)
-    return Response(body, media_type=media_type)
+    return Response(body, media_type=media_type, headers=etag)
 
 
 @router.post(
@@ -171,7 +168,8 @@ async def create_source(
             publish=query.publish,
         )
     )
-    return _json(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
+    headers = {"Location": f"/api/v1/sources/{result.id}", **_public_etag(result)}
+    return json_response(result.as_dict(), 201, headers)
 
 
 @router.put(
@@ -180,7 +178,7 @@ async def create_source(
     openapi_extra=ENTRY_BODY,
     responses={
         200: {"model": WriteOut, "description": "Replaced."},
-        **errors(401, 403, 404, 409, 413, 422, 503),
+        **errors(401, 403, 404, 409, 412, 413, 422, 503),
     },
 )
 async def replace_source(
@@ -189,6 +187,7 @@ async def replace_source(
     _auth: WriteAuthDep,
     source_id: SourceId,
     query: Annotated[WriteQuery, Query()],
+    if_match: IfMatch = None,
 ) -> Response:
     """Replace an existing (or deleted) source; the entry's ``id`` must equal the id in the URL.
 
@@ -201,12 +200,13 @@ async def replace_source(
             source_id,
             body,
             request.headers.get("content-type"),
+            parse_if_match(if_match),
             by=query.by,
             why=query.why,
             publish=query.publish,
         )
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict(), headers=_public_etag(result))
 
 
 @router.delete(
@@ -214,7 +214,7 @@ async def replace_source(
     response_class=Response,
     responses={
         200: {"model": WriteOut, "description": "Deleted."},
-        **errors(401, 403, 404, 422, 503),
+        **errors(401, 403, 404, 412, 422, 503),
     },
 )
 async def delete_source(
@@ -222,10 +222,14 @@ async def delete_source(
     _auth: WriteAuthDep,
     source_id: SourceId,
     query: Annotated[ChangeQuery, Query()],
+    if_match: IfMatch = None,
 ) -> Response:
-    """Delete a source with all its findings; it stays deleted (also when its file in
-    literature/ changes) until ``POST /api/v1/sources/{id}/restore`` or a PUT."""
+    """Delete a source with all its findings (only while it has the ``If-Match`` ETag, if
+    sent); it stays deleted (also when its file in literature/ changes) until
+    ``POST /api/v1/sources/{id}/restore`` or a PUT."""
     result = await run_in_threadpool(
-        lambda: service.delete_source(source_id, by=query.by, why=query.why)
+        lambda: service.delete_source(
+            source_id, parse_if_match(if_match), by=query.by, why=query.why
+        )
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())

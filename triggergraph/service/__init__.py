@@ -63,11 +63,12 @@ from .formats import (
     DESCRIBE_FORMATS,
     DESCRIBE_KINDS,
     EXPORT_FORMATS,
+    acceptable,
     entry_format,
     entry_rendering,
     negotiate,
 )
-from .history import ACTIONS, UNNAMED_AGENT, entry_diff
+from .history import ACTIONS, PROPOSED, PUBLISHED, UNNAMED_AGENT, entry_diff
 from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, read_store_sources
 from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
 from .writes import WriteResult, keep_provenance
@@ -79,11 +80,14 @@ __all__ = [
     "ENTRY_AS",
     "EXPORT_FORMATS",
     "LITERATURE_GRAPH",
+    "PROPOSED",
+    "PUBLISHED",
     "RESERVED_SOURCE_IDS",
     "REVIEW_DECISIONS",
     "UNNAMED_AGENT",
     "EvidenceService",
     "WriteResult",
+    "acceptable",
     "dump_literature",
     "entry_diff",
     "entry_format",

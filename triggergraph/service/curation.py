@@ -24,6 +24,7 @@ from .literature import entry_hash, literature_hashes
 from .writes import KEEP, WriteResult
 
 if TYPE_CHECKING:
+    from ..answers import MatrixQuery
     from ..index import EvidenceIndex
     from ..models import Source
 
@@ -101,22 +102,34 @@ class Curation:
                     )
                 ]
             )
-        with self._write_lock:
-            self._sync_for_write()
+
+        def write(expected: str | None) -> WriteResult:
             pending = self._proposed.get(source_id)
             if pending is None:
                 raise NotFoundError(
                     "proposed version of source", source_id, suggest(source_id, self._proposed)
                 )
             if decision == "reject":
-                version, change = self._change(source_id, "rejected", by, why, proposed=None)
+                version, change = self._change(
+                    source_id, "rejected", by, why, proposed=None, expected=expected
+                )
                 return self._result(pending, version, "rejected", PROPOSED, change)
             self._check_unique(pending)
             tombstone = False if source_id in self._tombstones else KEEP
             version, change = self._change(
-                source_id, "published", by, why, public=pending, proposed=None, tombstone=tombstone
+                source_id,
+                "published",
+                by,
+                why,
+                public=pending,
+                proposed=None,
+                tombstone=tombstone,
+                expected=expected,
+                owned=self._owned(pending),
             )
             return self._result(pending, version, "published", PUBLISHED, change)
+
+        return self._conditional(source_id, None, write, "published")
 
     def publish_source(
         self, source_id: str, *, by: str | None = None, why: str = ""
@@ -144,8 +157,8 @@ class Curation:
         NotFoundError
             No kept version of ``source_id`` to restore.
         """
-        with self._write_lock:
-            self._sync_for_write()
+
+        def write(expected: str | None) -> WriteResult:
             if source_id in self._sources:
                 raise ConflictError(f"source {source_id!r} is not deleted; nothing to restore")
             source = self.kept_revision(source_id)
@@ -156,9 +169,18 @@ class Curation:
             self._check_unique(source)
             tombstone = False if source_id in self._tombstones else KEEP
             version, change = self._change(
-                source_id, "restored", by, why, public=source, tombstone=tombstone
+                source_id,
+                "restored",
+                by,
+                why,
+                public=source,
+                tombstone=tombstone,
+                expected=expected,
+                owned=self._owned(source),
             )
             return self._result(source, version, "restored", PUBLISHED, change)
+
+        return self._conditional(source_id, None, write, "restored")
 
     def source_history(self, source_id: str) -> dict[str, Any]:
         """Every recorded change of a source, newest first, each with who (``by``), when
@@ -226,9 +248,10 @@ class Curation:
             return index
         return index.updated(dict(self._proposed), index.version + "+proposed")
 
-    def matrix_including_proposed(self, **filters: Any) -> bytes:
-        """The evidence matrix with every proposed version counted, as JSON bytes."""
-        return orjson.dumps(api_matrix(self.index_including_proposed().matrix(**filters)))
+    def matrix_including_proposed(self, query: MatrixQuery) -> bytes:
+        """The evidence matrix with every proposed version counted, as JSON bytes
+        (the same answer as :meth:`matrix_json`, for curators)."""
+        return orjson.dumps(api_matrix(self.index_including_proposed().matrix(query)))
 
     # ---- bookkeeping read from the store ----------------------------------------------
     def _sync_curation(self, revisions: dict[str, str]) -> None:

@@ -3,11 +3,14 @@
 Every write is one :meth:`~triggergraph.store.base.Store.write_graphs` call that changes the
 source's public graph and/or its proposed graph and tombstone, and adds the change (who, when,
 what, why, the revision replaced) to its history graph (:mod:`.history`), so a write and its
-record are stored together or not at all.
+record are stored together or not at all. The write is compare-and-set on the source's
+graph (its revision, and no other graph holding its findings), so of two writers racing on
+one source exactly one wins; an ``If-Match`` precondition is checked the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +18,7 @@ from ..exceptions import (
     ConflictError,
     EntryError,
     NotFoundError,
+    PreconditionFailedError,
     Problem,
     StoreError,
     StoreUnavailableError,
@@ -24,7 +28,7 @@ from ..models import duplicate_doi_problems
 from ..namespaces import iri_for, source_graph_iri
 from ..rdf import canonical_source, source_ntriples
 from ..shapes import validate_sources
-from ..store.base import new_version
+from ..store.base import ABSENT, new_version
 from ..vocabulary import suggest
 from .formats import entry_format
 from .history import (
@@ -53,6 +57,8 @@ if TYPE_CHECKING:
 
 #: Marks a part of the store a change leaves as it is.
 KEEP: Any = object()
+#: Attempts of an unconditional write that lost a race with another writer.
+WRITE_ATTEMPTS = 3
 
 
 @dataclass
@@ -178,12 +184,16 @@ class SourceWrites:
         public: Any = KEEP,
         proposed: Any = KEEP,
         tombstone: Any = KEEP,
+        expected: str | None = None,
+        owned: list[str] | tuple[str, ...] = (),
     ) -> tuple[str, Change]:
         """Write one change and its record in one atomic store write; update the index.
 
         ``public`` and ``proposed`` are the new public and proposed versions (None: removed,
         :data:`KEEP`: unchanged); ``tombstone`` True marks the source deleted, False clears
-        the mark. Returns ``(version, change)``.
+        the mark. ``expected`` and ``owned`` are the preconditions on the source's graph
+        (:meth:`Store.write_graphs`); a mismatch raises :class:`PreconditionFailedError`
+        and nothing changes. Returns ``(version, change)``.
         """
         base = self.settings.base_iri
         heads = self._heads.get(source_id)
@@ -239,7 +249,13 @@ class SourceWrites:
                 tombstone_ntriples(base, source_id, change) if tombstone else None
             )
         record += change_ntriples(base, source_id, change, [generated] if generated else [])
-        version = self.store.write_graphs(replace, {history_graph_iri(base, source_id): record})
+        version = self.store.write_graphs(
+            replace,
+            {history_graph_iri(base, source_id): record},
+            gate=str(source_graph_iri(base, source_id)),
+            expected=expected,
+            owned=owned,
+        )
         # the heads after this change, so the next write of this source need not read its
         # history back (cleared whenever the store is read back)
         if public is not KEEP:
@@ -280,6 +296,31 @@ class SourceWrites:
         if self.store.backend == "sparql":
             self.reload()
 
+    def source_revision(self, source_id: str) -> str | None:
+        """The revision of a source's graph the index reflects (its ETag), None if unknown.
+
+        A proposed version does not change it: the ETag is the public version's.
+
+        Raises
+        ------
+        NotFoundError
+            No source ``source_id``.
+        """
+        self.ensure_fresh()
+        if source_id not in self._sources:
+            raise NotFoundError("source", source_id, suggest(source_id, self._sources))
+        return (self._revisions or {}).get(source_id)
+
+    def _owned(self, source: Source) -> list[str]:
+        """The finding IRIs no other source's graph may hold (checked by the store)."""
+        return [str(iri_for(self.settings.base_iri, "finding", f.id)) for f in source.findings]
+
+    def _expected(self, source_id: str) -> str | None:
+        """The revision a write of ``source_id`` must find: the public graph's, or none."""
+        if source_id not in self._sources:
+            return ABSENT
+        return (self._revisions or {}).get(source_id)
+
     def create_source(
         self,
         content: bytes,
@@ -290,6 +331,10 @@ class SourceWrites:
         publish: bool = True,
     ) -> WriteResult:
         """Add a new source from a YAML or JSON entry, public or proposed.
+
+        The write is compare-and-set at the store (the graph must not exist, no other graph
+        may hold one of its findings), so of two processes creating one id at once exactly
+        one succeeds.
 
         Parameters
         ----------
@@ -312,8 +357,8 @@ class SourceWrites:
             The store cannot be reached.
         """
         source = self._parse(content, media_type)
-        with self._write_lock:
-            self._sync_for_write()
+
+        def write(expected: str | None) -> WriteResult:
             if source.id in RESERVED_SOURCE_IDS:
                 raise ConflictError(f"source id {source.id!r} is reserved; choose another id")
             if source.id in self._sources or source.id in self._proposed:
@@ -321,18 +366,31 @@ class SourceWrites:
                     f"source {source.id!r} already exists; use PUT /api/v1/sources/{source.id} to replace it"
                 )
             self._check_unique(source)
-            return self._publish_or_propose(source, "created", by or source.added_by, why, publish)
+            editor = by or source.added_by
+            return self._publish_or_propose(source, "created", editor, why, publish, expected)
+
+        return self._conditional(source.id, None, write, "created")
 
     def _publish_or_propose(
-        self, source: Source, action: str, by: str, why: str, publish: bool
+        self, source: Source, action: str, by: str, why: str, publish: bool, expected: str | None
     ) -> WriteResult:
+        owned = self._owned(source)
         if publish:
             tombstone = False if source.id in self._tombstones else KEEP
             version, change = self._change(
-                source.id, action, by, why, public=source, tombstone=tombstone
+                source.id,
+                action,
+                by,
+                why,
+                public=source,
+                tombstone=tombstone,
+                expected=expected,
+                owned=owned,
             )
             return self._result(source, version, action, PUBLISHED, change)
-        version, change = self._change(source.id, "proposed", by, why, proposed=source)
+        version, change = self._change(
+            source.id, "proposed", by, why, proposed=source, expected=expected, owned=owned
+        )
         return self._result(source, version, "proposed", PROPOSED, change)
 
     def replace_source(
@@ -340,6 +398,7 @@ class SourceWrites:
         source_id: str,
         content: bytes,
         media_type: str | None,
+        if_match: list[str] | None = None,
         *,
         by: str | None = None,
         why: str = "",
@@ -351,6 +410,16 @@ class SourceWrites:
         the editor (``by``, default the body's ``added_by``) is recorded in the history. A
         deleted source can be put back this way.
 
+        Parameters
+        ----------
+        if_match : list of str, optional
+            Revisions (ETags without quotes) of the public version the client last saw, or
+            ``["*"]``; the write happens only while the source still has one of them.
+            Without it a write that loses a race with another writer is tried again on the
+            newer state.
+        by, why, publish
+            As for :meth:`create_source`.
+
         Raises
         ------
         NotFoundError
@@ -358,36 +427,50 @@ class SourceWrites:
         ConflictError
             The body's id differs from ``source_id``, a finding id belongs to another source,
             or another source has the same DOI.
+        PreconditionFailedError
+            ``if_match`` no longer matches the source's revision.
         """
         source = self._parse(content, media_type)
-        with self._write_lock:
-            self._sync_for_write()
-            if source.id != source_id:
-                raise ConflictError(
-                    f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
-                    "a PUT may only replace the source it names"
-                )
+        if source.id != source_id:
+            raise ConflictError(
+                f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
+                "a PUT may only replace the source it names"
+            )
+
+        def write(expected: str | None) -> WriteResult:
             first = self._sources.get(source_id) or self._proposed.get(source_id)
             if first is None and source_id in self._tombstones:
                 first = self.kept_revision(source_id)
             if first is None:
                 raise NotFoundError("source", source_id, suggest(source_id, self._sources))
             self._check_unique(source)
-            editor = by or source.added_by
             kept = keep_provenance(source, first)
-            return self._publish_or_propose(kept, "replaced", editor, why, publish)
+            editor = by or source.added_by
+            return self._publish_or_propose(kept, "replaced", editor, why, publish, expected)
 
-    def delete_source(self, source_id: str, *, by: str | None = None, why: str = "") -> WriteResult:
+        return self._conditional(source_id, if_match, write, "replaced")
+
+    def delete_source(
+        self,
+        source_id: str,
+        if_match: list[str] | None = None,
+        *,
+        by: str | None = None,
+        why: str = "",
+    ) -> WriteResult:
         """Delete a source, its findings and any proposed version; it stays deleted (a
-        tombstone, also over ``literature/`` reloads) until restored.
+        tombstone, also over ``literature/`` reloads) until restored. ``if_match`` as for
+        :meth:`replace_source`.
 
         Raises
         ------
         NotFoundError
             No source ``source_id``.
+        PreconditionFailedError
+            ``if_match`` no longer matches the source's revision.
         """
-        with self._write_lock:
-            self._sync_for_write()
+
+        def write(expected: str | None) -> WriteResult:
             source = self._sources.get(source_id) or self._proposed.get(source_id)
             if source is None:
                 raise NotFoundError("source", source_id, suggest(source_id, self._sources))
@@ -399,8 +482,55 @@ class SourceWrites:
                 public=None if source_id in self._sources else KEEP,
                 proposed=None if source_id in self._proposed else KEEP,
                 tombstone=True,
+                expected=expected,
             )
             return self._result(source, version, "deleted", "deleted", change)
+
+        return self._conditional(source_id, if_match, write, "deleted")
+
+    def _conditional(
+        self,
+        source_id: str,
+        if_match: list[str] | None,
+        write: Callable[[str | None], WriteResult],
+        action: str,
+    ) -> WriteResult:
+        """Run ``write(expected revision)`` as compare-and-set on the source's graph.
+
+        ``write`` makes its checks on the current index and writes with the revision it is
+        given. A write that lost a race (another writer changed the graph meanwhile) reads
+        the store back and runs again, its checks included, up to :data:`WRITE_ATTEMPTS`
+        times; with ``if_match`` it is refused at once instead.
+        """
+        with self._write_lock:
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                self._sync_for_write()
+                revision = (self._revisions or {}).get(source_id)
+                if if_match is not None and "*" not in if_match and revision not in if_match:
+                    raise PreconditionFailedError(
+                        f"source {source_id!r} has changed: its ETag is now "
+                        f'"{revision}", not {", ".join(repr(t) for t in if_match)}; '
+                        "read it again and retry"
+                    )
+                if if_match is not None and "*" in if_match and source_id not in self._sources:
+                    raise PreconditionFailedError(
+                        f"source {source_id!r} has no public version to match If-Match: *"
+                    )
+                try:
+                    return write(self._expected(source_id))
+                except PreconditionFailedError:
+                    # rare (a lost race): read the store back whole rather than trust
+                    # revisions that just proved stale
+                    self._revisions = None
+                    self.reload()
+                    if if_match is not None and "*" not in if_match:
+                        raise
+                    if attempt == WRITE_ATTEMPTS:
+                        raise ConflictError(
+                            f"source {source_id!r} kept changing under other writers; "
+                            f"not {action} after {WRITE_ATTEMPTS} attempts, try again"
+                        ) from None
+        raise AssertionError("not reached")  # pragma: no cover - the loop returns or raises
 
     def _result(
         self, source: Source, version: str, action: str, state: str, change: Change | None

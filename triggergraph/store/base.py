@@ -22,6 +22,7 @@ from rdflib import URIRef
 from triggergraph.exceptions import (
     ConflictError,
     EntryError,
+    PreconditionFailedError,
     Problem,
     QueryError,
     QueryTimeoutError,
@@ -82,6 +83,10 @@ INTEGER_TYPES = frozenset(
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: How many rows a worker reads between two looks at the clock.
 DEADLINE_CHECK_EVERY = 256
+#: ``expected`` revision of a graph that must not exist yet (a create).
+ABSENT = ""
+#: How long a write receipt stays in the meta graph, so the writer can read it back.
+RECEIPT_KEEP_S = 300
 
 T = TypeVar("T")
 
@@ -138,23 +143,46 @@ class Store(ABC):
         :class:`EntryError` and nothing changes.
         """
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+    @abstractmethod
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
         """Atomically replace one named graph with ``ntriples``; return the new version.
+
+        The write is compare-and-set: ``expected`` is the graph's revision the caller saw
+        (:meth:`graph_versions`; :data:`ABSENT` for a graph that must not exist yet, None
+        for no precondition), and no other named graph may hold a subject of ``owned``.
+        Both are checked inside the same atomic update that writes, so of two writers
+        racing on one graph (also in two processes sharing the store) exactly one wins;
+        the other gets :class:`PreconditionFailedError` and nothing changes.
 
         Invalid N-Triples raise :class:`EntryError` (with line and column) and change
         nothing; the meta graph raises :class:`ConflictError`. The content hash stays.
         """
-        return self.write_graphs({graph_iri: ntriples})
 
-    def delete_graph(self, graph_iri: str) -> str:
-        """Atomically drop one named graph; return the new version."""
-        return self.write_graphs({graph_iri: None})
+    @abstractmethod
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
+        """Atomically drop one named graph; return the new version.
+
+        ``expected`` as for :meth:`replace_graph`: a mismatch raises
+        :class:`PreconditionFailedError` and nothing changes.
+        """
 
     @abstractmethod
     def write_graphs(
-        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+        self,
+        replace: Mapping[str, str | None],
+        add: Mapping[str, str] | None = None,
+        *,
+        gate: str | None = None,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
     ) -> str:
-        """Apply several graph writes as one atomic change; return the new version.
+        """Apply several graph writes as one atomic, compare-and-set change; return the version.
 
         Parameters
         ----------
@@ -163,6 +191,12 @@ class Store(ABC):
         add : mapping of str to str, optional
             Graph IRI to N-Triples added to what the graph already holds (a history that
             grows by one change per write).
+        gate : str, optional
+            The graph the preconditions are about (a source's graph).
+        expected, owned
+            As for :meth:`replace_graph`, about ``gate``: its revision must be ``expected``
+            and no graph other than ``gate`` may hold a subject of ``owned``; otherwise
+            :class:`PreconditionFailedError` and nothing changes.
 
         Every graph written gets the new version as its revision; a dropped one loses its
         revision. Invalid N-Triples raise :class:`EntryError` and the meta graph
@@ -245,34 +279,19 @@ class Store(ABC):
         """Release files, processes or connections."""
 
     # ---- shared helpers ------------------------------------------------------------
-    def _graphs_update(
-        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
-    ) -> tuple[str, str]:
-        """The one SPARQL Update for :meth:`write_graphs`; returns ``(update, version)``.
-
-        It drops each replaced graph, inserts the new and added triples, sets or clears the
-        graphs' revisions and sets the new data version, so a backend that applies one
-        update atomically writes all of it or nothing. Invalid N-Triples and the meta graph
-        raise before anything is sent.
-        """
-        inserts: dict[str, list[ox.Triple]] = {}
-        drops: list[str] = []
-        for graph_iri, ntriples in replace.items():
-            graph = self._check_graph_iri(graph_iri)
-            drops.append(graph.value)
-            inserts[graph.value] = parse_ntriples(ntriples) if ntriples else []
-        for graph_iri, ntriples in (add or {}).items():
-            graph = self._check_graph_iri(graph_iri)
-            inserts.setdefault(graph.value, []).extend(parse_ntriples(ntriples))
-        version = new_version()
-        written = [graph for graph, triples in inserts.items() if triples]
-        ops = [
-            *(f"DROP SILENT GRAPH {ox.NamedNode(graph)}" for graph in drops),
-            insert_data(inserts),
-            graph_version_update(self.meta_graph, version, written, drops),
-            meta_update(self.meta_graph, version, None, keep_hash=True),
-        ]
-        return " ;\n".join(op for op in ops if op), version
+    def _refused(self, graph_iri: str, expected: str | None) -> PreconditionFailedError:
+        """The error for a write whose gate did not open."""
+        want = (
+            "that it does not exist yet"
+            if expected == ABSENT
+            else f"revision {expected!r}"
+            if expected is not None
+            else "no finding of it in another graph"
+        )
+        return PreconditionFailedError(
+            f"graph {graph_iri} was not written: the store no longer matches the precondition "
+            f"({want}); another writer changed it first"
+        )
 
     def _limits(self, timeout_s: float | None, max_rows: int | None) -> tuple[float, int]:
         return (

@@ -16,6 +16,7 @@ from rdflib.plugins.sparql.sparql import Query
 from triggergraph.exceptions import QueryError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
+    ABSENT,
     XSD_STRING,
     Answer,
     QueryResult,
@@ -25,6 +26,7 @@ from triggergraph.store.base import (
     check_deadline,
     check_media_type,
     limit_error,
+    named_node,
     new_version,
     ox_from_rdflib,
     parse_nquads,
@@ -117,8 +119,28 @@ class MemoryStore(Store):
         with self._write_lock:
             return self._publish(new, content_hash, set(new), clear_all=True)
 
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
+        return self.write_graphs(
+            {graph_iri: ntriples}, gate=graph_iri, expected=expected, owned=owned
+        )
+
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
+        return self.write_graphs({graph_iri: None}, gate=graph_iri, expected=expected)
+
     def write_graphs(
-        self, replace: Mapping[str, str | None], add: Mapping[str, str] | None = None
+        self,
+        replace: Mapping[str, str | None],
+        add: Mapping[str, str] | None = None,
+        *,
+        gate: str | None = None,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
     ) -> str:
         # parsed and checked before the lock, so a bad write changes nothing
         replacing = {
@@ -129,7 +151,11 @@ class MemoryStore(Store):
             self._check_graph_iri(graph).value: _fresh_blank_nodes(parse_ntriples(text))
             for graph, text in (add or {}).items()
         }
+        gate_iri = named_node(gate, "gate").value if gate is not None else None
+        owned_nodes = {named_node(str(iri), "owned") for iri in owned}
         with self._write_lock:
+            if gate_iri is not None:
+                self._check_precondition(gate_iri, expected, owned_nodes)
             new = dict(self._graphs)
             for graph, triples in replacing.items():
                 new[graph] = tuple(triples)
@@ -140,6 +166,19 @@ class MemoryStore(Store):
             )
             new = {graph: triples for graph, triples in new.items() if triples}
             return self._publish(new, self._hash, written, set(replacing))
+
+    def _check_precondition(
+        self, graph: str, expected: str | None, owned: set[ox.NamedNode]
+    ) -> None:
+        """The gate of :func:`~triggergraph.store.update.gated_update`, checked in Python
+        under the write lock (this store lives in one process)."""
+        revision = self._revisions[1].get(graph)
+        if expected is not None and (revision or ABSENT) != expected:
+            raise self._refused(graph, expected)
+        if owned and any(
+            t.subject in owned for other, ts in self._graphs.items() if other != graph for t in ts
+        ):
+            raise self._refused(graph, None)
 
     def _publish(
         self,

@@ -1,0 +1,203 @@
+"""Compare-and-set graph writes as one SPARQL Update: the gate, the receipt, the backends' base."""
+
+from __future__ import annotations
+
+import time
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
+
+from triggergraph.namespaces import TG
+from triggergraph.store.base import (
+    ABSENT,
+    RECEIPT_KEEP_S,
+    Store,
+    named_node,
+    new_version,
+    parse_ntriples,
+)
+
+
+class UpdateStore(Store):
+    """A store written with SPARQL Update (embedded Oxigraph, a SPARQL server).
+
+    Every write is the one gated update of :meth:`_graphs_update`; a backend applies it
+    atomically in :meth:`_gated` and says, from the write's receipt, whether its gate
+    opened.
+    """
+
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
+        return self.write_graphs(
+            {graph_iri: ntriples}, gate=graph_iri, expected=expected, owned=owned
+        )
+
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
+        return self.write_graphs({graph_iri: None}, gate=graph_iri, expected=expected)
+
+    def write_graphs(
+        self,
+        replace: Mapping[str, str | None],
+        add: Mapping[str, str] | None = None,
+        *,
+        gate: str | None = None,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
+        update, version, emptied = self._graphs_update(replace, add, gate, expected, owned)
+        refused = gate if gate is not None else next(iter(replace), self.meta_graph)
+        return self._gated(update, version, refused, expected, emptied)
+
+    @abstractmethod
+    def _gated(
+        self, update: str, version: str, graph_iri: str, expected: str | None, emptied: list[str]
+    ) -> str:
+        """Apply ``update`` atomically and return ``version``, or raise
+        :class:`PreconditionFailedError` (about ``graph_iri``) when its receipt is missing
+        (the gate stayed shut). The graphs the write left empty (``emptied``) are dropped
+        afterwards."""
+
+    def _graphs_update(
+        self,
+        replace: Mapping[str, str | None],
+        add: Mapping[str, str] | None,
+        gate: str | None,
+        expected: str | None,
+        owned: Iterable[str],
+    ) -> tuple[str, str, list[str]]:
+        """The one SPARQL Update of :meth:`write_graphs`: ``(update, version, emptied graphs)``.
+
+        Its first operation is the gate: only when the preconditions hold (``expected``
+        revision of ``gate``, no ``owned`` subject in another graph) does it set the new data
+        version, the written graphs' revisions and a write receipt (``tg:writeReceipt``, the
+        new version). The operations after it delete the replaced graphs' triples and insert
+        the new and added ones only where that receipt exists, so a failed precondition
+        changes nothing. A backend that applies one update atomically writes all of it or
+        nothing; after it, the receipt says whether the write happened
+        (:meth:`_receipt_query`). Invalid N-Triples and the meta graph raise before anything
+        is sent.
+        """
+        replacing = {
+            self._check_graph_iri(g): parse_ntriples(text) if text else []
+            for g, text in replace.items()
+        }
+        adding = {self._check_graph_iri(g): parse_ntriples(text) for g, text in (add or {}).items()}
+        gate_node = named_node(gate, "gate") if gate is not None else None
+        owned_nodes = [named_node(str(iri), "owned") for iri in owned]
+        version = new_version()
+        update = gated_update(
+            self.meta_graph, replacing, adding, version, gate_node, expected, owned_nodes
+        )
+        emptied = [g.value for g, triples in replacing.items() if not triples and g not in adding]
+        return update, version, emptied
+
+    def _receipt_query(self, version: str) -> str:
+        """ASK whether the write that returned ``version`` passed its gate."""
+        m = ox.NamedNode(self.meta_graph)
+        return f"ASK {{ GRAPH {m} {{ {m} <{TG.writeReceipt}> {ox.Literal(version)} }} }}"
+
+
+def gated_update(
+    meta_graph: str,
+    replace: dict[ox.NamedNode, list[ox.Triple]],
+    add: dict[ox.NamedNode, list[ox.Triple]],
+    version: str,
+    gate: ox.NamedNode | None,
+    expected: str | None,
+    owned: list[ox.NamedNode],
+) -> str:
+    """Return the compare-and-set SPARQL Update that replaces, drops and adds to graphs at once.
+
+    Operation 1 (the gate) matches only when the preconditions hold and then sets the data
+    version, the revision of every graph written (removed for a graph dropped) and the
+    receipt ``<meta> tg:writeReceipt "version"``, dropping receipts older than
+    :data:`RECEIPT_KEEP_S`. The operations after it delete the replaced graphs' triples and
+    insert the new and added ones only where that receipt exists. Every term is serialised
+    as an escaped N-Triples term; the new triples sit in an ``INSERT ... WHERE`` with one
+    solution, so their blank nodes are written once.
+
+    Parameters
+    ----------
+    meta_graph : str
+        IRI of the bookkeeping graph.
+    replace : dict
+        Graph -> its new content (empty: the graph is dropped).
+    add : dict
+        Graph -> triples added to what it holds.
+    version : str
+        The new data version (and the written graphs' revision and the receipt).
+    gate : pyoxigraph.NamedNode or None
+        The graph the preconditions are about.
+    expected : str or None
+        ``gate``'s revision the writer saw, :data:`ABSENT` for none, None for no check.
+    owned : list of pyoxigraph.NamedNode
+        Subjects no named graph but ``gate`` (and the meta graph) may hold.
+
+    Examples
+    --------
+    >>> g = ox.NamedNode("http://x/graph/s1")
+    >>> ops = gated_update("http://x/graph/meta", {g: []}, {}, "v2", g, ABSENT, [])
+    >>> [op.split(" ")[0] for op in ops.split(" ;\\n")]
+    ['DELETE', 'DELETE']
+    >>> "FILTER(!BOUND(?rev0))" in ops
+    True
+    """
+    m = ox.NamedNode(meta_graph)
+    new = ox.Literal(version)
+    cutoff = ox.Literal(f"{time.time_ns() - RECEIPT_KEEP_S * 10**9:x}")
+    data_version, graph_version, receipt = (
+        f"<{TG.dataVersion}>",
+        f"<{TG.graphVersion}>",
+        f"<{TG.writeReceipt}>",
+    )
+    touched = list(dict.fromkeys([*replace, *add]))
+    if gate is not None and gate not in touched:
+        touched.append(gate)  # its revision is read, not changed
+    rev = {graph: f"?rev{number}" for number, graph in enumerate(touched)}
+    written = [g for g in touched if replace.get(g) or add.get(g)]
+    changed = [g for g in touched if g in replace or g in add]
+    inserted = [f"{m} {data_version} {new} .", f"{m} {receipt} {new} ."]
+    inserted += [f"{g} {graph_version} {new} ." for g in written]
+    where = [
+        f"OPTIONAL {{ GRAPH {m} {{ {m} {data_version} ?version }} }}",
+        *(f"OPTIONAL {{ GRAPH {m} {{ {g} {graph_version} {rev[g]} }} }}" for g in touched),
+        f"OPTIONAL {{ GRAPH {m} {{ {m} {receipt} ?old FILTER(STR(?old) < {cutoff}) }} }}",
+    ]
+    if gate is not None and expected == ABSENT:
+        where.append(f"FILTER(!BOUND({rev[gate]}))")
+    elif gate is not None and expected is not None:
+        where.append(f"FILTER(BOUND({rev[gate]}) && STR({rev[gate]}) = {ox.Literal(expected)})")
+    if owned:
+        values = " ".join(str(node) for node in owned)
+        others = f"?other != {m}" + (f" && ?other != {gate}" if gate is not None else "")
+        where.append(
+            f"FILTER NOT EXISTS {{ VALUES ?owned {{ {values} }} GRAPH ?other {{ ?owned ?op ?oo }} "
+            f"FILTER({others}) }}"
+        )
+    removed = " ".join(f"{g} {graph_version} {rev[g]} ." for g in changed)
+    gate_op = (
+        f"DELETE {{ GRAPH {m} {{ {m} {data_version} ?version . {removed} {m} {receipt} ?old }} }}\n"
+        f"INSERT {{ GRAPH {m} {{ {' '.join(inserted)} }} }}\n"
+        f"WHERE {{ {' '.join(where)} }}"
+    )
+    passed = f"GRAPH {m} {{ {m} {receipt} {new} }}"
+    ops = [gate_op]
+    ops += [
+        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ {passed} GRAPH {g} {{ ?s ?p ?o }} }}"
+        for g in replace
+    ]
+    blocks = []
+    for graph in touched:
+        triples = [*replace.get(graph, []), *add.get(graph, [])]
+        if triples:
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+            blocks.append(f"GRAPH {graph} {{\n{body}\n}}")
+    if blocks:
+        ops.append(f"INSERT {{ {' '.join(blocks)} }} WHERE {{ {passed} }}")
+    return " ;\n".join(ops)
