@@ -27,11 +27,9 @@ WRITTEN = {200: {"model": WriteOut, "description": "Done; the change is in the h
 
 @router.get(
     "/proposed",
-    response_class=Response,
-    responses={
-        **json_ok(ProposedPage, "Sources with a version waiting for review."),
-        **errors(401, 403),
-    },
+    response_model=ProposedPage,
+    response_description="Sources with a version waiting for review.",
+    responses=errors(401, 403),
 )
 def list_proposed(service: ServiceDep, _auth: WriteAuthDep) -> Response:
     """Proposed sources and edits, for curators (the write token)."""
@@ -110,11 +108,9 @@ async def restore_source(
 
 @router.get(
     "/sources/{source_id}/history",
-    response_class=Response,
-    responses={
-        **json_ok(HistoryOut, "Every change, newest first, with a diff."),
-        **errors(401, 404, 422),
-    },
+    response_model=HistoryOut,
+    response_description="Every change, newest first, with a diff.",
+    responses=errors(404, 422),
 )
 def read_history(service: ServiceDep, source_id: SourceId) -> Response:
     """Who changed the source, when, what (a diff of the entry) and why.
