@@ -161,6 +161,7 @@ def write_requests() -> list[tuple[str, str, bytes | None]]:
         ("POST", f"/api/v1/sources/{ALPHA}/restore", None),
         ("GET", "/api/v1/proposed", None),
         ("GET", f"/api/v1/proposed/{ALPHA}", None),
+        ("GET", "/api/v1/matrix/proposed", None),
     ]
 
 
@@ -175,6 +176,7 @@ WRITE_IDS = [
     "restore",
     "proposed-list",
     "proposed-entry",
+    "matrix-proposed",
 ]
 
 

@@ -14,6 +14,7 @@ import yaml
 from test_service import as_yaml
 from test_service import entry as service_entry
 
+from triggergraph.answers import MatrixQuery
 from triggergraph.config import Settings
 from triggergraph.exceptions import ConflictError, EntryError, NotFoundError
 from triggergraph.service import EvidenceService
@@ -21,6 +22,7 @@ from triggergraph.store import SparqlStore
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
 BACKENDS = ["memory", "oxigraph", "sparql"]
+DRIVERS = MatrixQuery(cols="driver")
 
 
 def entry(source_id: str, finding_ids: list[str], factor: str = "detention", **extra) -> dict:
@@ -155,20 +157,20 @@ def test_store_edit_of_a_file_source_survives_unrelated_file_edit(service, liter
 
 # ---- review states -----------------------------------------------------------------------
 def test_proposed_source_changes_no_public_verdict_until_published(service):
-    before = service.matrix_json(cols="driver", lang="en")
+    before = service.matrix_json(DRIVERS)
     body = as_yaml(entry("proposed_one", ["p-1", "p-2"], factor="marriage"))
     result = service.create_source(body, "application/yaml", publish=False, why="new paper")
     assert (result.action, result.state) == ("proposed", "proposed")
     assert "proposed_one" not in service.sources_by_id
-    assert verdicts(service.matrix_json(cols="driver", lang="en")) == verdicts(before)
+    assert verdicts(service.matrix_json(DRIVERS)) == verdicts(before)
     with pytest.raises(NotFoundError):
         service.source("proposed_one")
     assert [i["id"] for i in service.proposed_sources()["items"]] == ["proposed_one"]
-    including = service.matrix_including_proposed(cols="driver", lang="en")
+    including = service.matrix_including_proposed(DRIVERS)
     assert verdicts(including) != verdicts(before)
 
     service.publish_source("proposed_one", by="reviewer", why="checked against the paper")
-    after = service.matrix_json(cols="driver", lang="en")
+    after = service.matrix_json(DRIVERS)
     assert verdicts(after) == verdicts(including)
     assert service.proposed_sources()["total"] == 0
 
@@ -274,3 +276,24 @@ def test_same_doi_twice_is_refused_naming_the_other_source(service):
             "application/yaml",
         )
     assert "doi_two" not in service.sources_by_id
+
+
+def test_a_proposal_racing_another_writer_for_one_id_is_refused_at_the_store(service, monkeypatch):
+    """The proposed graph is part of the write's precondition: a second process that has
+    not seen a proposal yet cannot overwrite it (its stale checks pass, the store's gate
+    does not)."""
+    other = EvidenceService(service.settings, service.store, service.vocabulary)
+    other.reload()
+    first = as_yaml(entry("raced", ["raced-a"]))
+    service.create_source(first, "application/yaml", publish=False, by="a")
+    stale_once = iter([True])
+    real_sync = other._sync_for_write
+    monkeypatch.setattr(
+        other, "_sync_for_write", lambda: None if next(stale_once, False) else real_sync()
+    )
+    with pytest.raises(ConflictError, match="already exists"):
+        other.create_source(
+            as_yaml(entry("raced", ["raced-b"])), "application/yaml", publish=False, by="b"
+        )
+    body, _ = service.source_entry("raced", "yaml", state="proposed")
+    assert b"raced-a" in body and b"raced-b" not in body

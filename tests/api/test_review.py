@@ -29,9 +29,7 @@ def test_post_without_publish_is_proposed_and_changes_no_public_answer(client, a
     assert verdicts(client) == before
     listed = client.get("/api/v1/proposed", headers=auth).json()
     assert [i["id"] for i in listed["items"]] == ["added_one"]
-    including = client.get(
-        "/api/v1/matrix", params={"include_proposed": "true"}, headers=auth
-    ).json()
+    including = client.get("/api/v1/matrix/proposed", headers=auth).json()
     assert including["cells"] != client.get("/api/v1/matrix").json()["cells"]
 
     published = client.post(
@@ -43,12 +41,10 @@ def test_post_without_publish_is_proposed_and_changes_no_public_answer(client, a
 
 
 def test_including_proposed_map_needs_the_token(client, auth):
-    assert client.get("/api/v1/matrix", params={"include_proposed": "true"}).status_code == 401
+    assert client.get("/api/v1/matrix/proposed").status_code == 401
     wrong = {"Authorization": "Bearer wrong"}
-    response = client.get("/api/v1/matrix", params={"include_proposed": "true"}, headers=wrong)
-    assert response.status_code == 401
-    # a wrong token on an open read is just a reader
-    assert client.get("/api/v1/matrix", headers=wrong).status_code == 200
+    assert client.get("/api/v1/matrix/proposed", headers=wrong).status_code == 401
+    assert client.get("/api/v1/matrix/proposed", headers=auth).status_code == 200
 
 
 def test_review_reject_keeps_public_version_and_records_why(client, auth, make_entry):

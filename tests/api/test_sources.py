@@ -175,7 +175,9 @@ def test_delete_removes_source(client, auth):
 def test_source_etag_is_its_revision_and_changes_with_a_write(client, auth, entry_yaml):
     etag = client.get("/api/v1/sources/fixture_beta").headers["etag"]
     body = entry_yaml("fixture_beta", ["b-etag-1"])
-    response = client.put("/api/v1/sources/fixture_beta", content=body, headers={**auth, **YAML})
+    response = client.put(
+        "/api/v1/sources/fixture_beta", content=body, headers={**auth, **YAML}, params=PUBLISH
+    )
     assert response.status_code == 200
     new = client.get("/api/v1/sources/fixture_beta").headers["etag"]
     assert new != etag
@@ -188,6 +190,7 @@ def test_put_with_current_if_match_writes(client, auth, entry_yaml):
         "/api/v1/sources/fixture_beta",
         content=entry_yaml("fixture_beta", ["b-match-1"]),
         headers={**auth, **YAML, "If-Match": etag},
+        params=PUBLISH,
     )
     assert response.status_code == 200
 
@@ -199,6 +202,7 @@ def test_put_and_delete_with_stale_if_match_are_412_and_change_nothing(client, a
             "/api/v1/sources/fixture_beta",
             content=entry_yaml("fixture_beta", ["b-first"]),
             headers={**auth, **YAML},
+            params=PUBLISH,
         ).status_code
         == 200
     )
@@ -207,6 +211,7 @@ def test_put_and_delete_with_stale_if_match_are_412_and_change_nothing(client, a
         "/api/v1/sources/fixture_beta",
         content=entry_yaml("fixture_beta", ["b-second"]),
         headers={**auth, **YAML, "If-Match": stale},
+        params=PUBLISH,
     )
     assert response.status_code == 412
     assert response.json()["error"] == "PreconditionFailedError"
@@ -239,7 +244,9 @@ def test_concurrent_creates_of_one_id_on_embedded_store_one_wins(tmp_path, setti
             def post(tag: str, number: int = number, barrier=barrier, statuses=statuses) -> None:
                 body = entry_yaml(f"race_{number}", [f"race-{number}-{tag}"])
                 barrier.wait()
-                response = client.post("/api/v1/sources", content=body, headers=headers)
+                response = client.post(
+                    "/api/v1/sources", content=body, headers=headers, params=PUBLISH
+                )
                 statuses[tag] = response.status_code
 
             threads = [threading.Thread(target=post, args=(tag,)) for tag in "ab"]
@@ -384,7 +391,8 @@ def test_concurrent_creates_on_two_servers_sharing_oxigraph_serve_one_wins(
 
         def post(i: int) -> None:
             barrier.wait()
-            statuses[i] = clients[i].post("/api/v1/sources", content=bodies[i]).status_code
+            answer = clients[i].post("/api/v1/sources", content=bodies[i], params=PUBLISH)
+            statuses[i] = answer.status_code
 
         threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
         for thread in threads:

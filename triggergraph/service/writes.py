@@ -249,11 +249,17 @@ class SourceWrites:
                 tombstone_ntriples(base, source_id, change) if tombstone else None
             )
         record += change_ntriples(base, source_id, change, [generated] if generated else [])
+        graph = str(source_graph_iri(base, source_id))
+        proposed_graph = proposed_graph_iri(base, source_id)
+        # the proposed version must also be the one this process knows (or none)
+        proposed_revision = (
+            self._curation_revisions.get(proposed_graph) if source_id in self._proposed else ABSENT
+        )
         version = self.store.write_graphs(
             replace,
             {history_graph_iri(base, source_id): record},
-            gate=str(source_graph_iri(base, source_id)),
-            expected=expected,
+            expected={graph: expected, proposed_graph: proposed_revision},
+            owner=graph,
             owned=owned,
         )
         # the heads after this change, so the next write of this source need not read its

@@ -178,8 +178,8 @@ class Store(ABC):
         replace: Mapping[str, str | None],
         add: Mapping[str, str] | None = None,
         *,
-        gate: str | None = None,
-        expected: str | None = None,
+        expected: Mapping[str, str | None] | None = None,
+        owner: str | None = None,
         owned: Iterable[str] = (),
     ) -> str:
         """Apply several graph writes as one atomic, compare-and-set change; return the version.
@@ -191,12 +191,12 @@ class Store(ABC):
         add : mapping of str to str, optional
             Graph IRI to N-Triples added to what the graph already holds (a history that
             grows by one change per write).
-        gate : str, optional
-            The graph the preconditions are about (a source's graph).
-        expected, owned
-            As for :meth:`replace_graph`, about ``gate``: its revision must be ``expected``
-            and no graph other than ``gate`` may hold a subject of ``owned``; otherwise
-            :class:`PreconditionFailedError` and nothing changes.
+        expected : mapping of str to str or None, optional
+            Graph IRI to the revision it must have (:data:`ABSENT`: must not exist; None:
+            no check), as for :meth:`replace_graph`.
+        owner, owned
+            No graph but ``owner`` may hold a subject of ``owned``. A failed precondition
+            raises :class:`PreconditionFailedError` and nothing changes.
 
         Every graph written gets the new version as its revision; a dropped one loses its
         revision. Invalid N-Triples raise :class:`EntryError` and the meta graph

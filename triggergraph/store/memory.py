@@ -131,15 +131,15 @@ class MemoryStore(Store):
         )
 
     def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
-        return self.write_graphs({graph_iri: None}, gate=graph_iri, expected=expected)
+        return self.write_graphs({graph_iri: None}, expected={graph_iri: expected})
 
     def write_graphs(
         self,
         replace: Mapping[str, str | None],
         add: Mapping[str, str] | None = None,
         *,
-        gate: str | None = None,
-        expected: str | None = None,
+        expected: Mapping[str, str | None] | None = None,
+        owner: str | None = None,
         owned: Iterable[str] = (),
     ) -> str:
         # parsed and checked before the lock, so a bad write changes nothing
@@ -151,11 +151,16 @@ class MemoryStore(Store):
             self._check_graph_iri(graph).value: _fresh_blank_nodes(parse_ntriples(text))
             for graph, text in (add or {}).items()
         }
-        gate_iri = named_node(gate, "gate").value if gate is not None else None
+        expecting = {
+            named_node(g, "expected").value: r for g, r in (expected or {}).items() if r is not None
+        }
+        owner_iri = named_node(owner, "owner").value if owner is not None else None
         owned_nodes = {named_node(str(iri), "owned") for iri in owned}
         with self._write_lock:
-            if gate_iri is not None:
-                self._check_precondition(gate_iri, expected, owned_nodes)
+            for graph, revision in expecting.items():
+                self._check_precondition(graph, revision, set())
+            if owned_nodes:
+                self._check_precondition(owner_iri, None, owned_nodes)
             new = dict(self._graphs)
             for graph, triples in replacing.items():
                 new[graph] = tuple(triples)

@@ -39,20 +39,21 @@ class UpdateStore(Store):
         )
 
     def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
-        return self.write_graphs({graph_iri: None}, gate=graph_iri, expected=expected)
+        return self.write_graphs({graph_iri: None}, expected={graph_iri: expected})
 
     def write_graphs(
         self,
         replace: Mapping[str, str | None],
         add: Mapping[str, str] | None = None,
         *,
-        gate: str | None = None,
-        expected: str | None = None,
+        expected: Mapping[str, str | None] | None = None,
+        owner: str | None = None,
         owned: Iterable[str] = (),
     ) -> str:
-        update, version, emptied = self._graphs_update(replace, add, gate, expected, owned)
-        refused = gate if gate is not None else next(iter(replace), self.meta_graph)
-        return self._gated(update, version, refused, expected, emptied)
+        expected = {g: r for g, r in (expected or {}).items() if r is not None}
+        update, version, emptied = self._graphs_update(replace, add, expected, owner, owned)
+        about = next(iter(expected), owner or next(iter(replace), self.meta_graph))
+        return self._gated(update, version, about, expected.get(about), emptied)
 
     @abstractmethod
     def _gated(
@@ -67,14 +68,14 @@ class UpdateStore(Store):
         self,
         replace: Mapping[str, str | None],
         add: Mapping[str, str] | None,
-        gate: str | None,
-        expected: str | None,
+        expected: Mapping[str, str],
+        owner: str | None,
         owned: Iterable[str],
     ) -> tuple[str, str, list[str]]:
         """The one SPARQL Update of :meth:`write_graphs`: ``(update, version, emptied graphs)``.
 
-        Its first operation is the gate: only when the preconditions hold (``expected``
-        revision of ``gate``, no ``owned`` subject in another graph) does it set the new data
+        Its first operation is the gate: only when the preconditions hold (the ``expected``
+        revisions, no ``owned`` subject in a graph but ``owner``) does it set the new data
         version, the written graphs' revisions and a write receipt (``tg:writeReceipt``, the
         new version). The operations after it delete the replaced graphs' triples and insert
         the new and added ones only where that receipt exists, so a failed precondition
@@ -88,11 +89,12 @@ class UpdateStore(Store):
             for g, text in replace.items()
         }
         adding = {self._check_graph_iri(g): parse_ntriples(text) for g, text in (add or {}).items()}
-        gate_node = named_node(gate, "gate") if gate is not None else None
+        expecting = {named_node(g, "expected"): r for g, r in expected.items()}
+        owner_node = named_node(owner, "owner") if owner is not None else None
         owned_nodes = [named_node(str(iri), "owned") for iri in owned]
         version = new_version()
         update = gated_update(
-            self.meta_graph, replacing, adding, version, gate_node, expected, owned_nodes
+            self.meta_graph, replacing, adding, version, expecting, owner_node, owned_nodes
         )
         emptied = [g.value for g, triples in replacing.items() if not triples and g not in adding]
         return update, version, emptied
@@ -108,8 +110,8 @@ def gated_update(
     replace: dict[ox.NamedNode, list[ox.Triple]],
     add: dict[ox.NamedNode, list[ox.Triple]],
     version: str,
-    gate: ox.NamedNode | None,
-    expected: str | None,
+    expected: dict[ox.NamedNode, str],
+    owner: ox.NamedNode | None,
     owned: list[ox.NamedNode],
 ) -> str:
     """Return the compare-and-set SPARQL Update that replaces, drops and adds to graphs at once.
@@ -132,17 +134,18 @@ def gated_update(
         Graph -> triples added to what it holds.
     version : str
         The new data version (and the written graphs' revision and the receipt).
-    gate : pyoxigraph.NamedNode or None
-        The graph the preconditions are about.
-    expected : str or None
-        ``gate``'s revision the writer saw, :data:`ABSENT` for none, None for no check.
+    expected : dict
+        Graph -> the revision the writer saw, :data:`ABSENT` for a graph that must not
+        exist.
+    owner : pyoxigraph.NamedNode or None
+        The one graph that may hold the ``owned`` subjects.
     owned : list of pyoxigraph.NamedNode
-        Subjects no named graph but ``gate`` (and the meta graph) may hold.
+        Subjects no named graph but ``owner`` (and the meta graph) may hold.
 
     Examples
     --------
     >>> g = ox.NamedNode("http://x/graph/s1")
-    >>> ops = gated_update("http://x/graph/meta", {g: []}, {}, "v2", g, ABSENT, [])
+    >>> ops = gated_update("http://x/graph/meta", {g: []}, {}, "v2", {g: ABSENT}, None, [])
     >>> [op.split(" ")[0] for op in ops.split(" ;\\n")]
     ['DELETE', 'DELETE']
     >>> "FILTER(!BOUND(?rev0))" in ops
@@ -156,9 +159,8 @@ def gated_update(
         f"<{TG.graphVersion}>",
         f"<{TG.writeReceipt}>",
     )
-    touched = list(dict.fromkeys([*replace, *add]))
-    if gate is not None and gate not in touched:
-        touched.append(gate)  # its revision is read, not changed
+    # the revisions of expected graphs that are not written are read, not changed
+    touched = list(dict.fromkeys([*replace, *add, *expected]))
     rev = {graph: f"?rev{number}" for number, graph in enumerate(touched)}
     written = [g for g in touched if replace.get(g) or add.get(g)]
     changed = [g for g in touched if g in replace or g in add]
@@ -169,13 +171,16 @@ def gated_update(
         *(f"OPTIONAL {{ GRAPH {m} {{ {g} {graph_version} {rev[g]} }} }}" for g in touched),
         f"OPTIONAL {{ GRAPH {m} {{ {m} {receipt} ?old FILTER(STR(?old) < {cutoff}) }} }}",
     ]
-    if gate is not None and expected == ABSENT:
-        where.append(f"FILTER(!BOUND({rev[gate]}))")
-    elif gate is not None and expected is not None:
-        where.append(f"FILTER(BOUND({rev[gate]}) && STR({rev[gate]}) = {ox.Literal(expected)})")
+    for graph, revision in expected.items():
+        if revision == ABSENT:
+            where.append(f"FILTER(!BOUND({rev[graph]}))")
+        else:
+            where.append(
+                f"FILTER(BOUND({rev[graph]}) && STR({rev[graph]}) = {ox.Literal(revision)})"
+            )
     if owned:
         values = " ".join(str(node) for node in owned)
-        others = f"?other != {m}" + (f" && ?other != {gate}" if gate is not None else "")
+        others = f"?other != {m}" + (f" && ?other != {owner}" if owner is not None else "")
         where.append(
             f"FILTER NOT EXISTS {{ VALUES ?owned {{ {values} }} GRAPH ?other {{ ?owned ?op ?oo }} "
             f"FILTER({others}) }}"
