@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     dist_dir: Path = PROJECT_ROOT / "dist"
     sparql_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_limit: int = Field(default=10_000, gt=0)
+    # /sparql: limits checked on the text before any store sees it (store/precheck.py)
+    sparql_max_chars: int = Field(default=100_000, gt=0)
+    sparql_max_get_chars: int = Field(default=8_000, gt=0)
+    sparql_max_depth: int = Field(default=64, gt=0)
+    sparql_max_chain: int = Field(default=256, gt=0)
+    sparql_max_triple_patterns: int = Field(default=1_000, gt=0)
+    sparql_max_path_closures: int = Field(default=8, ge=0)
+    # /sparql: query worker processes (triggergraph/sparql/pool.py)
+    sparql_workers: int = Field(default=2, gt=0)
+    sparql_worker_memory_mb: int = Field(default=1_024, gt=0)
+    sparql_queue_per_client: int = Field(default=4, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     version_check_interval_s: float = Field(default=1.0, ge=0)
 
