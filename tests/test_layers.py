@@ -22,6 +22,7 @@ LAYERS = {
     "shapes": 2,
     "store": 2,
     "query": 3,
+    "sparql": 3,
     "queries": 3,
     "verdict": 4,
     "index": 4,

@@ -125,15 +125,8 @@ def test_malformed_query_is_400_with_position(read_client):
     assert "line 1" in response.json()["detail"]
 
 
-def test_missing_query_is_400(read_client):
-    assert read_client.get("/sparql").status_code == 400
-
-
-def test_dataset_parameters_are_refused(read_client):
-    response = read_client.get(
-        "/sparql", params={"query": COUNT_FINDINGS, "default-graph-uri": "urn:x"}
-    )
-    assert response.status_code == 400
+def test_empty_query_is_400(read_client):
+    assert read_client.get("/sparql", params={"query": " "}).status_code == 400
 
 
 def test_unsupported_post_content_type_is_400(read_client):
@@ -257,12 +250,14 @@ def limited_client(tmp_path_factory):
         yield client
 
 
-def test_result_over_limit_is_503_naming_the_limit(limited_client):
+def test_result_over_limit_is_400_not_retryable_naming_the_limit(limited_client):
     response = limited_client.get(
         "/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}
     )
-    assert response.status_code == 503
+    assert response.status_code == 400
+    assert response.json()["error"] == "ResultLimitError"
     assert "limit of 5" in response.json()["detail"]
+    assert "retry-after" not in response.headers
 
 
 def test_query_over_time_limit_is_503(limited_client):

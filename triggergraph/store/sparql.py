@@ -111,6 +111,7 @@ class SparqlStore(Store):
         self.update_url = update_url
         self.union_default_graph = union_default_graph
         self.write_timeout_s = write_timeout_s
+        self.auth = auth
         self._client = httpx.Client(auth=auth, follow_redirects=False)
 
     # ---- HTTP ----------------------------------------------------------------------
