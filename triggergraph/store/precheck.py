@@ -208,7 +208,7 @@ def precheck(sparql: str, limits: QueryLimits | None = None) -> QueryShape:
                     scan.add_triple()
                 if closed.bracket == "[":
                     stack[-1].pending = True
-        elif group == "punct" and text in ".;," and frame.bracket in "{[":
+        elif group == "punct" and text in ".;," and frame.bracket in ("{", "["):
             if frame.pending or text != ".":
                 scan.add_triple()
             frame.pending = False
@@ -258,9 +258,9 @@ def precheck(sparql: str, limits: QueryLimits | None = None) -> QueryShape:
                     prefixes[declared[0][1].rstrip(":")] = declared[1][1][1:-1]
             elif upper == "VALUES" and len(stack) == 1:
                 has_values = True
-            elif upper == "A" and frame.bracket in "{[":
+            elif upper == "A" and frame.bracket in ("{", "["):
                 frame.pending = True
-        elif group in TERMS and frame.bracket in "{[":
+        elif group in TERMS and frame.bracket in ("{", "["):
             frame.pending = True
         previous = (group, upper or text)
     if updates:
