@@ -108,7 +108,7 @@ def test_service_is_refused_but_not_in_strings_names_or_iris():
 
 
 def test_braces_in_strings_and_iris_do_not_count():
-    query = "SELECT * WHERE { ?s ?p \"{{{{ ((( \" . ?s ?q '}}}' . ?s ?r \"\"\"{\n{\"\"\" }"
+    query = 'SELECT * WHERE { ?s ?p "{{{{ ((( " . ?s ?q \'}}}\' . ?s ?r """{\n{""" }'
     assert precheck(query, QueryLimits(max_depth=2)).kind == "select"
 
 
