@@ -71,7 +71,7 @@ def pool(embedded):
 
 def test_default_graph_is_the_data_graphs_without_bookkeeping(pool):
     assert count(pool) == 2000
-    meta = f"ASK {{ ?g <https://w3id.org/triggergraph/ontology#graphVersion> ?r }}"
+    meta = "ASK { ?g <https://w3id.org/triggergraph/ontology#graphVersion> ?r }"
     body, _ = pool.run(meta, JSON, pool.store.version())
     assert orjson.loads(body)["boolean"] is False
 
