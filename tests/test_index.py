@@ -431,7 +431,8 @@ def test_matrix_table_aligned_with_legend(index):
     detention = next(line for line in lines if line.startswith("Detention "))
     header = lines[0]
     # the justice column starts at the same offset in the header and in the row
-    assert detention[header.index("Justice seeker") :].startswith("S2")
+    assert detention[header.index("Justice seeker") :].startswith("S+2")
+    assert "o no association" in lines[-1] and "= tie, no direction" in lines[-1]
     assert (
         index.matrix_table("driver", "nl")
         .splitlines()[-1]

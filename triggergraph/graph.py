@@ -70,7 +70,8 @@ def project_graph(
         ``kind`` ("factor" | "driver" | "demographic"), ``id``, ``label``, ``iri`` and
         ``level`` (factors), ``dimension`` (groups), ``n_findings`` (factors, overall). One edge
         per cell with evidence, with ``weight`` = ``score``, ``verdict``, ``verdict_label``,
-        ``direction``, ``n_findings``, ``score``, ``explanation`` (in ``lang``) and
+        ``direction`` (``tie`` for a tie), ``certainty``, ``n_groups``, ``n_findings``,
+        ``score``, ``explanation`` (in ``lang``) and
         ``deciding`` (comma-separated finding ids). With a column or verdict filter, factors
         left without edges are dropped.
 
@@ -150,7 +151,9 @@ def project_graph(
                         "score": cell["score"],
                         "verdict": cell["verdict"],
                         "verdict_label": VERDICT_LABELS[cell["verdict"]][lang],
-                        "direction": cell["direction"],
+                        "direction": "tie" if cell.get("tie") else cell["direction"],
+                        "certainty": cell.get("certainty"),
+                        "n_groups": cell.get("n_groups"),
                         "n_findings": cell["n_findings"],
                         "explanation": cell["explanation"][lang],
                         "deciding": ",".join(cell["deciding"]),

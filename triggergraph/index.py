@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .effects import effect_flags, effect_size_band
 from .exceptions import EntryError, NotFoundError, Problem
-from .models import effect_size_band
 from .verdict import (
     ANY_COLUMN,
     ANY_LABELS,
@@ -44,7 +44,31 @@ MAX_CACHED_ANSWERS = 512
 #: One-letter verdict codes of the terminal table, per language.
 VERDICT_CODES: dict[str, dict[str, str]] = {
     "en": {"strong": "S", "moderate": "M", "limited": "L", "contested": "X", "no_evidence": "."},
-    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "O", "no_evidence": "."},
+    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "T", "no_evidence": "."},
+}
+#: Direction signs of the terminal table: a null result never looks like an increase.
+DIRECTION_SIGNS: dict[str, str] = {
+    "increases": "+",
+    "decreases": "-",
+    "no_association": "o",
+    "mixed": "~",
+    "tie": "=",
+}
+DIRECTION_SIGN_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "increases": "increases",
+        "decreases": "decreases",
+        "no_association": "no association",
+        "mixed": "mixed",
+        "tie": "tie, no direction",
+    },
+    "nl": {
+        "increases": "verhoogt",
+        "decreases": "verlaagt",
+        "no_association": "geen samenhang",
+        "mixed": "wisselend",
+        "tie": "gelijke stand, geen richting",
+    },
 }
 PROFILE_NOTICE: dict[str, str] = {
     "en": "This ranking summarises population-level research findings. It cannot predict what "
@@ -691,6 +715,9 @@ class EvidenceIndex:
             "indirectness": [self._scale_ref("indirectness", r, lang) for r in f.indirectness],
             "effect": effect,
             "size_band": band,
+            "effect_flags": [
+                self._scale_ref("effect-flag", x, lang) for x in effect_flags(f.effect)
+            ],
             "size_band_label": self._scale_ref("size-band", band, lang)["label"],
             "outcome_stages": [self._scale_ref("outcome-stage", o, lang) for o in f.outcome_stages],
             "outcome": f.outcome,
@@ -1134,7 +1161,7 @@ class EvidenceIndex:
         --------
         >>> from triggergraph.vocabulary import load_vocabulary
         >>> print(EvidenceIndex.build([], load_vocabulary()).matrix_table().splitlines()[-1])
-        legend: S strong, M moderate, L limited, X contested, . no evidence; number = findings counted
+        legend: S strong, M moderate, L limited, X contested, . no evidence; + increases, - decreases, o no association, ~ mixed, = tie, no direction; number = findings counted
         """
         data = self.matrix(cols=cols, lang=lang)
         codes = VERDICT_CODES[lang]
@@ -1158,15 +1185,17 @@ class EvidenceIndex:
                 for column, w in zip(data["columns"], widths, strict=True):
                     cell = cells[column["id"]]
                     code = codes[cell["verdict"]]
-                    texts.append(
-                        (code if cell["n_findings"] == 0 else f"{code}{cell['n_findings']}").ljust(
-                            w
-                        )
-                    )
+                    if cell["n_findings"]:
+                        sign = DIRECTION_SIGNS["tie" if cell.get("tie") else cell["direction"]]
+                        code = f"{code}{sign}{cell['n_findings']}"
+                    texts.append(code.ljust(w))
                 lines.append(
                     "  ".join([by_id[factor_id]["label"].ljust(width_label), *texts]).rstrip()
                 )
         legend = ", ".join(f"{codes[v]} {VERDICT_LABELS[v][lang]}" for v in VERDICTS)
+        legend += "; " + ", ".join(
+            f"{DIRECTION_SIGNS[d]} {word}" for d, word in DIRECTION_SIGN_WORDS[lang].items()
+        )
         suffix = "number = findings counted" if lang == "en" else "getal = getelde bevindingen"
         lines.append(
             f"legend: {legend}; {suffix}" if lang == "en" else f"legenda: {legend}; {suffix}"
@@ -1174,20 +1203,21 @@ class EvidenceIndex:
         return "\n".join(lines)
 
     def matrix_csv(self, cols: str = "driver", lang: str = "en") -> str:
-        """The matrix as CSV: ``factor, label, level`` then ``<column>``/``<column>_n`` pairs
-        (verdict id and number of findings) per column."""
+        """The matrix as CSV: ``factor, label, level`` then ``<column>``, ``<column>_n`` and
+        ``<column>_direction`` (verdict id, number of findings, direction or ``tie``) per column."""
         data = self.matrix(cols=cols, lang=lang)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         header = ["factor", "label", "level"]
         for column in data["columns"]:
-            header += [column["id"], f"{column['id']}_n"]
+            header += [column["id"], f"{column['id']}_n", f"{column['id']}_direction"]
         writer.writerow(header)
         for row in data["rows"]:
             line = [row["id"], row["label"], row["level"]]
             for column in data["columns"]:
                 cell = data["cells"][row["id"]][column["id"]]
-                line += [cell["verdict"], cell["n_findings"]]
+                direction = "tie" if cell.get("tie") else cell["direction"] or ""
+                line += [cell["verdict"], cell["n_findings"], direction]
             writer.writerow(line)
         return buffer.getvalue()
 
