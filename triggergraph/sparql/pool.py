@@ -7,7 +7,8 @@ in-memory copy of the data graphs and forks a child per query. The API side:
    (more: :class:`TooManyQueriesError`, HTTP 429); at most ``workers`` queries run at once,
    and a query that finds no free slot within its time limit gets :class:`QueryTimeoutError`
    ("busy", 503);
-2. the query and a fresh socket go to the worker, which answers with the child's pid;
+2. the query and a fresh socket go to the worker, which forks a child; the child sends its pid
+   on that socket, then the answer (the worker sends an error there if it cannot start one);
 3. the answer is awaited on that socket until the time limit; then the child is killed
    (``SIGKILL``), so a runaway stops using CPU and memory at once. A child that dies (a
    segfault in the engine, the memory cap) ends that one query with a 400 naming what
@@ -40,6 +41,7 @@ from triggergraph.exceptions import (
     ResultLimitError,
     StoreUnavailableError,
     TooManyQueriesError,
+    TriggergraphError,
 )
 from triggergraph.sparql.wire import WireClosedError, recv_exactly, recv_message, send_message
 from triggergraph.store.base import QueryDataset, Store
@@ -48,11 +50,13 @@ from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits, precheck
 from triggergraph.store.sparql import SparqlStore
 
-ERRORS: dict[str, type[QueryError]] = {
+#: errors the worker or a child may report, by name
+ERRORS: dict[str, type[TriggergraphError]] = {
     "QueryError": QueryError,
     "QueryLimitError": QueryLimitError,
     "ResultLimitError": ResultLimitError,
     "QueryTimeoutError": QueryTimeoutError,
+    "StoreUnavailableError": StoreUnavailableError,
 }
 #: seconds the worker may take to load the data at start
 START_TIMEOUT_S = 600.0
@@ -265,13 +269,23 @@ class QueryPool:
                 [list(dataset.default_graphs), list(dataset.named_graphs)] if dataset else None
             ),
         }
+        request["deadline"] = deadline  # CLOCK_MONOTONIC: the same clock in every process
+        pid: int | None = None
         try:
-            pid = self._dispatch(request, theirs, version, deadline)
+            self._dispatch(request, theirs, version, deadline)
             theirs.close()
             try:
-                header, _ = recv_message(ours, deadline)
-                body = recv_exactly(ours, int(header.get("length", 0)), deadline)
+                # the child's pid first (or the worker's error), then the answer
+                first, _ = recv_message(ours, deadline)
+                if "error" in first:
+                    header, body = first, b""
+                else:
+                    pid = int(first["pid"])
+                    header, _ = recv_message(ours, deadline)
+                    body = recv_exactly(ours, int(header.get("length", 0)), deadline)
             except TimeoutError:
+                # with no pid yet, the child stops itself: it checks the deadline at its start
+                # and has a CPU-time limit
                 self._kill(pid)
                 self.killed += 1
                 raise QueryTimeoutError(
@@ -295,32 +309,26 @@ class QueryPool:
 
     def _dispatch(
         self, request: dict[str, Any], answer_socket: socket.socket, version: str, deadline: float
-    ) -> int:
-        """Hand the query to the worker; return the pid of the child that runs it."""
+    ) -> None:
+        """Hand the query and its answer socket to the worker (nothing comes back here)."""
         if not self._control_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise QueryTimeoutError("the SPARQL query worker is busy loading data; try again")
+            raise QueryTimeoutError("the SPARQL query worker is busy; try again")
         try:
             if self._control is None:
                 raise QueryTimeoutError("the SPARQL query worker stopped; try again")
             if self._uses_dump:
                 request["source"] = self._dump_source(version)
-            assert self._control is not None
             try:
                 send_message(self._control, request, [answer_socket.fileno()])
-                reply, _ = recv_message(self._control, deadline)
-            except (TimeoutError, EOFError, OSError):
-                # out of step with the worker (still loading, or gone): start afresh next time
-                self._stop()
-                raise QueryTimeoutError(
-                    "the SPARQL query worker did not take the query in time; try again"
-                ) from None
+            except OSError:
+                self._stop()  # the worker is gone: started afresh by the next query
+                raise QueryTimeoutError("the SPARQL query worker stopped; try again") from None
         finally:
             self._control_lock.release()
-        if "pid" not in reply:
-            raise QueryError(f"the SPARQL query worker failed: {reply.get('error')}")
-        return int(reply["pid"])
 
     @staticmethod
-    def _kill(pid: int) -> None:
+    def _kill(pid: int | None) -> None:
+        if pid is None:
+            return
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from triggergraph.store.base import Store
 from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits
 from triggergraph.store.sparql import SparqlStore
+
+#: how often a sync starts over on a fresh read-only view before it gives up
+SYNC_ATTEMPTS = 5
 
 
 def is_bookkeeping(base_iri: str, graph_iri: str) -> bool:
@@ -48,7 +52,26 @@ class Replica:
         self.version: str | None = None
 
     def sync(self) -> str:
-        """Bring the copy up to the source's current data; return the source's version."""
+        """Bring the copy up to the source's current data; return the source's version.
+
+        A read-only view of RocksDB can meet a table file the writing process has just
+        compacted away; the sync then starts over on a fresh view (up to
+        :data:`SYNC_ATTEMPTS` times). A sync cut short leaves the revisions as they were, so
+        the next one redoes every graph it had not finished.
+        """
+        for attempt in range(1, SYNC_ATTEMPTS + 1):
+            try:
+                return self._sync_once()
+            except (OSError, RuntimeError, StoreError) as error:
+                if attempt == SYNC_ATTEMPTS:
+                    raise StoreError(
+                        f"the query worker could not read the store after {attempt} attempts: "
+                        f"{error}"
+                    ) from None
+                time.sleep(0.05 * attempt)
+        raise AssertionError("not reached")
+
+    def _sync_once(self) -> str:
         if self.source["kind"] == "dump":
             return self._load_dump()
         store = open_source(self.source, self.base_iri)

@@ -4,8 +4,9 @@ Started by :class:`~triggergraph.sparql.pool.QueryPool` as ``python -m
 triggergraph.sparql.worker`` with a Unix socket as its standard input. The first message
 configures it (where the data is, base IRI, limits, memory cap); it loads the replica and
 answers ``{"ready": version}``. Each later message is one query with the socket for its
-answer attached: the worker syncs the replica when the API saw a newer data version, then
-forks. The child lowers its address-space limit (``RLIMIT_AS``) to what it has plus the
+answer attached; nothing is answered on the control socket. The worker syncs the replica
+when the API saw a newer data version, then forks (a failure is written to the query's
+socket). The child sends its pid on that socket, lowers its address-space limit (``RLIMIT_AS``) to what it has plus the
 cap, runs the query on the copy it shares with its parent, writes the answer and exits; the
 API kills it at the time limit. The worker itself stays single-threaded, so forking it is
 safe, and a crash or a memory blow-up ends one child only.
@@ -13,15 +14,19 @@ safe, and a crash or a memory blow-up ends one child only.
 
 from __future__ import annotations
 
+import gc
+import math
 import os
 import resource
 import signal
 import socket
 import sys
+import time
 import traceback
+from contextlib import suppress
 from typing import Any
 
-from triggergraph.exceptions import QueryError, TriggergraphError
+from triggergraph.exceptions import QueryTimeoutError, TriggergraphError
 from triggergraph.sparql.replica import Replica
 from triggergraph.sparql.wire import recv_message, send_message
 from triggergraph.store.base import QueryDataset
@@ -45,6 +50,9 @@ def answer_query(replica: Replica, request: dict[str, Any], out: socket.socket) 
     cap = int(request["memory_cap_bytes"])
     limit = address_space_bytes() + cap
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # a backstop in case the API could not kill this child: CPU seconds up to the deadline
+    seconds = max(1, math.ceil(float(request["deadline"]) - time.monotonic()) + 1)
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     # a crash on a hostile query is expected: no core file (writing one takes seconds)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     dataset = request.get("dataset")
@@ -95,31 +103,39 @@ def serve(control: socket.socket) -> None:
             request, fds = recv_message(control, with_fds=True)
         except EOFError:
             return
-        out = socket.socket(fileno=fds[0]) if fds else None
+        if not fds:
+            continue
+        out = socket.socket(fileno=fds[0])
         try:
             if "source" in request:
                 replica.source = request["source"]
             if request.get("version") != synced_for:
                 replica.sync()
                 synced_for = request.get("version")
-            if out is None:
-                raise QueryError("a query arrived without a socket for its answer")
-            pid = os.fork()
-            if pid == 0:
+            if time.monotonic() >= float(request["deadline"]):
+                raise QueryTimeoutError("the query waited for the worker past its time limit")
+            # objects made so far stay out of the collector's sight, so children do not touch
+            # (and so copy) the pages they share with the worker
+            gc.freeze()
+            if os.fork() == 0:
+                gc.disable()
                 _child(control, replica, request, out)
-            send_message(control, {"pid": pid})
-        except Exception as error:  # noqa: BLE001 - reported to the API; the worker goes on
-            traceback.print_exc(file=sys.stderr)
-            send_message(control, {"error": f"{type(error).__name__}: {error}"})
+        except Exception as error:  # noqa: BLE001 - reported on the query's socket; we go on
+            if not isinstance(error, QueryTimeoutError):
+                traceback.print_exc(file=sys.stderr)
+            name = "QueryTimeoutError" if isinstance(error, QueryTimeoutError) else None
+            message = str(error) if name else f"the query worker could not read the store: {error}"
+            with suppress(OSError):
+                send_message(out, {"error": name or "StoreUnavailableError", "message": message})
         finally:
-            if out is not None:
-                out.close()
+            out.close()
 
 
 def _child(control: socket.socket, replica: Replica, request: dict, out: socket.socket) -> None:
     code = 0
     try:
         control.close()
+        send_message(out, {"pid": os.getpid()})
         answer_query(replica, request, out)
     except BaseException:  # noqa: BLE001 - a child must never return into the worker's loop
         code = 1
