@@ -16,24 +16,13 @@ import time
 import httpx
 import pytest
 from bench_scripts import load_bench
+from sparql_shapes import CRASHING, RUNAWAY
 
 from tests.api.conftest import FIXTURES, ApiServer
 from tests.oxigraph_server import OxigraphServer
 
 load = load_bench("load")
 
-N = 10_000
-CRASHING = {
-    "arithmetic": "SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * N) + " > 0) }",
-    "or": "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o = 1"] * N) + ") }",
-    "and": "SELECT * WHERE { ?s ?p ?o FILTER(" + " && ".join(["true"] * N) + ") }",
-    "union": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * N) + " }",
-    "minus": "SELECT * WHERE { ?s ?p ?o " + " MINUS { ?s <urn:q> ?o }" * N + " }",
-    "filter": "SELECT * WHERE { ?s ?p ?o " + " FILTER(?o != 2)" * N + " }",
-    "bind": "SELECT * WHERE { ?s ?p ?o " + " ".join(f"BIND(1 AS ?b{i})" for i in range(N)) + " }",
-}
-#: a 3-way cartesian product over the vocabulary graph with ORDER BY: hours and gigabytes
-RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
 TIMEOUT_S = 2.0
 CAP_MB = 400
 #: the process tree of an API may grow at most this much over its cap while attacked

@@ -8,6 +8,7 @@ import time
 import orjson
 import pytest
 from bench_scripts import load_bench
+from sparql_shapes import CRASHING, RUNAWAY
 
 from triggergraph.exceptions import (
     QueryError,
@@ -26,9 +27,7 @@ JSON = "application/sparql-results+json"
 G1, G2 = BASE + "graph/one", BASE + "graph/two"
 LITERATURE = BASE + "graph/meta/literature"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-#: a 3-way cartesian product with ORDER BY: about 10^10 rows to sort
-RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
-ARITHMETIC = "SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * 10_000) + " > 0) }"
+ARITHMETIC = CRASHING["arithmetic"]
 #: limits loose enough to let the crashing shapes through to the engine
 LOOSE = QueryLimits(max_chars=10_000_000, max_depth=10**6, max_chain=10**6)
 
