@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -200,3 +201,31 @@ def test_remote_store_is_copied_and_never_sees_client_queries(oxigraph_server):
     finally:
         pool.close()
         store.close()
+
+
+def test_closing_the_pool_ends_a_running_query(embedded):
+    pool = make_pool(embedded, timeout_s=30.0, memory_cap_mb=2000)
+    count(pool)
+    worker = pool.worker_pid
+    thread = threading.Thread(
+        target=lambda: pytest.raises(QueryError, pool.run, RUNAWAY, JSON, embedded.version())
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(load.process_tree(worker)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = load.process_tree(worker)[1:]
+    assert children, "the query never started"
+    pool.close()
+    thread.join(10)
+    time.sleep(0.5)
+    assert not [pid for pid in children if running(pid)]
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"

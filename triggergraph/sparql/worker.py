@@ -14,6 +14,7 @@ safe, and a crash or a memory blow-up ends one child only.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import math
 import os
@@ -32,6 +33,9 @@ from triggergraph.sparql.wire import recv_message, send_message
 from triggergraph.store.base import QueryDataset
 from triggergraph.store.precheck import QueryLimits
 
+#: ``prctl`` option that signals a process when its parent dies (linux/prctl.h)
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)
 #: errors a child may report by name; anything else becomes a QueryError
 REPORTED_ERRORS = ("QueryError", "QueryLimitError", "ResultLimitError", "QueryTimeoutError")
 
@@ -134,6 +138,10 @@ def serve(control: socket.socket) -> None:
 def _child(control: socket.socket, replica: Replica, request: dict, out: socket.socket) -> None:
     code = 0
     try:
+        # if the worker dies (the API stopped it), its children die with it
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:
+            os._exit(1)
         control.close()
         send_message(out, {"pid": os.getpid()})
         answer_query(replica, request, out)
