@@ -25,7 +25,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from load import BASE_IRI, SMALL_SPARQL, prebuild_store, prepare_literature, read_status_kib  # noqa: E402
+from load import SMALL_SPARQL, prebuild_store, prepare_literature  # noqa: E402
+from processes import BASE_IRI, read_status_kib  # noqa: E402
 
 JSON = "application/sparql-results+json"
 

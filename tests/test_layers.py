@@ -25,6 +25,7 @@ LAYERS = {
     "store": 2,
     "query": 3,
     "sparql": 3,
+    "answers": 3,
     "queries": 3,
     "verdict": 4,
     "index": 4,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .answers.queries import MatrixQuery
 from .exceptions import NotFoundError
 from .verdict import VERDICT_LABELS, check_min_verdict, meets_min_verdict
 from .vocabulary import suggest
@@ -84,7 +85,7 @@ def project_graph(
     (0, 'driver')
     """
     check_min_verdict(min_verdict)
-    matrix = index.matrix(cols="all", level=level, lang=lang)
+    matrix = index.matrix(MatrixQuery(cols="all", level=level, lang=lang))
     columns = matrix["columns"]
     if driver is not None or demographic is not None:
         wanted: set[str] = set()

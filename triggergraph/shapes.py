@@ -8,14 +8,14 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from .config import PROJECT_ROOT
+from .config import BUNDLED_ONTOLOGY
 from .exceptions import ConfigError, EntryError, Problem
 from .models import Source
 from .namespaces import TG
 from .rdf import FIELD_PROPERTIES, new_graph, sources_graph
 from .vocabulary import Vocabulary
 
-SHAPES_PATH = PROJECT_ROOT / "ontology" / "shapes.ttl"
+SHAPES_PATH = BUNDLED_ONTOLOGY / "shapes.ttl"
 
 #: Property -> the entry field it carries, for naming the path of a problem.
 _FIELD_OF: dict[URIRef, str] = {}

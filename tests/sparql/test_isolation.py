@@ -19,9 +19,8 @@ from bench_scripts import load_bench
 from sparql_shapes import CRASHING, RUNAWAY
 
 from tests.api.conftest import FIXTURES, ApiServer
-from tests.oxigraph_server import OxigraphServer
 
-load = load_bench("load")
+load = load_bench("processes")
 
 TIMEOUT_S = 2.0
 CAP_MB = 400
@@ -71,7 +70,7 @@ def embedded(tmp_path_factory, literature):
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory, literature):
     root = tmp_path_factory.mktemp("shared")
-    store = OxigraphServer(root / "data").start()
+    store = load.StoreProcess(root / "data", query_timeout_s=5.0).start()
     apis: list[ApiServer] = []
     try:
         backend = {"TRIGGERGRAPH_STORE": "sparql", "TRIGGERGRAPH_SPARQL_URL": store.query_url}

@@ -22,7 +22,7 @@ from triggergraph.sparql import PoolLimits, QueryPool
 from triggergraph.store import MemoryStore, OxigraphStore, QueryDataset, SparqlStore
 from triggergraph.store.precheck import QueryLimits
 
-load = load_bench("load")
+load = load_bench("processes")
 BASE = "http://127.0.0.1:8000/"
 JSON = "application/sparql-results+json"
 G1, G2 = BASE + "graph/one", BASE + "graph/two"
