@@ -331,3 +331,13 @@ def test_render_source_page_shows_driver_term_provenance_and_cited_locator():
     cited = next(s for s in sources if any(c.locator for c in s.cites))
     locator = next(c.locator for c in cited.cites if c.locator)
     assert f"<small>{locator}</small>" in render_source_page(index, source_id=cited.id, lang="nl")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "geen risicotaxatie"), ("en", "it is no risk assessment")],
+)
+def test_render_single_file_carries_population_notice(index, lang, words):
+    html = render_single_file(index, lang=lang)
+    notice = html.split('id="notice"', 1)[1].split("</aside>", 1)[0]
+    assert words in notice

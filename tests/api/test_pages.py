@@ -63,3 +63,45 @@ def test_static_route_serves_assets_and_refuses_others(client):
     assert vis.status_code == 200 and "javascript" in vis.headers["content-type"]
     assert client.get("/static/viewer/nothing.js").status_code == 404
     assert client.get("/static/viewer/..%2Fhtml.py").status_code == 404
+
+
+NOTICE = {
+    "nl": "Het kan niet voorspellen wat één persoon zal doen en het is geen risicotaxatie",
+    "en": "It cannot predict what one person will do and it is no risk assessment",
+}
+PRACTITIONER_ROUTES = [
+    "/",
+    "/network",
+    "/profile",
+    "/profile?driver=justice_seeker",
+    "/factors/detention",
+    "/constructs/perceived_discrimination",
+    "/about/population-evidence",
+    "/factors/detentoin",
+]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("path", PRACTITIONER_ROUTES)
+def test_page_route_shows_population_notice_with_link(client, path, lang):
+    sep = "&" if "?" in path else "?"
+    response = client.get(f"{path}{sep}lang={lang}")
+    assert response.status_code in (200, 404)
+    main = response.text.split("<main", 1)[1]
+    notice = main.split('id="notice"', 1)[1].split("</aside>", 1)[0]
+    assert NOTICE[lang] in notice
+    assert f'href="/about/population-evidence?lang={lang}"' in notice
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_source_page_route_shows_population_notice(client, lang):
+    source_id = client.get("/api/v1/sources").json()["items"][0]["id"]
+    response = client.get(f"/sources/{source_id}?lang={lang}")
+    assert NOTICE[lang] in response.text.split('id="notice"', 1)[1]
+
+
+def test_about_page_route_explains_population_evidence(client):
+    nl = client.get("/about/population-evidence?lang=nl").text
+    en = client.get("/about/population-evidence").text
+    assert "<h1>Populatiebewijs is geen voorspelling</h1>" in nl
+    assert "<h1>Population evidence is not a prediction</h1>" in en

@@ -6,28 +6,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from .common import (
+    card_data,
     check_choice,
     check_lang,
     column_groups,
+    finding_card,
     label_reason,
-    summarise_finding,
+    make_select,
+    page_frame,
 )
-from .html import (
-    LEVEL_LABELS,
+from .html import build_url, path_segment
+from .i18n import translations_for
+from .labels import (
+    DIRECTION_SIGNS,
+    DIRECTIONS,
+    LEVELS,
     STAGE_LABELS,
+    STAGES,
     STRENGTH_ORDER,
-    VERDICT_LABELS,
     VERDICT_SYMBOLS,
     VERDICTS,
-    escape_html,
+    label_direction,
+    label_level,
     label_verdict,
-    render_options,
-    render_page,
-    text_for,
 )
+from .templating import render_template
+from .views import ColumnGroup, LegendItem, Link, MapCell, MapLevel, MapPage, MapRow, MapSection
 
-LEVELS = ("micro", "meso", "macro")
-STAGES = ("attitude", "intention", "behaviour")
 VERDICT_FILTERS = ("strong", "moderate", "limited", "contested", "no_evidence")
 
 
@@ -90,6 +95,13 @@ def read_map_params(params: Mapping[str, str] | None) -> dict:
     }
 
 
+def _explanation(cell: Mapping, lang: str) -> str:
+    text = cell.get("explanation") or ""
+    if isinstance(text, Mapping):
+        text = text.get(lang) or text.get("en") or ""
+    return str(text)
+
+
 def build_map_data(
     index: Any, *, lang: str, stage: str | None = None, direct: bool = False
 ) -> dict:
@@ -111,9 +123,6 @@ def build_map_data(
         for group in groups:
             for column in group["columns"]:
                 cell = (raw_cells.get(row["id"]) or {}).get(column["id"]) or {}
-                explanation = cell.get("explanation") or {}
-                if isinstance(explanation, Mapping):
-                    explanation = explanation.get(lang) or explanation.get("en") or ""
                 counted = []
                 for item in cell.get("findings") or []:
                     item = item if isinstance(item, Mapping) else {"id": item}
@@ -130,163 +139,176 @@ def build_map_data(
                     "verdict": cell.get("verdict") or "no_evidence",
                     "n_findings": int(cell.get("n_findings") or 0),
                     "direction": cell.get("direction"),
-                    "explanation": explanation,
+                    "explanation": _explanation(cell, lang),
                     "deciding": list(cell.get("deciding") or []),
                     "findings": counted,
                 }
-    findings = {}
-    for fid in sorted(finding_ids):
-        findings[fid] = summarise_finding(index.finding(fid, lang), lang)
+    findings = {
+        fid: card_data(finding_card(index, index.finding(fid, lang), lang))
+        for fid in sorted(finding_ids)
+    }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
 
 
-def _render_filters(lang: str, chosen: dict, offline: bool) -> str:
-    level_opts = [("", text_for(lang, "all"))] + [(lv, LEVEL_LABELS[lang][lv]) for lv in LEVELS]
-    verdict_opts = [
-        ("", text_for(lang, "all")),
-        ("strong", text_for(lang, "min_strong")),
-        ("moderate", text_for(lang, "min_moderate")),
-        ("limited", text_for(lang, "min_limited")),
-        ("contested", text_for(lang, "only_contested")),
-        ("no_evidence", text_for(lang, "only_empty")),
-    ]
-    parts = [
-        '<form class="filters" method="get" action="/" id="map-filters">',
-        f'<input type="hidden" name="lang" value="{escape_html(lang)}">',
-        f'<label>{escape_html(text_for(lang, "level"))} <select name="level" data-client="1">'
-        f"{render_options(level_opts, chosen['level'])}</select></label>",
-        f'<label>{escape_html(text_for(lang, "verdict"))} <select name="verdict" data-client="1">'
-        f"{render_options(verdict_opts, chosen['verdict'])}</select></label>",
+def map_filters(lang: str, chosen: dict, offline: bool) -> list:
+    """Return the map's filter selects (level and verdict apply in the page)."""
+    _ = translations_for(lang).gettext
+    everything = [("", _("all"))]
+    selects = [
+        make_select(
+            "level",
+            _("Level"),
+            everything + [(lv, label_level(lang, lv)) for lv in LEVELS],
+            chosen["level"],
+            client=True,
+        ),
+        make_select(
+            "verdict",
+            _("Verdict"),
+            everything
+            + [
+                ("strong", _("strong only")),
+                ("moderate", _("moderate or stronger")),
+                ("limited", _("limited or stronger (incl. contested)")),
+                ("contested", _("contested only")),
+                ("no_evidence", _("no evidence only")),
+            ],
+            chosen["verdict"],
+            client=True,
+        ),
     ]
     if not offline:
-        stage_opts = [("", text_for(lang, "all"))] + [(s, STAGE_LABELS[lang][s]) for s in STAGES]
-        direct_opts = [
-            ("", text_for(lang, "direct_and_indirect")),
-            ("1", text_for(lang, "direct_only")),
+        selects += [
+            make_select(
+                "stage",
+                _("Outcome stage"),
+                everything + [(s, _(STAGE_LABELS[s])) for s in STAGES],
+                chosen["stage"],
+            ),
+            make_select(
+                "direct",
+                _("Evidence"),
+                [("", _("direct and indirect")), ("1", _("direct evidence only"))],
+                chosen["direct"],
+            ),
         ]
-        parts += [
-            f'<label>{escape_html(text_for(lang, "outcome_stage"))} <select name="stage">'
-            f"{render_options(stage_opts, chosen['stage'])}</select></label>",
-            f'<label>{escape_html(text_for(lang, "evidence"))} <select name="direct">'
-            f"{render_options(direct_opts, chosen['direct'])}</select></label>",
-            f'<button type="submit">{escape_html(text_for(lang, "apply"))}</button>',
-            f'<a class="button" href="/?lang={escape_html(lang)}">{escape_html(text_for(lang, "reset"))}</a>',
-        ]
-    else:
-        parts.append(f'<p class="note">{escape_html(text_for(lang, "offline_note"))}</p>')
-    parts.append("</form>")
-    return "".join(parts)
+    return selects
 
 
-def render_legend(lang: str) -> str:
-    """Return the verdict legend (symbol, colour swatch, name) and the mark-size note."""
-    items = "".join(
-        f'<li><span class="swatch v-{v}" aria-hidden="true">{VERDICT_SYMBOLS[v]}</span> '
-        f"{escape_html(VERDICT_LABELS[lang][v])}</li>"
-        for v in VERDICTS
-    )
-    sizes = "".join(
-        f'<span class="swatch v-moderate {c}" aria-hidden="true"><span class="mark">●</span></span>'
-        for c in ("n1", "n2", "n3")
-    )
-    return (
-        f'<section class="legend" aria-label="{escape_html(text_for(lang, "legend"))}">'
-        f"<h2>{escape_html(text_for(lang, 'legend'))}</h2><ul>{items}</ul>"
-        f"<p>{sizes} {escape_html(text_for(lang, 'marksize'))}</p></section>"
-    )
+def verdict_legend(lang: str) -> tuple[list[LegendItem], list[LegendItem]]:
+    """Return the legend: verdicts (symbol, colour) and the separate direction signs."""
+    verdicts = [
+        LegendItem(key=v, symbol=VERDICT_SYMBOLS[v], label=label_verdict(lang, v)) for v in VERDICTS
+    ]
+    directions = [
+        LegendItem(key=d, symbol=DIRECTION_SIGNS[d], label=label_direction(lang, d))
+        for d in DIRECTIONS
+    ]
+    return verdicts, directions
 
 
-def render_map_table(data: dict, lang: str, chosen: dict, *, link_factors: bool = True) -> str:
-    """Return the map's ``<table>``: level headers, one row per factor, one cell per column."""
+def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = False) -> MapSection:
+    """Return the map section's view model from :func:`build_map_data`'s result."""
+    _ = translations_for(lang).gettext
     groups = data["groups"]
-    n_cols = sum(len(g["columns"]) for g in groups)
-    head1 = f'<th rowspan="2" scope="col">{escape_html(text_for(lang, "factor"))}</th>' + "".join(
-        f'<th colspan="{len(g["columns"])}" scope="colgroup" class="grp">{escape_html(g["label"])}</th>'
-        for g in groups
-    )
-    head2 = "".join(
-        f'<th scope="col" class="col"><span>{escape_html(c["label"])}</span></th>'
-        for g in groups
-        for c in g["columns"]
-    )
-    body = []
+    levels = []
+    shown = 0
     for level in LEVELS:
-        rows = [r for r in data["rows"] if r.get("level") == level]
-        if not rows:
-            continue
-        hidden = " hidden" if chosen["level"] and chosen["level"] != level else ""
-        body.append(
-            f'<tbody data-level="{level}"{hidden}><tr class="level"><th colspan="{n_cols + 1}" '
-            f'scope="rowgroup">{escape_html(LEVEL_LABELS[lang][level])}</th></tr>'
-        )
-        for row in rows:
-            label = escape_html(row.get("label") or row["id"])
-            if link_factors:
-                name = f'<a href="/factors/{escape_html(row["id"])}?lang={lang}">{label}</a>'
-            else:
-                name = label
+        rows = []
+        hidden = bool(chosen["level"] and chosen["level"] != level)
+        for row in (r for r in data["rows"] if r.get("level") == level):
+            label = str(row.get("label") or row["id"])
             cells = []
             for group in groups:
                 for column in group["columns"]:
                     cell = data["cells"][row["id"]][column["id"]]
                     verdict = cell["verdict"] if cell["verdict"] in VERDICTS else "no_evidence"
-                    off = "" if keep_verdict(verdict, chosen["verdict"]) else " off"
-                    aria = (
-                        f"{row.get('label') or row['id']} × {column['label']}: "
-                        f"{label_verdict(lang, verdict)}, {cell['n_findings']} {text_for(lang, 'n_findings')}"
+                    keep = keep_verdict(verdict, chosen["verdict"])
+                    shown += keep and not hidden
+                    direction = cell.get("direction") if verdict != "no_evidence" else None
+                    sign = (
+                        DIRECTION_SIGNS.get(direction or "tie", "")
+                        if verdict != "no_evidence"
+                        else ""
+                    )
+                    words = [label_verdict(lang, verdict)]
+                    if sign:
+                        words.append(label_direction(lang, direction))
+                    n = cell["n_findings"]
+                    words.append(
+                        translations_for(lang).ngettext("%(num)d finding", "%(num)d findings", n)
+                        % {"num": n}
                     )
                     cells.append(
-                        f'<td class="cell v-{verdict} {size_class(cell["n_findings"])}{off}" tabindex="0" '
-                        f'role="button" data-factor="{escape_html(row["id"])}" '
-                        f'data-column="{escape_html(column["id"])}" data-verdict="{verdict}" '
-                        f'data-n="{cell["n_findings"]}" aria-label="{escape_html(aria)}">'
-                        f'<span class="mark" aria-hidden="true">{VERDICT_SYMBOLS[verdict]}</span></td>'
+                        MapCell(
+                            factor=row["id"],
+                            column=column["id"],
+                            verdict=verdict,
+                            symbol=VERDICT_SYMBOLS[verdict],
+                            n_findings=n,
+                            size=size_class(n),
+                            off=not keep,
+                            aria=f"{label} × {column['label']}: {', '.join(words)}",
+                            direction=direction,
+                            direction_sign=sign,
+                        )
                     )
-            body.append(
-                f'<tr data-factor="{escape_html(row["id"])}"><th scope="row">{name}</th>{"".join(cells)}</tr>'
+            href = (
+                None
+                if offline
+                else build_url(f"/factors/{path_segment(row['id'])}", {"lang": lang})
             )
-        body.append("</tbody>")
-    return (
-        '<div class="table-wrap"><table class="map" id="evidence-map">'
-        f"<thead><tr>{head1}</tr><tr>{head2}</tr></thead>{''.join(body)}</table></div>"
+            rows.append(MapRow(id=row["id"], label=label, href=href, cells=cells))
+        if rows:
+            levels.append(
+                MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
+            )
+    verdicts, directions = verdict_legend(lang)
+    return MapSection(
+        filters=map_filters(lang, chosen, offline),
+        groups=[
+            ColumnGroup(
+                id=g["id"],
+                label=g["label"],
+                columns=[Link(href=c["id"], text=c["label"]) for c in g["columns"]],
+            )
+            for g in groups
+        ],
+        levels=levels,
+        legend=verdicts,
+        directions=directions,
+        shown=shown,
+        n_columns=sum(len(g["columns"]) for g in groups),
+        offline=offline,
     )
 
 
 def client_texts(lang: str) -> dict:
-    """The interface words the map/network scripts need, in ``lang``."""
-    keys = (
-        "explanation", "findings", "no_findings", "close", "certainty", "effective", "effect",
-        "locator", "direct", "indirect", "why_indirect", "deciding", "source", "shown_cells",
-        "open_factor", "nodes", "edges", "direction", "kind_factor", "kind_driver", "kind_demographic",
-        "neighbourhood", "show_all", "n_findings", "verdict",
-    )  # fmt: skip
-    return {k: text_for(lang, k) for k in keys} | {"verdicts": VERDICT_LABELS[lang]}
+    """The interface words the map script needs, in ``lang``."""
+    _ = translations_for(lang).gettext
+    return {
+        "explanation": _("Why this verdict"),
+        "findings": _("Findings"),
+        "no_findings": _(
+            "No finding we hold links these. That is not evidence that there is no link."
+        ),
+        "close": _("Close"),
+        "certainty": _("Certainty"),
+        "effective": _("effective"),
+        "direct": _("direct"),
+        "indirect": _("indirect"),
+        "deciding": _("decides the verdict"),
+        "open_factor": _("Open factor page"),
+        "notes": _("Notes (English)"),
+        "how_counted": _("How it counts"),
+        "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
+        "directions": {d: label_direction(lang, d) for d in DIRECTIONS},
+    }
 
 
-def render_map_section(
-    index: Any, lang: str, chosen: dict, *, offline: bool = False
-) -> tuple[str, dict]:
-    """Return the map section's HTML and the JSON data its script needs."""
-    data = build_map_data(index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]))
-    shown = sum(
-        1
-        for row in data["rows"]
-        if not chosen["level"] or row.get("level") == chosen["level"]
-        for cell in data["cells"][row["id"]].values()
-        if keep_verdict(cell["verdict"], chosen["verdict"])
-    )
-    html = (
-        f'<section id="nav_map" class="map-section"><h1>{escape_html(text_for(lang, "map_title"))}</h1>'
-        f'<p class="intro">{escape_html(text_for(lang, "map_intro"))}</p>'
-        f"{_render_filters(lang, chosen, offline)}"
-        f'<p class="status" id="map-status" aria-live="polite"><span id="shown-count">{shown}</span> '
-        f"{escape_html(text_for(lang, 'shown_cells'))}</p>"
-        f"{render_legend(lang)}"
-        f'<div class="map-layout">{render_map_table(data, lang, chosen, link_factors=not offline)}'
-        f'<aside id="cell-details" class="details" tabindex="-1" aria-live="polite" hidden></aside></div>'
-        "</section>"
-    )
-    client = {
+def map_client(data: dict, lang: str, *, offline: bool = False) -> dict:
+    """Return the JSON the map's script reads (cells, findings, names)."""
+    return {
         "lang": lang,
         "texts": client_texts(lang),
         "cells": data["cells"],
@@ -295,7 +317,34 @@ def render_map_section(
         "columns": {c["id"]: c["label"] for g in data["groups"] for c in g["columns"]},
         "links": not offline,
     }
-    return html, client
+
+
+def build_map_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> MapPage:
+    """Return the evidence map page's view model.
+
+    Raises
+    ------
+    EntryError
+        A parameter has a value that is not allowed (the problem names it and the valid ones).
+    """
+    chosen = read_map_params({**(params or {}), "lang": lang})
+    lang = chosen["lang"]
+    data = build_map_data(index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]))
+    keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
+    _ = translations_for(lang).gettext
+    return MapPage(
+        **page_frame(
+            lang,
+            _("Evidence map"),
+            "/",
+            keep,
+            scripts=["map.js"],
+            data={"map": map_client(data, lang)},
+        ),
+        map=build_map_section(data, lang, chosen),
+    )
 
 
 def render_evidence_map(
@@ -322,16 +371,5 @@ def render_evidence_map(
     EntryError
         A parameter has a value that is not allowed (the problem names it and the valid ones).
     """
-    chosen = read_map_params({**(params or {}), "lang": lang})
-    lang = chosen["lang"]
-    section, client = render_map_section(index, lang, chosen)
-    keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
-    return render_page(
-        title=text_for(lang, "nav_map"),
-        body=section,
-        lang=lang,
-        path="/",
-        params=keep,
-        scripts=["map.js"],
-        data={"map": client},
-    )
+    page = build_map_page(index, lang=lang, params=params)
+    return render_template(page.template, page.lang, view=page)

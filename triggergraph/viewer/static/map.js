@@ -28,49 +28,65 @@
     return typeof url === "string" && /^https?:\/\/\S+$/i.test(url) ? url : null;
   }
 
+  function factList(pairs) {
+    var dl = el("dl");
+    pairs.forEach(function (pair) {
+      var wrap = el("div");
+      wrap.appendChild(el("dt", null, pair[0]));
+      wrap.appendChild(el("dd", null, pair[1]));
+      dl.appendChild(wrap);
+    });
+    return dl;
+  }
+
   function findingItem(item, deciding) {
-    var f = DATA.findings[item.id] || { id: item.id };
-    var li = el("li", "finding");
+    var f = DATA.findings[item.id] || { id: item.id, facts: [], notes: [], links: [] };
+    var li = el("li", "finding card");
     li.setAttribute("data-finding", item.id);
+    li.appendChild(el("p", "card-head", f.heading || item.id));
     var head = el("p", "cite");
-    if (DATA.links && f.source) {
-      var a = el("a", null, f.citation || f.source);
-      a.href = "/sources/" + encodeURIComponent(f.source) + "?lang=" + DATA.lang;
+    if (DATA.links && f.source_href) {
+      var a = el("a", null, f.citation);
+      a.href = f.source_href;
       head.appendChild(a);
     } else {
-      head.appendChild(el("span", null, f.citation || f.source || ""));
+      head.appendChild(el("span", null, f.citation || ""));
     }
-    head.appendChild(el("span", "fid", " [" + item.id + "]"));
     li.appendChild(head);
-    var dl = el("dl");
-    function row(label, value) {
-      if (value === undefined || value === null || value === "") return;
-      dl.appendChild(el("dt", null, label));
-      dl.appendChild(el("dd", null, value));
+    var pairs = (f.facts || []).slice();
+    var how = item.direct ? T.direct : T.indirect + ": " + (item.reasons || []).join("; ");
+    if (item.effective_certainty) how += " · " + T.certainty + " " + T.effective + ": " + item.effective_certainty;
+    pairs.push([T.how_counted, how]);
+    li.appendChild(factList(pairs));
+    if ((f.notes || []).length) {
+      if (f.notes_foreign) {
+        var details = el("details", "notes");
+        details.appendChild(el("summary", null, T.notes));
+        var dl = factList(f.notes);
+        dl.setAttribute("lang", "en");
+        details.appendChild(dl);
+        li.appendChild(details);
+      } else {
+        li.appendChild(factList(f.notes));
+      }
     }
-    row(T.locator, f.locator);
-    row(T.effect, f.effect);
-    row(T.direction, f.direction);
-    var cert = f.certainty || "";
-    if (item.effective_certainty && item.effective_certainty !== f.letter) {
-      cert += " → " + item.effective_certainty + " (" + T.effective + ")";
-    }
-    row(T.certainty, cert);
-    row(
-      T.direct + " / " + T.indirect,
-      item.direct ? T.direct : T.indirect + ": " + (item.reasons || []).join("; ")
-    );
-    li.appendChild(dl);
     if (deciding.indexOf(item.id) >= 0) {
       li.classList.add("deciding");
       li.appendChild(el("p", "deciding-tag", "★ " + T.deciding));
     }
-    var link = safeHref(f.verified_from);
-    if (link) {
-      var v = el("a", "verified", link);
-      v.href = link;
-      v.rel = "noopener noreferrer";
-      li.appendChild(v);
+    if ((f.links || []).length) {
+      var ul = el("ul", "links");
+      f.links.forEach(function (pair) {
+        var href = safeHref(pair[0]);
+        if (!href) return;
+        var item = el("li");
+        var link = el("a", null, pair[1]);
+        link.href = href;
+        link.rel = "noopener noreferrer";
+        item.appendChild(link);
+        ul.appendChild(item);
+      });
+      li.appendChild(ul);
     }
     return li;
   }
@@ -94,6 +110,12 @@
     var verdict = el("p", "verdict-line v-" + cell.verdict, T.verdicts[cell.verdict] || cell.verdict);
     verdict.setAttribute("data-verdict", cell.verdict);
     panel.appendChild(verdict);
+    if (cell.verdict !== "no_evidence") {
+      // a null direction with evidence is a tie; it is shown as such, never decided here
+      var direction = el("p", "direction", T.directions[cell.direction || "tie"]);
+      direction.setAttribute("data-direction", cell.direction || "tie");
+      panel.appendChild(direction);
+    }
     panel.appendChild(el("h3", null, T.explanation));
     panel.appendChild(el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings)));
     if (cell.findings.length) {
