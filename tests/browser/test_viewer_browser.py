@@ -355,3 +355,49 @@ def test_export_single_file_works_from_file_url(watch, browser_literature, tmp_p
         watch.requests
     )
     watch.assert_clean()
+
+
+def _source_with_doi(page_server) -> dict:
+    for item in page_server.api("/api/v1/sources", limit=200)["items"]:
+        record = page_server.api(f"/api/v1/sources/{item['id']}")
+        if record.get("doi") and record.get("findings"):
+            return record
+    pytest.fail("the browser corpus has no source with a DOI and findings")
+
+
+def test_finding_cards_fit_a_390px_phone_in_dutch(chromium, page_server):
+    source = _source_with_doi(page_server)
+    paths = [
+        "/factors/detention?lang=nl",
+        f"/sources/{source['id']}?lang=nl",
+        f"/sources/{XSS_SOURCE_ID}?lang=nl",
+        "/about/population-evidence?lang=nl",
+    ]
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        for path in paths:
+            page.goto(page_server.url + path)
+            for summary in page.locator("main summary").all()[:10]:
+                summary.click()
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls {overflow}px sideways on a 390px phone"
+            cards = page.locator("li.card")
+            if cards.count():
+                box = cards.first.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 391, path
+    finally:
+        context.close()
+
+
+def test_finding_card_links_doi_first(watch, page_server):
+    source = _source_with_doi(page_server)
+    page = open_page(watch, page_server, f"/sources/{source['id']}?lang=nl")
+    first = page.locator("li.card ul.links a").first
+    assert first.get_attribute("href").startswith("https://doi.org/")
+    assert source["doi"].split("/", 1)[1] in first.get_attribute("href")
+    top = page.locator("main > ul.links a").first
+    assert top.get_attribute("href").startswith("https://doi.org/")
+    watch.assert_clean()
