@@ -136,7 +136,7 @@ def test_render_evidence_map_has_legend_with_every_verdict(index):
     legend = html[html.index('class="legend"') :]
     for name in ("strong", "moderate", "limited", "contested", "no evidence"):
         assert name in legend
-    assert "Mark size = number of findings" in legend
+    assert "Mark size and number = independent source groups" in legend
 
 
 def test_render_evidence_map_cells_for_every_row_and_column(index):
@@ -164,7 +164,8 @@ def test_render_evidence_map_verdict_filter_marks_cells_off(index):
     )
     shown = re.search(r'<span id="shown-count">(\d+)</span>', html).group(1)
     assert int(shown) == strong
-    assert html.count(' off"') == len(matrix["rows"]) * len(matrix["columns"]) - strong
+    off = len(re.findall(r'<td class="cell [^"]* off"', html))
+    assert off == len(matrix["rows"]) * len(matrix["columns"]) - strong
 
 
 @pytest.mark.parametrize(

@@ -401,3 +401,35 @@ def test_finding_card_links_doi_first(watch, page_server):
     top = page.locator("main > ul.links a").first
     assert top.get_attribute("href").startswith("https://doi.org/")
     watch.assert_clean()
+
+
+def test_map_deep_link_opens_cell_and_escape_returns_focus(watch, page_server):
+    page = open_page(watch, page_server, "/?lang=nl#cell=detention:justice_seeker")
+    panel = page.locator("#cell-details")
+    panel.wait_for(state="visible")
+    assert "Detentie" in panel.locator("h2").inner_text()
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    focused = page.evaluate("() => document.activeElement.dataset.column")
+    assert focused == "justice_seeker" and "#cell=" not in page.url
+    watch.assert_clean()
+
+
+def test_map_empty_filter_says_so_and_offers_nearest_view(watch, page_server):
+    page = open_page(watch, page_server, "/?lang=nl")
+    strong = set(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll('tbody[data-level]'))
+            .filter(tb => tb.querySelector('td.cell[data-verdict="strong"]'))
+            .map(tb => tb.dataset.level)"""
+        )
+    )
+    empty_level = next((lv for lv in ("meso", "macro", "micro") if lv not in strong), None)
+    if empty_level is None:
+        pytest.fail("every level has a strong cell in this corpus; the test needs one without")
+    page = open_page(watch, page_server, f"/?lang=nl&verdict=strong&level={empty_level}")
+    text = page.locator("#map-empty").inner_text()
+    assert text.startswith("Geen cellen met oordeel ‘sterk’ op")
+    page.locator("#map-empty a").click()
+    assert int(page.locator("#shown-count").inner_text()) > 0
+    watch.assert_clean()

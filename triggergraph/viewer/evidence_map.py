@@ -61,13 +61,19 @@ def keep_verdict(verdict: str, wanted: str | None) -> bool:
     return STRENGTH_ORDER.index(verdict) <= STRENGTH_ORDER.index(wanted)
 
 
-def size_class(n_findings: int) -> str:
-    """Return the mark-size class for a number of findings (``n0``..``n3``)."""
-    if n_findings <= 0:
+def size_class(n_groups: int) -> str:
+    """Return the mark-size class for a number of independent source groups (``n0``..``n3``).
+
+    Examples
+    --------
+    >>> [size_class(n) for n in (0, 1, 3, 4)]
+    ['n0', 'n1', 'n2', 'n3']
+    """
+    if n_groups <= 0:
         return "n0"
-    if n_findings == 1:
+    if n_groups == 1:
         return "n1"
-    return "n2" if n_findings <= 3 else "n3"
+    return "n2" if n_groups <= 3 else "n3"
 
 
 def _flatten_rows(rows: list) -> list[dict]:
@@ -138,11 +144,24 @@ def build_map_data(
                 cells.setdefault(row["id"], {})[column["id"]] = {
                     "verdict": cell.get("verdict") or "no_evidence",
                     "n_findings": int(cell.get("n_findings") or 0),
+                    "n_groups": int(cell.get("n_groups") or 0),
                     "direction": cell.get("direction"),
                     "explanation": _explanation(cell, lang),
                     "deciding": list(cell.get("deciding") or []),
                     "findings": counted,
                 }
+        overall = row.get("overall") or {}
+        cells.setdefault(row["id"], {})["any"] = {
+            "verdict": overall.get("verdict") or "no_evidence",
+            "n_findings": int(overall.get("n_findings") or 0),
+            "n_groups": overall.get("n_groups"),
+            "direction": overall.get("direction"),
+            "direction_known": "direction" in overall,
+            "explanation": _explanation(overall, lang),
+            "deciding": [],
+            "findings": [],
+            "any": True,
+        }
     findings = {
         fid: card_data(finding_card(index, index.finding(fid, lang), lang))
         for fid in sorted(finding_ids)
@@ -207,63 +226,122 @@ def verdict_legend(lang: str) -> tuple[list[LegendItem], list[LegendItem]]:
     return verdicts, directions
 
 
+def any_group(lang: str) -> dict:
+    """The map's first column: a factor's verdict over all drivers and groups together."""
+    _ = translations_for(lang).gettext
+    return {"id": "any", "label": _("Any"), "columns": [{"id": "any", "label": _("all together")}]}
+
+
+def _map_cell(row_label: str, column: dict, cell: dict, lang: str, keep: bool) -> MapCell:
+    verdict = cell["verdict"] if cell["verdict"] in VERDICTS else "no_evidence"
+    known = cell.get("direction_known", True) and verdict != "no_evidence"
+    direction = cell.get("direction") if known else None
+    # a null direction on a cell with evidence is a tie; shown as such, never decided here
+    sign = DIRECTION_SIGNS.get(direction or "tie", "") if known else ""
+    n_groups = cell.get("n_groups")
+    words = [label_verdict(lang, verdict)]
+    if sign:
+        words.append(label_direction(lang, direction))
+    ngettext = translations_for(lang).ngettext
+    if n_groups is not None:
+        words.append(
+            ngettext(
+                "%(num)d independent source group", "%(num)d independent source groups", n_groups
+            )
+            % {"num": n_groups}
+        )
+    n = cell["n_findings"]
+    words.append(ngettext("%(num)d finding", "%(num)d findings", n) % {"num": n})
+    return MapCell(
+        factor=cell.get("factor") or "",
+        column=column["id"],
+        verdict=verdict,
+        symbol=VERDICT_SYMBOLS[verdict],
+        n_findings=n,
+        count="" if not n_groups else str(n_groups),
+        size=size_class(n_groups if n_groups is not None else n),
+        off=not keep,
+        aria=f"{row_label} × {column['label']}: {', '.join(words)}",
+        direction=direction,
+        direction_sign=sign,
+    )
+
+
+def _nearest_view(data: dict, chosen: dict, lang: str) -> tuple[str, Link | None]:
+    """Say that the filters leave no cell, and link the nearest filter setting that shows some."""
+    _ = translations_for(lang).gettext
+    wanted = chosen["verdict"]
+    level = chosen["level"]
+    where = label_level(lang, level) if level else _("any level")
+    if wanted:
+        message = _("No cells with the verdict “%(verdict)s” at %(where)s.") % {
+            "verdict": label_verdict(lang, wanted),
+            "where": where,
+        }
+    else:
+        message = _("No cells at %(where)s.") % {"where": where}
+
+    def count(verdict: str | None, at: str | None) -> int:
+        return sum(
+            1
+            for row in data["rows"]
+            if not at or row.get("level") == at
+            for column, cell in data["cells"][row["id"]].items()
+            if column != "any" and keep_verdict(cell["verdict"], verdict)
+        )
+
+    weaker = (
+        list(STRENGTH_ORDER[STRENGTH_ORDER.index(wanted) + 1 :]) if wanted in STRENGTH_ORDER else []
+    )
+    candidates = [(v, level) for v in weaker] + [(wanted, lv) for lv in LEVELS if lv != level]
+    candidates.append((None, None))
+    params = {"stage": chosen["stage"], "direct": chosen["direct"], "lang": lang}
+    for verdict, at in candidates:
+        n = count(verdict, at)
+        if n:
+            text = _("Show %(verdict)s at %(where)s instead") % {
+                "verdict": _("all verdicts") if not verdict else label_verdict(lang, verdict),
+                "where": label_level(lang, at) if at else _("any level"),
+            }
+            return message, Link(
+                href=build_url("/", {**params, "level": at, "verdict": verdict}), text=text
+            )
+    return message, None
+
+
 def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = False) -> MapSection:
     """Return the map section's view model from :func:`build_map_data`'s result."""
-    _ = translations_for(lang).gettext
-    groups = data["groups"]
+    groups = [any_group(lang), *data["groups"]]
+    columns = [c for g in groups for c in g["columns"]]
     levels = []
     shown = 0
+    column_totals = [0] * len(columns)
     for level in LEVELS:
         rows = []
         hidden = bool(chosen["level"] and chosen["level"] != level)
         for row in (r for r in data["rows"] if r.get("level") == level):
             label = str(row.get("label") or row["id"])
             cells = []
-            for group in groups:
-                for column in group["columns"]:
-                    cell = data["cells"][row["id"]][column["id"]]
-                    verdict = cell["verdict"] if cell["verdict"] in VERDICTS else "no_evidence"
-                    keep = keep_verdict(verdict, chosen["verdict"])
-                    shown += keep and not hidden
-                    direction = cell.get("direction") if verdict != "no_evidence" else None
-                    sign = (
-                        DIRECTION_SIGNS.get(direction or "tie", "")
-                        if verdict != "no_evidence"
-                        else ""
-                    )
-                    words = [label_verdict(lang, verdict)]
-                    if sign:
-                        words.append(label_direction(lang, direction))
-                    n = cell["n_findings"]
-                    words.append(
-                        translations_for(lang).ngettext("%(num)d finding", "%(num)d findings", n)
-                        % {"num": n}
-                    )
-                    cells.append(
-                        MapCell(
-                            factor=row["id"],
-                            column=column["id"],
-                            verdict=verdict,
-                            symbol=VERDICT_SYMBOLS[verdict],
-                            n_findings=n,
-                            size=size_class(n),
-                            off=not keep,
-                            aria=f"{label} × {column['label']}: {', '.join(words)}",
-                            direction=direction,
-                            direction_sign=sign,
-                        )
-                    )
+            for i, column in enumerate(columns):
+                cell = {**data["cells"][row["id"]][column["id"]], "factor": row["id"]}
+                keep = keep_verdict(cell["verdict"], chosen["verdict"])
+                shown += keep and not hidden and column["id"] != "any"
+                if cell["verdict"] != "no_evidence":
+                    column_totals[i] += 1
+                cells.append(_map_cell(label, column, cell, lang, keep))
             href = (
                 None
                 if offline
                 else build_url(f"/factors/{path_segment(row['id'])}", {"lang": lang})
             )
-            rows.append(MapRow(id=row["id"], label=label, href=href, cells=cells))
+            total = sum(1 for c in cells[1:] if c.verdict != "no_evidence")
+            rows.append(MapRow(id=row["id"], label=label, href=href, cells=cells, total=total))
         if rows:
             levels.append(
                 MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
             )
     verdicts, directions = verdict_legend(lang)
+    empty, nearest = ("", None) if shown else _nearest_view(data, chosen, lang)
     return MapSection(
         filters=map_filters(lang, chosen, offline),
         groups=[
@@ -278,7 +356,10 @@ def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = Fa
         legend=verdicts,
         directions=directions,
         shown=shown,
-        n_columns=sum(len(g["columns"]) for g in groups),
+        n_columns=len(columns),
+        column_totals=column_totals,
+        empty=empty,
+        nearest=nearest,
         offline=offline,
     )
 
@@ -314,7 +395,9 @@ def map_client(data: dict, lang: str, *, offline: bool = False) -> dict:
         "cells": data["cells"],
         "findings": data["findings"],
         "rows": {r["id"]: r.get("label") or r["id"] for r in data["rows"]},
-        "columns": {c["id"]: c["label"] for g in data["groups"] for c in g["columns"]},
+        "columns": {
+            c["id"]: c["label"] for g in [any_group(lang), *data["groups"]] for c in g["columns"]
+        },
         "links": not offline,
     }
 

@@ -94,6 +94,7 @@ class MapCell:
     size: str
     off: bool
     aria: str
+    count: str = ""
     direction: str | None = None
     direction_sign: str = ""
 
@@ -106,6 +107,7 @@ class MapRow:
     label: str
     href: str | None
     cells: list[MapCell]
+    total: int = 0
 
 
 @dataclass(kw_only=True)
@@ -166,6 +168,9 @@ class MapSection:
     directions: list[LegendItem]
     shown: int
     n_columns: int
+    column_totals: list[int] = field(default_factory=list)
+    empty: str = ""
+    nearest: Link | None = None
     offline: bool = False
 
 

@@ -93,6 +93,23 @@
 
   var panel = document.getElementById("cell-details");
 
+  var openTd = null;
+
+  function closePanel(td) {
+    panel.hidden = true;
+    if (openTd) openTd.classList.remove("open");
+    openTd = null;
+    setHash("");
+    if (td) td.focus();
+  }
+
+  function setHash(value) {
+    if (window.location.protocol === "file:") return;
+    var url = new URL(window.location.href);
+    url.hash = value;
+    window.history.replaceState(null, "", url.toString());
+  }
+
   function openCell(td) {
     var factor = td.getAttribute("data-factor");
     var column = td.getAttribute("data-column");
@@ -102,8 +119,7 @@
     var close = el("button", "close", T.close);
     close.type = "button";
     close.addEventListener("click", function () {
-      panel.hidden = true;
-      td.focus();
+      closePanel(td);
     });
     panel.appendChild(close);
     panel.appendChild(el("h2", null, (DATA.rows[factor] || factor) + " × " + (DATA.columns[column] || column)));
@@ -134,21 +150,42 @@
       panel.appendChild(fl);
     }
     panel.hidden = false;
+    if (openTd) openTd.classList.remove("open");
+    openTd = td;
+    td.classList.add("open");
+    setHash("cell=" + encodeURIComponent(factor) + ":" + encodeURIComponent(column));
     panel.focus();
   }
 
   var table = document.getElementById("evidence-map");
   if (table) {
     table.addEventListener("click", function (event) {
-      var td = event.target.closest("td.cell");
+      var td = event.target.closest("td.cell, td.anycell");
       if (td) openCell(td);
     });
     table.addEventListener("keydown", function (event) {
-      var td = event.target.closest("td.cell");
+      var td = event.target.closest("td.cell, td.anycell");
       if (td && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         openCell(td);
       }
+    });
+  }
+
+  if (panel) {
+    // Escape closes the details and gives focus back to the cell that opened them
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) closePanel(openTd);
+    });
+  }
+
+  // a cell's own address (#cell=factor:column) opens it, so a cell can be linked to
+  var linked = /^#cell=([^:]+):(.+)$/.exec(window.location.hash);
+  if (linked && table) {
+    var f = decodeURIComponent(linked[1]);
+    var c = decodeURIComponent(linked[2]);
+    table.querySelectorAll("td[data-factor]").forEach(function (td) {
+      if (td.getAttribute("data-factor") === f && td.getAttribute("data-column") === c) openCell(td);
     });
   }
 
@@ -161,10 +198,10 @@
     table.querySelectorAll("tbody[data-level]").forEach(function (tb) {
       var visible = !level || tb.getAttribute("data-level") === level;
       tb.hidden = !visible;
-      tb.querySelectorAll("td.cell").forEach(function (td) {
+      tb.querySelectorAll("td.cell, td.anycell").forEach(function (td) {
         var keep = keepVerdict(td.getAttribute("data-verdict"), wanted);
         td.classList.toggle("off", !keep);
-        if (visible && keep) shown += 1;
+        if (visible && keep && td.classList.contains("cell")) shown += 1;
       });
     });
     var counter = document.getElementById("shown-count");
