@@ -13,6 +13,7 @@ from triggergraph.index import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.models import Source
 from triggergraph.viewer import (
+    build_cell_findings,
     build_network_data,
     dump_script_json,
     escape_html,
@@ -124,8 +125,14 @@ def test_keep_verdict_order_strength_and_contested():
 def test_render_evidence_map_escapes_entry_strings(index):
     html = render_evidence_map(index, lang="en")
     assert raw_payloads_in(html) == []
+    # the map ships cells only; a cell's findings arrive as JSON when it is opened, and the
+    # offline copy embeds them: both keep the payloads as data, never as markup
+    cell = build_cell_findings(index, {"factor": "detention", "column": "justice_seeker"})
+    assert IMG in cell["findings"]["XSSU1"]["locator"]
+    assert SCRIPT in cell["findings"]["XSSU1"]["effect"]
+    export = render_single_file(index, lang="en")
     data = re.search(
-        r'<script type="application/json" id="tg-data">(.*?)</script>', html, re.S
+        r'<script type="application/json" id="tg-data">(.*?)</script>', export, re.S
     ).group(1)
     finding = json.loads(data)["map"]["findings"]["XSSU1"]
     assert IMG in finding["locator"] and SCRIPT in finding["effect"]
@@ -342,3 +349,26 @@ def test_render_single_file_carries_population_notice(index, lang, words):
     html = render_single_file(index, lang=lang)
     notice = html.split('id="notice"', 1)[1].split("</aside>", 1)[0]
     assert words in notice
+
+
+def test_render_evidence_map_ships_cells_not_findings(index):
+    html = render_evidence_map(index, lang="en")
+    data = json.loads(re.search(r'id="tg-data">(.*?)</script>', html, re.S).group(1))["map"]
+    assert data["findings"] is None
+    assert all("findings" not in cell for row in data["cells"].values() for cell in row.values())
+    assert "XSSU1" not in html
+
+
+def test_build_cell_findings_pages_and_rejects_bad_parameters(index):
+    first = build_cell_findings(
+        index, {"factor": "detention", "column": "age_under_18", "limit": "1"}
+    )
+    assert first["total"] >= 1 and len(first["counted"]) == 1
+    assert first["next_offset"] == (1 if first["total"] > 1 else None)
+    with pytest.raises(EntryError) as caught:
+        build_cell_findings(index, {"factor": "detention", "column": "nobody"})
+    assert caught.value.problems[0].field == "column"
+    with pytest.raises(EntryError):
+        build_cell_findings(index, {"factor": "detention", "column": "any", "limit": "1000"})
+    with pytest.raises(NotFoundError):
+        build_cell_findings(index, {"factor": "detentoin", "column": "any"})

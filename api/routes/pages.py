@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import ServiceDep
@@ -14,6 +14,7 @@ from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.viewer import (
     LANGUAGES,
     build_about_page,
+    build_cell_findings,
     build_construct_page,
     build_error_page,
     build_factor_page,
@@ -107,3 +108,11 @@ def static_asset(name: str) -> Response:
     return Response(
         content, media_type=media_type, headers={"Cache-Control": "public, max-age=3600"}
     )
+
+
+@router.get("/map/cell")
+def map_cell(service: ServiceDep, request: Request) -> Response:
+    """One map cell's findings, a page at a time (the map fetches them when a cell opens)."""
+    service.ensure_fresh()
+    # bad parameters and unknown ids go to the app's one error handler (JSON 4xx)
+    return JSONResponse(build_cell_findings(service.index, dict(request.query_params)))

@@ -105,3 +105,27 @@ def test_about_page_route_explains_population_evidence(client):
     en = client.get("/about/population-evidence").text
     assert "<h1>Populatiebewijs is geen voorspelling</h1>" in nl
     assert "<h1>Population evidence is not a prediction</h1>" in en
+
+
+def test_map_cell_route_pages_findings_as_json(client):
+    response = client.get("/map/cell?factor=detention&column=any&lang=nl&limit=1")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["factor"] == "detention" and body["column"] == "any"
+    assert len(body["counted"]) == min(1, body["total"])
+    assert set(body["findings"]) == {c["id"] for c in body["counted"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("factor=detentoin&column=any", 404),
+        ("factor=detention&column=nobody", 422),
+        ("factor=detention&column=any&limit=x", 422),
+        ("factor=detention&column=any&lang=de", 422),
+    ],
+)
+def test_map_cell_route_bad_query_is_json_4xx(client, query, status):
+    response = client.get(f"/map/cell?{query}")
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from .assets import read_static
-from .evidence_map import build_map_data, build_map_page, keep_verdict, render_evidence_map
+from .evidence_map import (
+    build_cell_findings,
+    build_map_data,
+    build_map_page,
+    keep_verdict,
+    render_evidence_map,
+)
 from .export import build_export_page, render_single_file, write_single_file
 from .html import dump_script_json, escape_html, safe_href
 from .i18n import LANGUAGES, translations_for
@@ -34,6 +40,7 @@ __all__ = [
     "LANGUAGES",
     "TEMPLATE_DIR",
     "build_about_page",
+    "build_cell_findings",
     "build_construct_page",
     "build_error_page",
     "build_export_page",

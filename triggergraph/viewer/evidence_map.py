@@ -109,7 +109,12 @@ def _explanation(cell: Mapping, lang: str) -> str:
 
 
 def build_map_data(
-    index: Any, *, lang: str, stage: str | None = None, direct: bool = False
+    index: Any,
+    *,
+    lang: str,
+    stage: str | None = None,
+    direct: bool = False,
+    with_findings: bool = True,
 ) -> dict:
     """Collect everything the map shows (rows, columns, cells, findings) from the index.
 
@@ -129,18 +134,12 @@ def build_map_data(
         for group in groups:
             for column in group["columns"]:
                 cell = (raw_cells.get(row["id"]) or {}).get(column["id"]) or {}
-                counted = []
-                for item in cell.get("findings") or []:
-                    item = item if isinstance(item, Mapping) else {"id": item}
-                    finding_ids.add(item["id"])
-                    counted.append(
-                        {
-                            "id": item["id"],
-                            "direct": bool(item.get("direct", True)),
-                            "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
-                            "effective_certainty": item.get("effective_certainty"),
-                        }
-                    )
+                counted = (
+                    [_counted(item, lang) for item in cell.get("findings") or []]
+                    if with_findings
+                    else []
+                )
+                finding_ids.update(c["id"] for c in counted)
                 cells.setdefault(row["id"], {})[column["id"]] = {
                     "verdict": cell.get("verdict") or "no_evidence",
                     "n_findings": int(cell.get("n_findings") or 0),
@@ -164,7 +163,7 @@ def build_map_data(
         }
     findings = {
         fid: card_data(finding_card(index, index.finding(fid, lang), lang))
-        for fid in sorted(finding_ids)
+        for fid in (sorted(finding_ids) if with_findings else [])
     }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
 
@@ -382,18 +381,120 @@ def client_texts(lang: str) -> dict:
         "open_factor": _("Open factor page"),
         "notes": _("Notes (English)"),
         "how_counted": _("How it counts"),
+        "loading": _("Loading the findings…"),
+        "more": _("Show more findings"),
+        "load_failed": _("The findings could not be loaded. Reload the page to try again."),
         "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
         "directions": {d: label_direction(lang, d) for d in DIRECTIONS},
     }
 
 
+CELL_PAGE_SIZE = 20
+
+
+def _counted(item: object, lang: str) -> dict:
+    item = item if isinstance(item, Mapping) else {"id": item}
+    return {
+        "id": item["id"],
+        "direct": bool(item.get("direct", True)),
+        "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
+        "effective_certainty": item.get("effective_certainty"),
+    }
+
+
+def read_cell_params(index: Any, params: Mapping[str, str] | None) -> dict:
+    """Check the cell query: factor, column, filters, language and the page of findings."""
+    params = params or {}
+    chosen = read_map_params(params)
+    columns = ["any"] + [
+        c["id"] for g in column_groups(index, chosen["lang"]) for c in g["columns"]
+    ]
+    factor = params.get("factor") or ""
+    index.factor(factor, chosen["lang"])  # unknown ids raise NotFoundError with suggestions
+    column = check_choice("column", params.get("column"), columns)
+    if column is None:
+        column = check_choice("column", "<none>", columns)
+    bounds = {}
+    for name, default, top in (("offset", 0, 10**9), ("limit", CELL_PAGE_SIZE, 100)):
+        raw = params.get(name, str(default))
+        if not str(raw).isdigit() or not 0 <= int(raw) <= top:
+            check_choice(name, raw, [f"a whole number from 0 to {top}"])
+        bounds[name] = int(raw)
+    return {**chosen, "factor": factor, "column": column, **bounds}
+
+
+def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
+    """Return one map cell's findings, one page at a time, as the map's script shows them.
+
+    Parameters
+    ----------
+    index : EvidenceIndex
+        The read model.
+    params : Mapping[str, str]
+        ``factor``, ``column`` (``any`` or a driver or group id), the map filters (``stage``,
+        ``direct``), ``lang``, ``offset`` and ``limit`` (at most 100).
+
+    Returns
+    -------
+    dict
+        ``{"factor", "column", "total", "offset", "next_offset", "deciding", "counted",
+        "findings"}``: ``counted`` says how each finding counts (direct or why indirect);
+        ``findings`` holds the cards keyed by id; ``next_offset`` is ``None`` on the last page.
+
+    Raises
+    ------
+    EntryError, NotFoundError
+        A bad parameter or an unknown factor.
+    """
+    chosen = read_cell_params(index, params)
+    lang = chosen["lang"]
+    if chosen["column"] == "any":
+        cell = index.factor(chosen["factor"], lang).get("overall") or {}
+    else:
+        matrix = index.matrix(
+            cols="all", outcome_stage=chosen["stage"], direct_only=bool(chosen["direct"]), lang=lang
+        )
+        cell = (matrix.get("cells", {}).get(chosen["factor"]) or {}).get(chosen["column"]) or {}
+    items = list(cell.get("findings") or [])
+    start, stop = chosen["offset"], chosen["offset"] + chosen["limit"]
+    counted = [_counted(item, lang) for item in items[start:stop]]
+    return {
+        "factor": chosen["factor"],
+        "column": chosen["column"],
+        "total": len(items),
+        "offset": start,
+        "next_offset": stop if stop < len(items) else None,
+        "deciding": list(cell.get("deciding") or []),
+        "counted": counted,
+        "findings": {
+            c["id"]: card_data(finding_card(index, index.finding(c["id"], lang), lang))
+            for c in counted
+        },
+    }
+
+
+def _cells_only(cells: dict) -> dict:
+    # what the online map ships: verdict, direction and counts; findings come on demand
+    return {
+        factor: {
+            column: {k: v for k, v in cell.items() if k not in ("findings", "deciding")}
+            for column, cell in row.items()
+        }
+        for factor, row in cells.items()
+    }
+
+
 def map_client(data: dict, lang: str, *, offline: bool = False) -> dict:
-    """Return the JSON the map's script reads (cells, findings, names)."""
+    """Return the JSON the map's script reads: cells and names; findings only offline.
+
+    Online, a cell's findings are fetched from ``/map/cell`` when it is opened, so the page's
+    size depends on factors × columns, not on the number of findings.
+    """
     return {
         "lang": lang,
         "texts": client_texts(lang),
-        "cells": data["cells"],
-        "findings": data["findings"],
+        "cells": data["cells"] if offline else _cells_only(data["cells"]),
+        "findings": data["findings"] if offline else None,
         "rows": {r["id"]: r.get("label") or r["id"] for r in data["rows"]},
         "columns": {
             c["id"]: c["label"] for g in [any_group(lang), *data["groups"]] for c in g["columns"]
@@ -414,7 +515,13 @@ def build_map_page(
     """
     chosen = read_map_params({**(params or {}), "lang": lang})
     lang = chosen["lang"]
-    data = build_map_data(index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]))
+    data = build_map_data(
+        index,
+        lang=lang,
+        stage=chosen["stage"],
+        direct=bool(chosen["direct"]),
+        with_findings=False,
+    )
     keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
     _ = translations_for(lang).gettext
     return MapPage(

@@ -39,8 +39,8 @@
     return dl;
   }
 
-  function findingItem(item, deciding) {
-    var f = DATA.findings[item.id] || { id: item.id, facts: [], notes: [], links: [] };
+  function findingItem(item, deciding, cards) {
+    var f = cards[item.id] || { id: item.id, facts: [], notes: [], links: [] };
     var li = el("li", "finding card");
     li.setAttribute("data-finding", item.id);
     li.appendChild(el("p", "card-head", f.heading || item.id));
@@ -110,12 +110,52 @@
     window.history.replaceState(null, "", url.toString());
   }
 
+  function cellUrl(factor, column, offset) {
+    var params = new URLSearchParams({ factor: factor, column: column, lang: DATA.lang, offset: String(offset) });
+    var form = document.getElementById("map-filters");
+    ["stage", "direct"].forEach(function (name) {
+      if (form && form.elements[name] && form.elements[name].value) params.set(name, form.elements[name].value);
+    });
+    return "/map/cell?" + params.toString();
+  }
+
+  // online, a cell's findings come from the server a page at a time when it is opened
+  function loadFindings(factor, column, offset, ul) {
+    var status = el("p", "status", T.loading);
+    ul.parentNode.appendChild(status);
+    fetch(cellUrl(factor, column, offset), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (page) {
+        status.remove();
+        page.counted.forEach(function (item) {
+          ul.appendChild(findingItem(item, page.deciding || [], page.findings));
+        });
+        if (page.next_offset !== null) {
+          var more = el("button", "more", T.more);
+          more.type = "button";
+          more.addEventListener("click", function () {
+            more.remove();
+            loadFindings(factor, column, page.next_offset, ul);
+          });
+          ul.parentNode.appendChild(more);
+        }
+        panel.setAttribute("data-loaded", "1");
+      })
+      .catch(function () {
+        status.textContent = T.load_failed;
+      });
+  }
+
   function openCell(td) {
     var factor = td.getAttribute("data-factor");
     var column = td.getAttribute("data-column");
     var cell = (DATA.cells[factor] || {})[column];
     if (!cell || !panel) return;
     panel.textContent = "";
+    panel.removeAttribute("data-loaded");
     var close = el("button", "close", T.close);
     close.type = "button";
     close.addEventListener("click", function () {
@@ -126,7 +166,7 @@
     var verdict = el("p", "verdict-line v-" + cell.verdict, T.verdicts[cell.verdict] || cell.verdict);
     verdict.setAttribute("data-verdict", cell.verdict);
     panel.appendChild(verdict);
-    if (cell.verdict !== "no_evidence") {
+    if (cell.verdict !== "no_evidence" && cell.direction_known !== false) {
       // a null direction with evidence is a tie; it is shown as such, never decided here
       var direction = el("p", "direction", T.directions[cell.direction || "tie"]);
       direction.setAttribute("data-direction", cell.direction || "tie");
@@ -134,13 +174,18 @@
     }
     panel.appendChild(el("h3", null, T.explanation));
     panel.appendChild(el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings)));
-    if (cell.findings.length) {
-      panel.appendChild(el("h3", null, T.findings + " (" + cell.findings.length + ")"));
+    if (cell.n_findings) {
+      panel.appendChild(el("h3", null, T.findings + " (" + cell.n_findings + ")"));
       var ul = el("ul", "findings");
-      cell.findings.forEach(function (item) {
-        ul.appendChild(findingItem(item, cell.deciding || []));
-      });
       panel.appendChild(ul);
+      if (DATA.findings) {
+        // offline copy: every finding is embedded
+        (cell.findings || []).forEach(function (item) {
+          ul.appendChild(findingItem(item, cell.deciding || [], DATA.findings));
+        });
+      } else {
+        loadFindings(factor, column, 0, ul);
+      }
     } else {
       panel.appendChild(el("p", "empty-note", T.no_findings));
     }
