@@ -18,6 +18,7 @@ from triggergraph.viewer import (
     build_construct_page,
     build_error_page,
     build_factor_page,
+    build_map_download,
     build_map_page,
     build_network_page,
     build_profile_page,
@@ -116,3 +117,15 @@ def map_cell(service: ServiceDep, request: Request) -> Response:
     service.ensure_fresh()
     # bad parameters and unknown ids go to the app's one error handler (JSON 4xx)
     return JSONResponse(build_cell_findings(service.index, dict(request.query_params)))
+
+
+@router.get("/map/download")
+def map_download(service: ServiceDep, request: Request) -> Response:
+    """What the map shows with the given filters: cells as CSV, their sources as RIS or BibTeX."""
+    service.ensure_fresh()
+    name, media_type, text = build_map_download(service.index, dict(request.query_params))
+    return Response(
+        text,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

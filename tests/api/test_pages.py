@@ -129,3 +129,12 @@ def test_map_cell_route_bad_query_is_json_4xx(client, query, status):
     response = client.get(f"/map/cell?{query}")
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
+
+
+def test_map_download_route_sends_csv_attachment(client):
+    response = client.get("/map/download?format=csv&lang=nl")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'filename="triggergraph-map.csv"' in response.headers["content-disposition"]
+    assert response.text.startswith("factor,factor_label,level,column")
+    assert client.get("/map/download?format=xlsx").status_code == 422

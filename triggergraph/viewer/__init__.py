@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .assets import read_static
+from .downloads import build_map_download
 from .evidence_map import (
     build_cell_findings,
     build_map_data,
@@ -46,6 +47,7 @@ __all__ = [
     "build_export_page",
     "build_factor_page",
     "build_map_data",
+    "build_map_download",
     "build_map_page",
     "build_network_data",
     "build_network_page",

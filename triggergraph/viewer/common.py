@@ -299,6 +299,7 @@ def finding_card(
         id=fid,
         heading=f"{fid} — {factor_label}" if factor_label else fid,
         citation=citation,
+        source_id=str(source_id or ""),
         source_href=build_url(f"/sources/{path_segment(source_id)}", {"lang": lang})
         if link_source and source_id
         else None,
@@ -325,6 +326,7 @@ def card_data(card: FindingCard) -> dict:
         "id": card.id,
         "heading": card.heading,
         "citation": card.citation,
+        "source": card.source_id,
         "source_href": card.source_href,
         "facts": [[f.label, f.value] for f in card.facts],
         "notes": [[f.label, f.value] for f in card.notes],

@@ -340,6 +340,16 @@ def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = Fa
                 MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
             )
     verdicts, directions = verdict_legend(lang)
+    _ = translations_for(lang).gettext
+    query = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")} | {"lang": lang}
+    downloads = [
+        Link(href=build_url("/map/download", {**query, "format": fmt}), text=text, note=fmt)
+        for fmt, text in (
+            ("csv", _("Cells on screen (CSV)")),
+            ("ris", _("Their sources (RIS)")),
+            ("bib", _("Their sources (BibTeX)")),
+        )
+    ]
     empty, nearest = ("", None) if shown else _nearest_view(data, chosen, lang)
     return MapSection(
         filters=map_filters(lang, chosen, offline),
@@ -359,6 +369,7 @@ def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = Fa
         column_totals=column_totals,
         empty=empty,
         nearest=nearest,
+        downloads=[] if offline else downloads,
         offline=offline,
     )
 

@@ -50,6 +50,7 @@ class FindingCard:
     id: str
     heading: str
     citation: str
+    source_id: str = ""
     locator: str = ""
     effect: str = ""
     source_href: str | None = None
@@ -171,6 +172,7 @@ class MapSection:
     column_totals: list[int] = field(default_factory=list)
     empty: str = ""
     nearest: Link | None = None
+    downloads: list[Link] = field(default_factory=list)
     offline: bool = False
 
 

@@ -260,6 +260,16 @@
       });
       window.history.replaceState(null, "", url.toString());
     }
+    // downloads follow the filters, so they hold exactly what is on screen
+    document.querySelectorAll("#map-downloads a[data-format]").forEach(function (a) {
+      var href = new URL(a.href, window.location.href);
+      ["level", "verdict"].forEach(function (name) {
+        var value = form.elements[name].value;
+        if (value) href.searchParams.set(name, value);
+        else href.searchParams.delete(name);
+      });
+      a.href = href.pathname + href.search;
+    });
   }
   if (form) {
     form.addEventListener("change", function (event) {
