@@ -141,8 +141,10 @@ def test_render_evidence_map_escapes_entry_strings(index):
 def test_render_evidence_map_has_legend_with_every_verdict(index):
     html = render_evidence_map(index, lang="en")
     legend = html[html.index('class="legend"') :]
-    for name in ("strong", "moderate", "limited", "contested", "no evidence"):
+    for name in ("strong", "moderate", "limited", "contested"):
         assert name in legend
+    for empty in ("not studied", "not encoded", "filtered away"):
+        assert empty in legend
     assert "Mark size and number = independent source groups" in legend
 
 
@@ -372,3 +374,11 @@ def test_build_cell_findings_pages_and_rejects_bad_parameters(index):
         build_cell_findings(index, {"factor": "detention", "column": "any", "limit": "1000"})
     with pytest.raises(NotFoundError):
         build_cell_findings(index, {"factor": "detentoin", "column": "any"})
+
+
+def test_render_evidence_map_tells_three_kinds_of_empty_apart(index):
+    plain = render_evidence_map(index, lang="en")
+    kinds = set(re.findall(r'data-empty="([a-z_]+)"', plain))
+    assert {"not_encoded", "not_studied"} <= kinds and "filtered" not in kinds
+    stage = render_evidence_map(index, lang="en", params={"stage": "behaviour"})
+    assert "filtered" in set(re.findall(r'data-empty="([a-z_]+)"', stage))

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 import rispy
 
 from triggergraph.exceptions import EntryError
-from triggergraph.index import EvidenceIndex
-from triggergraph.loader import load_literature
 from triggergraph.viewer import build_map_download, build_map_page
-from triggergraph.vocabulary import load_vocabulary
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def index() -> EvidenceIndex:
-    vocabulary = load_vocabulary()
-    return EvidenceIndex.build(
-        load_literature(REPO / "tests" / "data" / "api", vocabulary), vocabulary
-    )
+def index(fixture_index):
+    return fixture_index
 
 
 def shown_cells(index, params) -> set:

@@ -18,6 +18,7 @@ from triggergraph.viewer import (
     build_construct_page,
     build_error_page,
     build_factor_page,
+    build_gaps_page,
     build_map_download,
     build_map_page,
     build_network_page,
@@ -91,6 +92,12 @@ def source_page(source_id: str, service: ServiceDep, request: Request) -> HTMLRe
 def profile_page(service: ServiceDep, request: Request) -> HTMLResponse:
     """The profile lens: factors ranked for a chosen driver and/or group."""
     return _page(build_profile_page, service, request)
+
+
+@router.get("/gaps", response_class=HTMLResponse)
+def gaps_page(service: ServiceDep, request: Request) -> HTMLResponse:
+    """The empty cells of the map by kind: not studied, not encoded, filtered away."""
+    return _page(build_gaps_page, service, request)
 
 
 @router.get("/about/population-evidence", response_class=HTMLResponse)

@@ -77,6 +77,7 @@ PRACTITIONER_ROUTES = [
     "/factors/detention",
     "/constructs/perceived_discrimination",
     "/about/population-evidence",
+    "/gaps",
     "/factors/detentoin",
 ]
 
@@ -138,3 +139,12 @@ def test_map_download_route_sends_csv_attachment(client):
     assert 'filename="triggergraph-map.csv"' in response.headers["content-disposition"]
     assert response.text.startswith("factor,factor_label,level,column")
     assert client.get("/map/download?format=xlsx").status_code == 422
+
+
+def test_gaps_page_route_lists_three_kinds_linking_cells(client):
+    response = client.get("/gaps?lang=nl")
+    assert response.status_code == 200
+    for kind in ("not_studied", "not_encoded", "filtered"):
+        assert f'id="gaps-{kind}"' in response.text
+    assert "#cell=detention:" in response.text
+    assert client.get("/gaps?stage=x").status_code == 400

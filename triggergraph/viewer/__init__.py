@@ -12,6 +12,7 @@ from .evidence_map import (
     render_evidence_map,
 )
 from .export import build_export_page, render_single_file, write_single_file
+from .gaps import build_gaps_page
 from .html import dump_script_json, escape_html, safe_href
 from .i18n import LANGUAGES, translations_for
 from .network import (
@@ -46,6 +47,7 @@ __all__ = [
     "build_error_page",
     "build_export_page",
     "build_factor_page",
+    "build_gaps_page",
     "build_map_data",
     "build_map_download",
     "build_map_page",

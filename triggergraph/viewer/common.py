@@ -17,6 +17,7 @@ NAV = (
     ("/", N_("Evidence map")),
     ("/network", N_("Network")),
     ("/profile", N_("Profile")),
+    ("/gaps", N_("Gaps")),
     ("/about/population-evidence", N_("About this evidence")),
 )
 REASON_LABELS = {

@@ -30,6 +30,7 @@ from .labels import (
     label_level,
     label_verdict,
 )
+from .report import EMPTY_KINDS, EMPTY_LABELS, EMPTY_SYMBOLS, empty_kind
 from .templating import render_template
 from .views import ColumnGroup, LegendItem, Link, MapCell, MapLevel, MapPage, MapRow, MapSection
 
@@ -108,6 +109,17 @@ def _explanation(cell: Mapping, lang: str) -> str:
     return str(text)
 
 
+def _empty(factor: str, column_kind: str, cell: Mapping, unfiltered: Mapping) -> str | None:
+    verdict = cell.get("verdict") or "no_evidence"
+    kind = empty_kind(factor, column_kind, verdict)
+    if kind:
+        column = cell.get("column")
+        before = ((unfiltered.get(factor) or {}).get(column) or {}).get("verdict")
+        if before and before != "no_evidence":
+            return "filtered"
+    return kind
+
+
 def build_map_data(
     index: Any,
     *,
@@ -130,6 +142,10 @@ def build_map_data(
     cells: dict[str, dict[str, dict]] = {}
     finding_ids: set[str] = set()
     raw_cells = matrix.get("cells", {})
+    # with outcome-stage or direct-only filters, a cell left empty may hold evidence unfiltered
+    unfiltered = (
+        index.matrix(cols="all", lang=lang).get("cells", {}) if stage or direct else raw_cells
+    )
     for row in rows:
         for group in groups:
             for column in group["columns"]:
@@ -148,6 +164,7 @@ def build_map_data(
                     "explanation": _explanation(cell, lang),
                     "deciding": list(cell.get("deciding") or []),
                     "findings": counted,
+                    "empty": _empty(row["id"], group["id"], cell, unfiltered),
                 }
         overall = row.get("overall") or {}
         cells.setdefault(row["id"], {})["any"] = {
@@ -156,6 +173,7 @@ def build_map_data(
             "n_groups": overall.get("n_groups"),
             "direction": overall.get("direction"),
             "direction_known": "direction" in overall,
+            "empty": empty_kind(row["id"], "any", overall.get("verdict") or "no_evidence"),
             "explanation": _explanation(overall, lang),
             "deciding": [],
             "findings": [],
@@ -166,6 +184,25 @@ def build_map_data(
         for fid in (sorted(finding_ids) if with_findings else [])
     }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
+
+
+def server_filters(lang: str, chosen: dict) -> list:
+    """The filters the server applies (outcome stage, direct only), shared by map and gaps."""
+    _ = translations_for(lang).gettext
+    return [
+        make_select(
+            "stage",
+            _("Outcome stage"),
+            [("", _("all"))] + [(s, _(STAGE_LABELS[s])) for s in STAGES],
+            chosen["stage"],
+        ),
+        make_select(
+            "direct",
+            _("Evidence"),
+            [("", _("direct and indirect")), ("1", _("direct evidence only"))],
+            chosen["direct"],
+        ),
+    ]
 
 
 def map_filters(lang: str, chosen: dict, offline: bool) -> list:
@@ -196,27 +233,21 @@ def map_filters(lang: str, chosen: dict, offline: bool) -> list:
         ),
     ]
     if not offline:
-        selects += [
-            make_select(
-                "stage",
-                _("Outcome stage"),
-                everything + [(s, _(STAGE_LABELS[s])) for s in STAGES],
-                chosen["stage"],
-            ),
-            make_select(
-                "direct",
-                _("Evidence"),
-                [("", _("direct and indirect")), ("1", _("direct evidence only"))],
-                chosen["direct"],
-            ),
-        ]
+        selects += server_filters(lang, chosen)
     return selects
 
 
 def verdict_legend(lang: str) -> tuple[list[LegendItem], list[LegendItem]]:
     """Return the legend: verdicts (symbol, colour) and the separate direction signs."""
     verdicts = [
-        LegendItem(key=v, symbol=VERDICT_SYMBOLS[v], label=label_verdict(lang, v)) for v in VERDICTS
+        LegendItem(key=v, symbol=VERDICT_SYMBOLS[v], label=label_verdict(lang, v))
+        for v in VERDICTS
+        if v != "no_evidence"
+    ]
+    gettext = translations_for(lang).gettext
+    verdicts += [
+        LegendItem(key=f"e-{k}", symbol=EMPTY_SYMBOLS[k], label=gettext(EMPTY_LABELS[k]))
+        for k in EMPTY_KINDS
     ]
     directions = [
         LegendItem(key=d, symbol=DIRECTION_SIGNS[d], label=label_direction(lang, d))
@@ -251,11 +282,15 @@ def _map_cell(row_label: str, column: dict, cell: dict, lang: str, keep: bool) -
         )
     n = cell["n_findings"]
     words.append(ngettext("%(num)d finding", "%(num)d findings", n) % {"num": n})
+    empty = cell.get("empty")
+    if empty:
+        words = [translations_for(lang).gettext(EMPTY_LABELS[empty])]
     return MapCell(
         factor=cell.get("factor") or "",
         column=column["id"],
         verdict=verdict,
-        symbol=VERDICT_SYMBOLS[verdict],
+        symbol=EMPTY_SYMBOLS[empty] if empty else VERDICT_SYMBOLS[verdict],
+        empty=empty or "",
         n_findings=n,
         count="" if not n_groups else str(n_groups),
         size=size_class(n_groups if n_groups is not None else n),
@@ -396,6 +431,7 @@ def client_texts(lang: str) -> dict:
         "more": _("Show more findings"),
         "load_failed": _("The findings could not be loaded. Reload the page to try again."),
         "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
+        "empty": {k: _(EMPTY_LABELS[k]) for k in EMPTY_KINDS},
         "directions": {d: label_direction(lang, d) for d in DIRECTIONS},
     }
 

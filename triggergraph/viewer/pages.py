@@ -26,6 +26,7 @@ from .labels import (
     label_scale,
     label_verdict,
 )
+from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
 from .templating import render_template
 from .views import (
     AboutPage,
@@ -90,6 +91,11 @@ def _flatten_cells(cells: object) -> dict[str, Mapping]:
             if isinstance(value, Mapping) and "verdict" in value:
                 out[str(value.get("column"))] = value
     return out
+
+
+def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
+    kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
+    return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
 
 
 def _link(kind: str, item: object, lang: str) -> Link:
@@ -198,12 +204,28 @@ def build_factor_page(
                     badge=verdict_badge(lang, cell),
                     n_findings=int(cell.get("n_findings") or 0),
                     explanation=explanation_of(cell, lang),
+                    empty=_empty_label(factor_id, group["id"], cell, lang),
                 )
             )
+    held = factor_report(factor_id)
+    said = held.get("report_text") or {}
+    where = " · ".join(
+        x
+        for x in (
+            f"§ {said['section']}" if said.get("section") else "",
+            f"{page_abbr} {said['page']}" if said.get("page") else "",
+        )
+        if x
+    )
+    guidance = read_report()["tool_guidance"]
     return FactorPage(
         **page_frame(lang, label, f"/factors/{factor_id}"),
         heading=label,
         facts=[f for f in facts if f.value or f.links],
+        report_facts=[NoteItem(text=str(t), locator=where) for t in said.get("facts") or []],
+        report_table=str(held.get("summary_table") or ""),
+        tool_page=safe_href(held.get("tool_page")),
+        guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,
         findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
     )

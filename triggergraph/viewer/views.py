@@ -81,6 +81,7 @@ class VerdictRow:
     badge: VerdictBadge
     n_findings: int
     explanation: str
+    empty: str = ""
 
 
 @dataclass(kw_only=True)
@@ -96,6 +97,7 @@ class MapCell:
     off: bool
     aria: str
     count: str = ""
+    empty: str = ""
     direction: str | None = None
     direction_sign: str = ""
 
@@ -138,6 +140,14 @@ class LegendItem:
     symbol: str
     label: str
     colour: str = ""
+
+
+@dataclass(kw_only=True)
+class NoteItem:
+    """A context note, a cited work or a fact about the report, with its locator."""
+
+    text: str
+    locator: str = ""
 
 
 @dataclass(kw_only=True)
@@ -222,6 +232,10 @@ class FactorPage(Page):
 
     heading: str
     facts: list[Fact]
+    report_facts: list[NoteItem]
+    report_table: str
+    tool_page: str | None
+    guidance: Link
     verdicts: list[VerdictRow]
     findings: list[FindingCard]
     template: str = "factor.html"
@@ -235,14 +249,6 @@ class ConstructPage(Page):
     facts: list[Fact]
     findings: list[FindingCard]
     template: str = "construct.html"
-
-
-@dataclass(kw_only=True)
-class NoteItem:
-    """A context note or a cited work with its locator."""
-
-    text: str
-    locator: str = ""
 
 
 @dataclass(kw_only=True)
@@ -297,3 +303,34 @@ class AboutPage(Page):
     """The page on population evidence versus individual assessment."""
 
     template: str = "about.html"
+
+
+@dataclass(kw_only=True)
+class GapFactor:
+    """One factor with its empty cells of one kind, each linking to the map."""
+
+    id: str
+    label: str
+    level: str
+    href: str
+    cells: list[Link]
+
+
+@dataclass(kw_only=True)
+class GapGroup:
+    """All empty cells of one kind."""
+
+    kind: str
+    label: str
+    factors: list[GapFactor]
+    n_cells: int
+
+
+@dataclass(kw_only=True)
+class GapsPage(Page):
+    """The gaps page."""
+
+    filters: list[Select]
+    groups: list[GapGroup]
+    filtered: bool
+    template: str = "gaps.html"

@@ -166,6 +166,11 @@
     var verdict = el("p", "verdict-line v-" + cell.verdict, T.verdicts[cell.verdict] || cell.verdict);
     verdict.setAttribute("data-verdict", cell.verdict);
     panel.appendChild(verdict);
+    if (cell.empty) {
+      var kind = el("p", "empty-kind", T.empty[cell.empty]);
+      kind.setAttribute("data-empty", cell.empty);
+      panel.appendChild(kind);
+    }
     if (cell.verdict !== "no_evidence" && cell.direction_known !== false) {
       // a null direction with evidence is a tie; it is shown as such, never decided here
       var direction = el("p", "direction", T.directions[cell.direction || "tie"]);
