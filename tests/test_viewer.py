@@ -201,7 +201,8 @@ def test_render_profile_page_ranks_like_index(index):
     html = render_profile_page(
         index, lang="en", params={"sex": "sex_female", "age": "age_under_18"}
     )
-    shown = re.findall(r'<li data-factor="([^"]+)"', html)
+    combined = html.split('id="ranking"', 1)[1].split("</ol>", 1)[0]
+    shown = re.findall(r'<li data-factor="([^"]+)"', combined)
     expected = [
         i["factor"]["id"] for i in index.profile(sex="sex_female", age="age_under_18")["items"]
     ]

@@ -433,3 +433,23 @@ def test_map_empty_filter_says_so_and_offers_nearest_view(watch, page_server):
     page.locator("#map-empty a").click()
     assert int(page.locator("#shown-count").inner_text()) > 0
     watch.assert_clean()
+
+
+def test_profile_and_of_choices_in_dutch_says_when_no_finding_carries_all(watch, page_server):
+    query = {"driver": "justice_seeker", "sex": "sex_male", "age": "age_18_25"}
+    expected = page_server.api("/api/v1/profile", **query)
+    path = "/profile?lang=nl&" + "&".join(f"{k}={v}" for k, v in query.items())
+    page = open_page(watch, page_server, path)
+    if expected["items"]:
+        ranked = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.factor)")
+        assert ranked == [item["factor"]["id"] for item in expected["items"]]
+    else:
+        text = page.locator("#no-combination").inner_text()
+        assert text.startswith("Geen bevinding in onze kennisbank voldoet aan al deze keuzes")
+        assert "Rechtvaardigheidszoeker + Man + 18 tot 25" in text
+    assert page.locator("section.per-choice h2").all_inner_texts() == [
+        "Alleen Rechtvaardigheidszoeker",
+        "Alleen Man",
+        "Alleen 18 tot 25",
+    ]
+    watch.assert_clean()

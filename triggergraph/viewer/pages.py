@@ -30,6 +30,7 @@ from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
 from .templating import render_template
 from .views import (
     AboutPage,
+    ChoiceRanking,
     ConstructPage,
     ErrorPage,
     Fact,
@@ -361,6 +362,28 @@ def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str)
     }
 
 
+def _ranked(items: list, lang: str) -> list[RankedFactor]:
+    ranking = []
+    for item in items:
+        factor = (
+            item.get("factor")
+            if isinstance(item.get("factor"), Mapping)
+            else {"id": item.get("factor")}
+        )
+        cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
+        ranking.append(
+            RankedFactor(
+                id=str(factor.get("id")),
+                label=str(factor.get("label") or factor.get("id")),
+                href=_link("factors", factor, lang).href,
+                badge=verdict_badge(lang, cell),
+                n_findings=int(cell.get("n_findings") or 0),
+                explanation=explanation_of(cell, lang),
+            )
+        )
+    return ranking
+
+
 def build_profile_page(
     index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
 ) -> ProfilePage:
@@ -384,7 +407,9 @@ def build_profile_page(
         for group in column_groups(index, lang)
     ]
     notice = ""
-    ranking = []
+    ranking: list[RankedFactor] = []
+    per_choice: list[ChoiceRanking] = []
+    choices: list[str] = []
     if any(chosen.values()):
         profile = index.profile(lang=lang, **{k: v for k, v in chosen.items() if v})
         given = profile.get("notice")
@@ -393,23 +418,15 @@ def build_profile_page(
             if isinstance(given, Mapping)
             else str(given or "")
         )
-        for item in profile.get("items") or []:
-            factor = (
-                item.get("factor")
-                if isinstance(item.get("factor"), Mapping)
-                else {"id": item.get("factor")}
+        choices = [str(ref.get("label") or ref.get("id")) for ref in profile["profile"].values()]
+        ranking = _ranked(profile.get("items") or [], lang)
+        per_choice = [
+            ChoiceRanking(
+                label=str(part["column"].get("label") or part["column"].get("id")),
+                ranking=_ranked(part.get("items") or [], lang),
             )
-            cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
-            ranking.append(
-                RankedFactor(
-                    id=str(factor.get("id")),
-                    label=str(factor.get("label") or factor.get("id")),
-                    href=_link("factors", factor, lang).href,
-                    badge=verdict_badge(lang, cell),
-                    n_findings=int(cell.get("n_findings") or 0),
-                    explanation=explanation_of(cell, lang),
-                )
-            )
+            for part in (profile.get("per_choice") or {}).values()
+        ]
     return ProfilePage(
         **page_frame(
             lang,
@@ -421,7 +438,9 @@ def build_profile_page(
         filters=selects,
         chosen=any(chosen.values()),
         notice_extra=notice,
+        choices=choices,
         ranking=ranking,
+        per_choice=per_choice,
     )
 
 

@@ -278,12 +278,22 @@ class RankedFactor:
 
 
 @dataclass(kw_only=True)
+class ChoiceRanking:
+    """The ranking for one profile choice on its own."""
+
+    label: str
+    ranking: list[RankedFactor]
+
+
+@dataclass(kw_only=True)
 class ProfilePage(Page):
-    """The profile lens."""
+    """The profile lens: the AND of the choices, and each choice on its own."""
 
     filters: list[Select]
     chosen: bool
+    choices: list[str]
     ranking: list[RankedFactor]
+    per_choice: list[ChoiceRanking]
     template: str = "profile.html"
 
 
