@@ -13,6 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from triggergraph.answers.queries import SourcesQuery
 from triggergraph.viewer import (
     build_about_page,
     build_construct_page,
@@ -125,7 +126,7 @@ def index(fixture_index):
 
 
 def dutch_pages(index) -> dict[str, str]:
-    source_id = index.sources()["items"][0]["id"]
+    source_id = index.sources(SourcesQuery())["items"][0]["id"]
     factor_id = index.finding(index.source(source_id)["findings"][0]["id"])["factor"]["id"]
     pages = {
         "/": build_map_page(index, lang="nl"),

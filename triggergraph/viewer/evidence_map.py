@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.queries import MatrixQuery
 from .common import (
     card_data,
     check_choice,
@@ -136,7 +137,9 @@ def build_map_data(
         ``{"rows": [...], "groups": [...], "cells": {factor: {column: {...}}}, "findings": {...}}``
         with plain (unescaped) strings; cell explanations are in ``lang``.
     """
-    matrix = index.matrix(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
+    matrix = index.matrix(
+        MatrixQuery(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
+    )
     rows = _flatten_rows(matrix.get("rows", []))
     groups = column_groups(index, lang)
     cells: dict[str, dict[str, dict]] = {}
@@ -144,7 +147,9 @@ def build_map_data(
     raw_cells = matrix.get("cells", {})
     # with outcome-stage or direct-only filters, a cell left empty may hold evidence unfiltered
     unfiltered = (
-        index.matrix(cols="all", lang=lang).get("cells", {}) if stage or direct else raw_cells
+        index.matrix(MatrixQuery(cols="all", lang=lang)).get("cells", {})
+        if stage or direct
+        else raw_cells
     )
     for row in rows:
         for group in groups:
@@ -499,7 +504,12 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
         cell = index.factor(chosen["factor"], lang).get("overall") or {}
     else:
         matrix = index.matrix(
-            cols="all", outcome_stage=chosen["stage"], direct_only=bool(chosen["direct"]), lang=lang
+            MatrixQuery(
+                cols="all",
+                outcome_stage=chosen["stage"],
+                direct_only=bool(chosen["direct"]),
+                lang=lang,
+            )
         )
         cell = (matrix.get("cells", {}).get(chosen["factor"]) or {}).get(chosen["column"]) or {}
     items = list(cell.get("findings") or [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.queries import ProfileQuery
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
 from .common import (
     check_choice,
@@ -411,7 +412,7 @@ def build_profile_page(
     per_choice: list[ChoiceRanking] = []
     choices: list[str] = []
     if any(chosen.values()):
-        profile = index.profile(lang=lang, **{k: v for k, v in chosen.items() if v})
+        profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
         given = profile.get("notice")
         notice = (
             str(given.get(lang) or given.get("en"))
