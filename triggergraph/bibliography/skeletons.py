@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..exceptions import ConflictError, EntryError, Problem
-from ..loader import dump_entry_yaml, parse_entry, write_text_atomic
+from ..loader import dump_entry_yaml, entry_files, parse_entry, write_text_atomic
+from ..models import duplicate_doi_problems
 
 if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
@@ -81,6 +82,12 @@ def add_skeletons(
         raise ConflictError(
             f"refusing to overwrite existing entries: {named}; edit them by hand or use overwrite"
         )
+    # the same work twice would be counted twice: refused against the folder and the import
+    replaced = {s.id for s, _ in prepared} if overwrite else set()
+    already = [s for s in _readable_entries(directory) if s.id not in replaced]
+    doubles = duplicate_doi_problems([s for s, _ in prepared], already)
+    if doubles:
+        raise EntryError(doubles)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     created: list[Path] = []
@@ -97,3 +104,15 @@ def add_skeletons(
             path.unlink(missing_ok=True)
         raise
     return written
+
+
+def _readable_entries(directory: Path) -> list:
+    """The entries of a folder that load, structure checked only (one broken file or unknown
+    id must not stop an import)."""
+    entries = []
+    for path in entry_files(directory) if directory.is_dir() else []:
+        try:
+            entries.append(parse_entry(path.read_bytes(), filename=str(path), vocabulary=None))
+        except (EntryError, OSError):
+            continue
+    return entries

@@ -322,10 +322,11 @@ class SourceWrites:
         return [str(iri_for(self.settings.base_iri, "finding", f.id)) for f in source.findings]
 
     def _expected(self, source_id: str) -> str | None:
-        """The revision a write of ``source_id`` must find: the public graph's, or none."""
-        if source_id not in self._sources:
-            return ABSENT
-        return (self._revisions or {}).get(source_id)
+        """The revision a write of ``source_id`` must find: its graph's (also of a graph no
+        source could be read from), :data:`ABSENT` for none, None when unknown."""
+        if self._revisions is None:
+            return None if source_id in self._sources else ABSENT
+        return self._revisions.get(source_id, ABSENT)
 
     def create_source(
         self,

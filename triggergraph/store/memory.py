@@ -127,7 +127,7 @@ class MemoryStore(Store):
         owned: Iterable[str] = (),
     ) -> str:
         return self.write_graphs(
-            {graph_iri: ntriples}, gate=graph_iri, expected=expected, owned=owned
+            {graph_iri: ntriples}, expected={graph_iri: expected}, owner=graph_iri, owned=owned
         )
 
     def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
