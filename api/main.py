@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import install_error_handlers
 from api.routes import (
+    constructs,
     demographics,
     drivers,
     export,
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health,
         sparql,
         factors,
+        constructs,
         drivers,
         demographics,
         findings,

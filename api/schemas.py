@@ -102,6 +102,41 @@ class FactorOut(Open):
     label: str | None = None
 
 
+class ConstructsPage(Page):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "offset": 0,
+                    "limit": 100,
+                    "items": [
+                        {
+                            "id": "perceived_discrimination",
+                            "label": "Perceived discrimination",
+                            "labels": {"en": "Perceived discrimination", "nl": "..."},
+                            "maps_to": [
+                                {
+                                    "id": "direct_discrimination_racism_exclusion",
+                                    "mapping": "closeMatch",
+                                }
+                            ],
+                            "counts_for_a_cell": True,
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+
+class ConstructOut(Open):
+    id: str = Field(examples=["perceived_discrimination"])
+    maps_to: list[dict[str, Any]] = Field(default_factory=list)
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class DriversOut(Open):
     items: list[dict[str, Any]] = Field(
         examples=[[{"id": "justice_seeker", "iri": "http://127.0.0.1:8000/driver/justice_seeker"}]]

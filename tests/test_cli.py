@@ -263,3 +263,15 @@ def test_build_out_is_a_file_exit_1(tmp_path, capsys):
     assert main(["build", "--literature", str(GOOD), "--out", str(blocker)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("triggergraph build: error:") and "Traceback" not in err
+
+
+def test_vocab_searches_dutch_and_prints_mappings(capsys):
+    assert main(["vocab", "discriminatie", "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "perceived_discrimination\n  nl: Waargenomen discriminatie\n" in out
+    assert "  -> direct_discrimination_racism_exclusion (closeMatch): " in out
+
+
+def test_vocab_without_match_exits_1(capsys):
+    assert main(["vocab", "no-construct-has-this-word"]) == 1
+    assert capsys.readouterr().out.strip() == "0 constructs"

@@ -16,6 +16,7 @@ LAYERS = {
     "namespaces": 0,
     "models": 1,
     "vocabulary": 2,
+    "constructs": 2,
     "loader": 2,
     "bibliography": 2,
     "rdf": 2,

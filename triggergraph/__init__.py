@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "Vocabulary": "triggergraph.vocabulary",
     "Concept": "triggergraph.vocabulary",
     "load_vocabulary": "triggergraph.vocabulary",
+    "list_constructs": "triggergraph.constructs",
     "load_literature": "triggergraph.loader",
     "parse_entry": "triggergraph.loader",
     "dump_entry_yaml": "triggergraph.loader",
@@ -91,6 +92,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     # ruff: noqa: F401 - these names are re-exported lazily by __getattr__
     from .config import Settings, get_settings
+    from .constructs import list_constructs
     from .exceptions import (
         AuthError,
         ConfigError,

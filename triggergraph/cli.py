@@ -183,6 +183,17 @@ def command_gaps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_vocab(args: argparse.Namespace) -> int:
+    """List the constructs (labels, definitions, mappings), searched in Dutch and English."""
+    from .constructs import format_constructs, list_constructs
+
+    settings = build_settings(args)
+    query = " ".join(args.query) if args.query else None
+    page = list_constructs(_vocabulary(settings), query, args.lang)
+    _say(format_constructs(page, args.lang))
+    return EXIT_OK if page["total"] else EXIT_ERROR
+
+
 def command_serve(args: argparse.Namespace) -> int:
     """Run the HTTP API with uvicorn (by import string; this package never imports ``api``)."""
     uvicorn_run = _needs("uvicorn", "run")
@@ -263,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     _literature_option(gaps)
     _lang_option(gaps)
     gaps.set_defaults(handler=command_gaps)
+
+    vocab = commands.add_parser(
+        "vocab", help="list constructs and their mappings to trigger factors (nl and en)"
+    )
+    vocab.add_argument(
+        "query", nargs="*", metavar="QUERY", help="words to find in ids, labels and definitions"
+    )
+    _lang_option(vocab)
+    vocab.set_defaults(handler=command_vocab)
 
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")

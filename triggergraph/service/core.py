@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..constructs import list_constructs
 from ..exceptions import (
     EntryError,
     Problem,
@@ -477,6 +478,16 @@ class EvidenceService(LinkedData, SourceWrites):
         """One factor as JSON bytes."""
         args = {"id": ident, "lang": lang}
         return self._hot_answer("factor", args, lambda index: index.factor_json(ident, lang))
+
+    def constructs(
+        self, q: str | None = None, lang: str = "en", offset: int = 0, limit: int | None = None
+    ) -> dict:
+        """Constructs with labels, definitions and mappings, searched in Dutch and English."""
+        return list_constructs(self.vocabulary, q, lang, offset, limit)
+
+    def construct(self, ident: str, lang: str = "en") -> dict:
+        """One construct with its mappings and the findings coded on it."""
+        return self.ensure_fresh().construct(ident, lang)
 
     def drivers(self, lang: str = "en") -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
