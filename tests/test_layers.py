@@ -25,6 +25,7 @@ LAYERS = {
     "query": 3,
     "queries": 3,
     "verdict": 4,
+    "agreement": 4,
     "index": 4,
     "service": 4,
     "graph": 5,

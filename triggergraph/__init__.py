@@ -64,6 +64,8 @@ _EXPORTS: dict[str, str] = {
     # verdicts, read model, service
     "CellVerdict": "triggergraph.verdict",
     "compute_cell": "triggergraph.verdict",
+    "cohen_kappa": "triggergraph.agreement",
+    "compare_corpus": "triggergraph.agreement",
     "EvidenceIndex": "triggergraph.index",
     "EvidenceService": "triggergraph.service",
     "dump_literature": "triggergraph.service",
@@ -91,6 +93,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     # ruff: noqa: F401 - these names are re-exported lazily by __getattr__
+    from .agreement import cohen_kappa, compare_corpus
     from .config import Settings, get_settings
     from .constructs import list_constructs
     from .exceptions import (

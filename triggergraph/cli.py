@@ -194,6 +194,27 @@ def command_vocab(args: argparse.Namespace) -> int:
     return EXIT_OK if page["total"] else EXIT_ERROR
 
 
+def command_agreement(args: argparse.Namespace) -> int:
+    """Compare two coders' folders of entries; print agreement per field and every difference."""
+    from .agreement import compare_corpus, format_agreement
+    from .loader import load_literature
+
+    settings = build_settings(args)
+    vocabulary = _vocabulary(settings)
+    folders = [Path(args.dir_a), Path(args.dir_b)]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"{folder} is not a folder of entry files")
+    coder_a, coder_b = (load_literature(folder, vocabulary) for folder in folders)
+    result = compare_corpus(coder_a, coder_b)
+    if not result.sources:
+        raise CommandError(
+            f"no source id is in both {folders[0]} and {folders[1]}; nothing to compare"
+        )
+    _say(format_agreement(result))
+    return EXIT_OK
+
+
 def command_serve(args: argparse.Namespace) -> int:
     """Run the HTTP API with uvicorn (by import string; this package never imports ``api``)."""
     uvicorn_run = _needs("uvicorn", "run")
@@ -283,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _lang_option(vocab)
     vocab.set_defaults(handler=command_vocab)
+
+    agreement = commands.add_parser(
+        "agreement", help="agreement between two coders' folders of entries (percent, kappa)"
+    )
+    agreement.add_argument("dir_a", metavar="DIR_A", help="entry files of the first coder")
+    agreement.add_argument("dir_b", metavar="DIR_B", help="entry files of the second coder")
+    agreement.set_defaults(handler=command_agreement)
 
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
