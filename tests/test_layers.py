@@ -29,6 +29,7 @@ LAYERS = {
     "index": 4,
     "service": 4,
     "graph": 5,
+    "release": 5,
     "viewer": 5,
     "cli": 6,
     "__init__": 7,

@@ -73,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "project_graph": "triggergraph.graph",
     "layout_graph": "triggergraph.graph",
     "write_single_file": "triggergraph.viewer",
+    "write_release": "triggergraph.release",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -119,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Source,
         effect_size_band,
     )
+    from .release import write_release
     from .service import EvidenceService, dump_literature
     from .store import Store, open_store
     from .vocabulary import Concept, Vocabulary, load_vocabulary

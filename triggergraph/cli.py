@@ -215,6 +215,27 @@ def command_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_release(args: argparse.Namespace) -> int:
+    """Write a dated, versioned release with its DCAT/VoID description and a per-cell changelog."""
+    from .release import write_release
+
+    settings = build_settings(args)
+    vocabulary = _vocabulary(settings)
+    sources = _sources(settings, vocabulary)
+    folder = Path(args.release_out) if args.release_out else settings.release_dir
+    release = write_release(sources, vocabulary, args.version, folder)
+    for target in release.files:
+        _say(f"wrote {target}")
+    if release.previous is None:
+        _say(f"release {release.version}: first release, no changelog to compute")
+    else:
+        _say(
+            f"release {release.version}: {len(release.changes)} cell(s) changed verdict "
+            f"since {release.previous} (see {release.folder / 'changelog.md'})"
+        )
+    return EXIT_OK
+
+
 def command_serve(args: argparse.Namespace) -> int:
     """Run the HTTP API with uvicorn (by import string; this package never imports ``api``)."""
     uvicorn_run = _needs("uvicorn", "run")
@@ -311,6 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
     agreement.add_argument("dir_a", metavar="DIR_A", help="entry files of the first coder")
     agreement.add_argument("dir_b", metavar="DIR_B", help="entry files of the second coder")
     agreement.set_defaults(handler=command_agreement)
+
+    release = commands.add_parser(
+        "release", help="write a dated, versioned snapshot with a per-cell changelog"
+    )
+    release.add_argument("--version", required=True, help="version label, e.g. 2026.12")
+    release.add_argument(
+        "--out", dest="release_out", metavar="DIR", help="folder of releases (default releases/)"
+    )
+    _literature_option(release)
+    release.set_defaults(handler=command_release)
 
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     literature_dir: Path = PROJECT_ROOT / "literature"
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     dist_dir: Path = PROJECT_ROOT / "dist"
+    release_dir: Path = PROJECT_ROOT / "releases"
     sparql_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_limit: int = Field(default=10_000, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
