@@ -90,7 +90,7 @@ def test_add_bibtex_writes_entries_then_refuses_rewrite(tmp_path, capsys):
 
     assert main([*args, "--added-by", "someone else"]) == 1
     err = capsys.readouterr().err
-    assert "refusing to overwrite" in err and "fixture2019a" in err and "Traceback" not in err
+    assert "refusing to overwrite" in err and "fixture_article" in err and "Traceback" not in err
     assert {p.name: p.read_text(encoding="utf-8") for p in literature.iterdir()} == before
 
     assert main([*args, "--added-by", "someone else", "--overwrite"]) == 0

@@ -13,7 +13,7 @@ import yaml
 
 from .exceptions import ConflictError, EntryError, Problem
 from .loader import dump_entry_yaml, parse_entry, write_text_atomic
-from .models import DOI_PATTERN
+from .models import DOI_PATTERN, SOURCE_ID_PATTERN
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -274,6 +274,22 @@ def _make_id(first_family: str, year: int | None) -> str:
     return f"{slug}{year or ''}"
 
 
+def source_id_from_key(key: str | None, first_family: str, year: int | None) -> str:
+    """The citation key (lower-cased) when it is a valid source id, else ``<family><year>``.
+
+    Examples
+    --------
+    >>> source_id_from_key("Jasko2017", "Jasko", 2017)
+    'jasko2017'
+    >>> source_id_from_key("jasko:2017:quest", "Jasko", 2017)
+    'jasko2017'
+    """
+    candidate = (key or "").strip().lower()
+    if candidate and re.match(SOURCE_ID_PATTERN, candidate):
+        return candidate
+    return _make_id(first_family, year)
+
+
 # ---- BibTeX -------------------------------------------------------------------------
 
 
@@ -355,7 +371,7 @@ def _bibtex_fields(entry: dict[str, str], added_by, added_on) -> tuple[dict, dic
     )
     language = entry.get("language") or entry.get("langid")
     fields = {
-        "id": _make_id(first_family, year),
+        "id": source_id_from_key(entry.get("ID"), first_family, year),
         "type": source_type,
         "authors": authors,
         "year": year,
@@ -418,7 +434,8 @@ def skeletons_from_bibtex(
     Returns
     -------
     list of dict
-        One skeleton per record, ids ``<first author family><year>`` made unique with a/b/...
+        One skeleton per record; its id is the citation key (lower-cased) when that is a
+        valid source id, else ``<first author family><year>``; ids made unique with a/b/...
 
     Raises
     ------
@@ -427,7 +444,7 @@ def skeletons_from_bibtex(
 
     Examples
     --------
-    >>> bib = "@article{k, author={Doe, Jane}, title={A {Test} fixture}, year={2020}}"
+    >>> bib = "@article{Doe2020, author={Doe, Jane}, title={A {Test} fixture}, year={2020}}"
     >>> skeletons_from_bibtex(bib, filename="refs.bib")[0]
     {'id': 'doe2020', 'type': 'journal_article', 'authors': ['Doe, J.'], 'year': 2020, 'title': 'A Test fixture', 'findings': []}
     """
