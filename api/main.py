@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import install_error_handlers
 from api.routes import (
     constructs,
+    curate,
     demographics,
     drivers,
     export,
@@ -225,6 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         export,
         linked_data,
         pages,
+        curate,
     ):
         app.include_router(module.router)
     return app

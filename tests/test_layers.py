@@ -21,6 +21,7 @@ LAYERS = {
     "bibliography": 2,
     "rdf": 2,
     "shapes": 2,
+    "drafts": 3,
     "store": 2,
     "query": 3,
     "queries": 3,

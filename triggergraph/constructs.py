@@ -173,3 +173,41 @@ def format_constructs(page: dict, lang: str = "en") -> str:
     noun = "construct" if page["total"] == 1 else "constructs"
     lines.append(f"{page['total']} {noun}")
     return "\n".join(lines)
+
+
+def search_terms(
+    vocabulary: Vocabulary, query: str | None, lang: str = "en", limit: int = 20
+) -> list[dict]:
+    """Trigger factors, then constructs, that match ``query`` (as :func:`matches_query`).
+
+    What the entry form's factor picker shows: ``[{id, kind, label, definition,
+    counts_for_a_cell}]``; a construct without a mapping has ``counts_for_a_cell`` false.
+
+    Examples
+    --------
+    >>> from triggergraph.vocabulary import load_vocabulary
+    >>> [t["kind"] for t in search_terms(load_vocabulary(), "detentie", "nl")][:1]
+    ['factor']
+    """
+    if lang not in LANGUAGES:
+        raise NotFoundError("language", lang, list(LANGUAGES))
+    out = []
+    for concept in [
+        *vocabulary.ordered_factors(),
+        *sorted(vocabulary.constructs.values(), key=lambda c: c.id),
+    ]:
+        if not matches_query(concept, query):
+            continue
+        out.append(
+            {
+                "id": concept.id,
+                "kind": concept.kind,
+                "label": concept.label(lang),
+                "definition": concept.definitions.get(lang)
+                or next(iter(concept.definitions.values()), None),
+                "counts_for_a_cell": concept.kind == "factor" or bool(concept.maps_to),
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out

@@ -29,6 +29,7 @@ from ..store import check_read_only, open_store
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
+from .drafting import Drafting
 from .formats import EXPORT_FORMATS, negotiate
 from .linked_data import LinkedData
 from .literature import (
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, SourceWrites):
+class EvidenceService(LinkedData, SourceWrites, Drafting):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
