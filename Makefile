@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint validate build matrix bench soak screenshots clean
+.PHONY: run test lint validate build matrix bench soak screenshots clean needs-test needs-soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/triggergraph serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# System programs come first, before the venv and pytest: found, installed (root with apt) or named.
+needs-test:
+	@$(PYTHON) scripts/check_system.py chromium
+
+needs-soak:
+	@$(PYTHON) scripts/check_system.py wrk
+
+test: needs-test $(STAMP)
 	$(BIN)/python -m pytest -q -m "not soak"
 
 lint: $(STAMP)
-	$(BIN)/ruff check triggergraph api tests bench
-	$(BIN)/ruff format --check triggergraph api tests bench
+	$(BIN)/ruff check triggergraph api tests bench scripts
+	$(BIN)/ruff format --check triggergraph api tests bench scripts
 
 validate: $(STAMP)
 	$(BIN)/triggergraph validate
@@ -36,7 +43,7 @@ matrix: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-soak: $(STAMP)
+soak: needs-soak $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
 clean:

@@ -37,8 +37,13 @@ def ids(page: dict) -> list[str]:
 
 def test_list_constructs_without_query_lists_all_sorted(vocabulary):
     page = list_constructs(vocabulary)
-    assert ids(page) == ["test_felt_exclusion", "test_group_grievance", "test_unmapped_trait"]
-    assert page["total"] == 3
+    assert ids(page) == [
+        "test_felt_exclusion",
+        "test_group_grievance",
+        "test_protective_bond",
+        "test_unmapped_trait",
+    ]
+    assert page["total"] == 4
 
 
 def test_list_constructs_finds_dutch_word_in_english_listing(vocabulary):
@@ -69,6 +74,17 @@ def test_list_constructs_gives_mappings_with_kind(vocabulary):
     assert maps_to[0]["iri"] == f"{BASE}factor/detention"
 
 
+def test_list_constructs_gives_polarity_and_reason_of_an_opposite(vocabulary):
+    (item,) = list_constructs(vocabulary, "protective bond")["items"]
+    assert [(m["id"], m["mapping"], m["polarity"]) for m in item["maps_to"]] == [
+        ("breaking_social_bonds", "oppositeOf", "opposite")
+    ]
+    assert item["mapping_note"]["en"].startswith("Test reason")
+    assert item["counts_for_a_cell"] is True
+    grievance = list_constructs(vocabulary, "grievance")["items"][0]
+    assert {m["polarity"] for m in grievance["maps_to"]} == {"same"}
+
+
 def test_list_constructs_marks_constructs_that_reach_no_cell(vocabulary):
     by_id = {item["id"]: item for item in list_constructs(vocabulary)["items"]}
     assert by_id["test_unmapped_trait"]["counts_for_a_cell"] is False
@@ -78,7 +94,7 @@ def test_list_constructs_marks_constructs_that_reach_no_cell(vocabulary):
 def test_list_constructs_pages(vocabulary):
     page = list_constructs(vocabulary, offset=1, limit=1)
     assert ids(page) == ["test_group_grievance"]
-    assert page["total"] == 3
+    assert page["total"] == 4
 
 
 def test_list_constructs_unknown_language_is_an_error(vocabulary):
@@ -101,4 +117,6 @@ def test_format_constructs_says_when_findings_reach_no_cell(vocabulary):
     assert "test_unmapped_trait\n  nl: Eigenschap zonder koppeling (test)\n" in text
     assert "its findings reach no cell" in text
     assert "  -> detention (closeMatch): " in text
-    assert text.endswith("3 constructs")
+    assert "  -> breaking_social_bonds (oppositeOf, counted inverted): " in text
+    assert "  why: Test reason: the protective opposite of breaking social bonds." in text
+    assert text.endswith("4 constructs")

@@ -137,3 +137,11 @@ def test_check_draft_warns_when_a_finding_reaches_no_cell(vocabulary, sources):
     result = check_draft(entry(findings=[finding(factor=unmapped)]), vocabulary, sources)
     assert result["ok"] is True
     assert [w["field"] for w in result["warnings"]] == ["findings[0].factor"]
+
+
+def test_check_draft_warns_about_no_cell_before_the_draft_loads(vocabulary, sources):
+    unmapped = next(c.id for c in vocabulary.constructs.values() if not c.maps_to)
+    draft = entry(year="soon", findings=[finding(factor=unmapped)])
+    result = check_draft(draft, vocabulary, sources)
+    assert [p["field"] for p in result["problems"]] == ["year"]
+    assert [w["field"] for w in result["warnings"]] == ["findings[0].factor"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,32 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled_dir(name: str) -> Path:
+    """Return a data folder shipped inside the package: ``ontology`` or ``literature``.
+
+    In a checkout ``triggergraph/data/<name>`` links to the researcher-facing folder at the root
+    of the repository; in an installed wheel it holds a copy (package data).
+
+    Examples
+    --------
+    >>> (bundled_dir("ontology") / "shapes.ttl").is_file()
+    True
+    """
+    return Path(str(resources.files(__package__).joinpath("data", name))).resolve()
+
+
+def work_dir() -> Path:
+    """Return where ``var/`` and ``dist/`` go: the checkout when run from one, else the current folder.
+
+    An installed package never writes next to its own code.
+    """
+    return PROJECT_ROOT if (PROJECT_ROOT / "pyproject.toml").is_file() else Path.cwd()
+
+
+BUNDLED_ONTOLOGY = bundled_dir("ontology")
+BUNDLED_LITERATURE = bundled_dir("literature")
 
 
 class Settings(BaseSettings):
@@ -25,17 +52,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIGGERGRAPH_", env_file=".env", extra="ignore")
 
     store: Literal["oxigraph", "memory", "sparql"] = "oxigraph"
-    store_path: Path = PROJECT_ROOT / "var" / "store"
+    store_path: Path = Field(default_factory=lambda: work_dir() / "var" / "store")
     sparql_url: str | None = None
     sparql_update_url: str | None = None
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
     api_token: SecretStr | None = None
     base_iri: str = "http://127.0.0.1:8000/"
-    literature_dir: Path = PROJECT_ROOT / "literature"
-    ontology_dir: Path = PROJECT_ROOT / "ontology"
-    dist_dir: Path = PROJECT_ROOT / "dist"
-    release_dir: Path = PROJECT_ROOT / "releases"
+    literature_dir: Path = BUNDLED_LITERATURE
+    ontology_dir: Path = BUNDLED_ONTOLOGY
+    dist_dir: Path = Field(default_factory=lambda: work_dir() / "dist")
+    release_dir: Path = Field(default_factory=lambda: work_dir() / "releases")
     sparql_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_limit: int = Field(default=10_000, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)

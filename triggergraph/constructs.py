@@ -6,7 +6,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from .exceptions import NotFoundError
-from .vocabulary import LANGUAGES, suggest
+from .vocabulary import INVERTING_MAPPINGS, LANGUAGES, suggest
 
 if TYPE_CHECKING:
     from .vocabulary import Concept, Vocabulary
@@ -18,6 +18,8 @@ MAPPING_MEANINGS: dict[str, str] = {
     "broadMatch": "the trigger factor is broader than the construct",
     "narrowMatch": "the trigger factor is narrower than the construct",
     "relatedMatch": "related, but a different thing (a state, a perception, a precursor)",
+    "oppositeOf": "the construct is the protective opposite of the trigger factor: its "
+    "findings count for the factor with their direction inverted",
 }
 
 
@@ -56,7 +58,11 @@ def matches_query(concept: Concept, query: str | None) -> bool:
 
 
 def mapping_dicts(vocabulary: Vocabulary, concept: Concept, lang: str) -> list[dict]:
-    """The trigger factors a construct maps to, each ``{id, iri, label, mapping, meaning}``."""
+    """The trigger factors a construct maps to, each ``{id, iri, label, mapping, meaning, polarity}``.
+
+    ``polarity`` is ``opposite`` for a protective opposite (``tg:oppositeOf``), whose findings
+    count for the factor with their direction inverted, else ``same``.
+    """
     out = []
     for target, mapping in concept.maps_to:
         factor = vocabulary.factors.get(target)
@@ -69,6 +75,7 @@ def mapping_dicts(vocabulary: Vocabulary, concept: Concept, lang: str) -> list[d
                 "label": factor.label(lang),
                 "mapping": mapping,
                 "meaning": MAPPING_MEANINGS.get(mapping, mapping),
+                "polarity": "opposite" if mapping in INVERTING_MAPPINGS else "same",
             }
         )
     return out
@@ -81,11 +88,10 @@ def construct_dict(vocabulary: Vocabulary, concept: Concept, lang: str = "en") -
     -------
     dict
         ``{id, iri, label, labels, definition, definitions, alt_labels, notes, level,
-        maps_to: [{id, iri, label, mapping, meaning}], counts_for_a_cell}``;
-        ``counts_for_a_cell`` is false when the construct maps to no trigger factor, so a
-        finding on it reaches no cell of the matrix.
+        maps_to: [{id, iri, label, mapping, meaning, polarity}], mapping_note,
+        counts_for_a_cell}``; ``counts_for_a_cell`` is false when findings on the construct
+        count for no cell of the matrix (no mapping, or only as context in a bundle).
     """
-    maps_to = mapping_dicts(vocabulary, concept, lang)
     return {
         "id": concept.id,
         "iri": concept.iri,
@@ -97,8 +103,9 @@ def construct_dict(vocabulary: Vocabulary, concept: Concept, lang: str = "en") -
         "alt_labels": list(concept.alt_labels),
         "notes": dict(concept.notes),
         "level": concept.level,
-        "maps_to": maps_to,
-        "counts_for_a_cell": bool(maps_to),
+        "maps_to": mapping_dicts(vocabulary, concept, lang),
+        "mapping_note": dict(concept.mapping_notes),
+        "counts_for_a_cell": bool(vocabulary.triggers_for(concept.id)),
     }
 
 
@@ -164,11 +171,16 @@ def format_constructs(page: dict, lang: str = "en") -> str:
         lines.append(f"  {other}: {item['labels'].get(other, '-')}")
         if item["definition"]:
             lines.append(f"  definition: {item['definition']}")
-        if item["maps_to"]:
-            for target in item["maps_to"]:
-                lines.append(f"  -> {target['id']} ({target['mapping']}): {target['label']}")
-        else:
+        for target in item["maps_to"]:
+            opposite = ", counted inverted" if target["polarity"] == "opposite" else ""
+            lines.append(f"  -> {target['id']} ({target['mapping']}{opposite}): {target['label']}")
+        if not item["maps_to"]:
             lines.append("  -> maps to no trigger factor: its findings reach no cell")
+        elif not item["counts_for_a_cell"]:
+            lines.append("  -> named with other events only: its findings are context, no cell")
+        note = item["mapping_note"].get(lang) or next(iter(item["mapping_note"].values()), None)
+        if note:
+            lines.append(f"  why: {note}")
         lines.append("")
     noun = "construct" if page["total"] == 1 else "constructs"
     lines.append(f"{page['total']} {noun}")
@@ -205,7 +217,7 @@ def search_terms(
                 "label": concept.label(lang),
                 "definition": concept.definitions.get(lang)
                 or next(iter(concept.definitions.values()), None),
-                "counts_for_a_cell": concept.kind == "factor" or bool(concept.maps_to),
+                "counts_for_a_cell": bool(vocabulary.triggers_for(concept.id)),
             }
         )
         if len(out) >= limit:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .bibliography import skeletons_from_bibtex, skeletons_from_ris
+from .checks import check_sources
 from .constructs import fold_text
 from .exceptions import EntryError, Problem
 from .loader import parse_entry
@@ -163,6 +164,7 @@ def check_draft(
     """
     stored = list(sources)
     problems: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
     source: Source | None = None
     try:
         source = parse_entry(
@@ -174,29 +176,51 @@ def check_draft(
         problems = [{"field": "", "message": "the entry is nested too deeply", "suggestions": []}]
     if source is not None:
         problems = [_problem_dict(p) for p in validate_sources([source], vocabulary)]
+        positions = {f.id: n for n, f in enumerate(source.findings)}
+        for check in check_sources([source], vocabulary):
+            found = _problem_dict(check.problem)
+            found["field"] = _by_position(found["field"], positions)
+            (problems if check.severity == "error" else warnings).append(found)
         problems += _corpus_problems(source, stored, replacing)
-    warnings = []
-    for index, finding in enumerate(draft.get("findings") or []):
-        factor = finding.get("factor") if isinstance(finding, dict) else None
-        reaches_nothing = (
-            isinstance(factor, str)
-            and factor in vocabulary.constructs
-            and not vocabulary.triggers_for(factor)
-        )
-        if reaches_nothing:
-            warnings.append(
-                {
-                    "field": f"findings[{index}].factor",
-                    "message": f"{factor!r} maps to no trigger factor: this finding will "
-                    "reach no cell of the map",
-                }
-            )
+    else:
+        warnings = _unparsed_reach_warnings(draft, vocabulary)
     return {
         "ok": not problems,
         "problems": problems,
         "warnings": warnings,
         "duplicates": find_duplicates(draft, stored),
     }
+
+
+def _unparsed_reach_warnings(draft: dict[str, Any], vocabulary: Vocabulary) -> list[dict]:
+    """While the draft does not load yet: the findings whose factor reaches no cell as a vote."""
+    out = []
+    for index, finding in enumerate(draft.get("findings") or []):
+        factor = finding.get("factor") if isinstance(finding, dict) else None
+        known = isinstance(factor, str) and factor in vocabulary.constructs
+        if known and not vocabulary.triggers_for(factor):
+            out.append(
+                {
+                    "field": f"findings[{index}].factor",
+                    "message": f"construct {factor!r} counts toward no cell of the map",
+                    "suggestions": [],
+                }
+            )
+    return out
+
+
+def _by_position(field: str, positions: dict[str, int]) -> str:
+    """``findings[<finding id>].x`` (as ``validate`` names it) -> ``findings[<position>].x``.
+
+    Examples
+    --------
+    >>> _by_position("findings[F7].effect.value", {"F7": 2})
+    'findings[2].effect.value'
+    """
+    match = re.match(r"^findings\[([^\]]+)\](.*)$", field)
+    if match and match.group(1) in positions:
+        return f"findings[{positions[match.group(1)]}]{match.group(2)}"
+    return field
 
 
 def _corpus_problems(source: Source, stored: list[Source], replacing: str | None) -> list[dict]:

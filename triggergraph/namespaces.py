@@ -61,12 +61,15 @@ class TG(DefinedNamespace):
     indirectness: URIRef
     level: URIRef
     locator: URIRef
+    mappingNote: URIRef
     lowerBound: URIRef
     magnitudeInSource: URIRef
     note: URIRef
     numberOfStudies: URIRef
+    oppositeOf: URIRef
     originalId: URIRef
     outcome: URIRef
+    outcomeKind: URIRef
     outcomeStage: URIRef
     overlapsWith: URIRef
     pValue: URIRef
@@ -130,6 +133,8 @@ SCALE_SCHEMES: tuple[str, ...] = (
     "direction",
     "trigger-role",
     "outcome-stage",
+    "outcome-kind",
+    "effect-flag",
     "study-design",
     "source-type",
     "effect-measure",

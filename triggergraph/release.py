@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, VOID
 
+from .answers.queries import MatrixQuery
 from .exceptions import ConflictError, EntryError, Problem
 from .index import EvidenceIndex
 from .rdf import build_dataset, serialize_dataset
@@ -101,10 +102,11 @@ def matrix_cells(index: EvidenceIndex, lang: str = "en") -> list[dict]:
     """Every cell of the matrix (the ``any`` column first), in factor and column order.
 
     Each cell is ``{factor, factor_label, column, column_label, verdict, direction,
-    n_findings, findings: [{id, source, certainty, direction, direct}]}``.
+    n_findings, findings: [{id, source, certainty, effective_certainty, direction, inverted,
+    direct}]}``.
     """
     cells = []
-    for row in index.matrix(cols="all", lang=lang)["rows"]:
+    for row in index.matrix(MatrixQuery(cols="all", lang=lang))["rows"]:
         factor = index.factor(row["id"], lang)
         columns = [{"id": ANY_COLUMN, "label": ANY_LABELS[lang]}, *factor["columns"]]
         for column in columns:
@@ -125,7 +127,9 @@ def matrix_cells(index: EvidenceIndex, lang: str = "en") -> list[dict]:
                             "id": f["id"],
                             "source": f["source"],
                             "certainty": f["certainty"],
+                            "effective_certainty": f.get("effective_certainty", f["certainty"]),
                             "direction": f["direction"],
+                            "inverted": f.get("inverted", False),
                             "direct": f["direct"],
                         }
                         for f in cell["findings"]
@@ -152,8 +156,14 @@ def matrix_csv(cells: list[dict]) -> bytes:
 
 
 def _coding(finding: dict) -> str:
+    """How a finding counted in a cell, e.g. ``C (counted D), increases (inverted), indirect``."""
+    certainty = finding["certainty"]
+    counted = finding.get("effective_certainty", certainty)
+    if counted != certainty:
+        certainty = f"{certainty} (counted {counted})"
+    direction = finding["direction"] + (" (inverted)" if finding.get("inverted") else "")
     reach = "direct" if finding["direct"] else "indirect"
-    return f"{finding['certainty']}, {finding['direction']}, {reach}"
+    return f"{certainty}, {direction}, {reach}"
 
 
 def cell_changes(previous: list[dict], current: list[dict]) -> list[dict]:

@@ -8,14 +8,14 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from .config import PROJECT_ROOT
+from .config import BUNDLED_ONTOLOGY
 from .exceptions import ConfigError, EntryError, Problem
 from .models import Source
 from .namespaces import TG
 from .rdf import FIELD_PROPERTIES, new_graph, sources_graph
 from .vocabulary import Vocabulary
 
-SHAPES_PATH = PROJECT_ROOT / "ontology" / "shapes.ttl"
+SHAPES_PATH = BUNDLED_ONTOLOGY / "shapes.ttl"
 
 #: Property -> the entry field it carries, for naming the path of a problem.
 _FIELD_OF: dict[URIRef, str] = {}
@@ -156,6 +156,20 @@ def _validate(data: Graph, vocabulary: Vocabulary) -> list[Problem]:
     if conforms:
         return []
     return _results_to_problems(results, data, vocabulary.base_iri)
+
+
+def validate_vocabulary(vocabulary: Vocabulary) -> list[Problem]:
+    """Validate the vocabulary itself (construct mappings) against the shapes.
+
+    Examples
+    --------
+    >>> from triggergraph.vocabulary import load_vocabulary
+    >>> validate_vocabulary(load_vocabulary())
+    []
+    """
+    data = new_graph()
+    data += vocabulary.graph
+    return _validate(data, vocabulary)
 
 
 def validate_sources(sources: list[Source], vocabulary: Vocabulary) -> list[Problem]:

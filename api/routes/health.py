@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.deps import ServiceDep
-from api.schemas import HealthOut, json_ok
+from api.schemas import json_response
+from triggergraph.answers import HealthAnswer
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_class=Response, responses=json_ok(HealthOut, "The server's state."))
+@router.get("/health", response_model=HealthAnswer, response_description="The server's state.")
 def read_health(service: ServiceDep) -> Response:
     """Backend, data version, counts, whether answers are stale, and literature problems."""
-    return Response(orjson.dumps(service.health()), media_type="application/json")
+    return json_response(service.health())

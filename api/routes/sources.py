@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
-from api.schemas import MAX_OFFSET, SourceOut, SourcesPage, WriteOut, errors, json_ok
+from api.schemas import WriteOut, errors, json_response
+from triggergraph.answers import SourceAnswer, SourcesPage, SourcesQuery
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
@@ -71,37 +71,26 @@ ENTRY_BODY = {
 SourceId = Annotated[str, Path(max_length=100, examples=["jasko17"])]
 
 
-def _json(data, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(
-        orjson.dumps(data), status_code=status, media_type="application/json", headers=headers
-    )
-
-
 @router.get(
     "/sources",
-    response_class=Response,
-    responses={**json_ok(SourcesPage, "A page of sources."), **errors(422)},
+    response_model=SourcesPage,
+    response_description="A page of sources.",
+    responses=errors(422),
 )
-def list_sources(
-    service: ServiceDep,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Text in authors, title or venue.")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Response:
+def list_sources(service: ServiceDep, query: Annotated[SourcesQuery, Query()]) -> Response:
     """Sources, paged; ``total`` counts every match."""
-    return _json(service.sources(q=q, offset=offset, limit=limit))
+    return json_response(service.sources(query))
 
 
 @router.get(
     "/sources/{source_id}",
-    response_class=Response,
-    responses={**json_ok(SourceOut, "One source with its findings."), **errors(404, 422)},
+    response_model=SourceAnswer,
+    response_description="One source with its findings.",
+    responses=errors(404, 422),
 )
 def read_source(service: ServiceDep, source_id: SourceId) -> Response:
     """One source: record, citation notes, flags, findings, cited works and context notes."""
-    return _json(service.source(source_id))
+    return json_response(service.source(source_id))
 
 
 @router.post(
@@ -120,7 +109,7 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     result = await run_in_threadpool(
         service.create_source, body, request.headers.get("content-type")
     )
-    return _json(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
+    return json_response(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
 
 
 @router.put(
@@ -140,7 +129,7 @@ async def replace_source(
     result = await run_in_threadpool(
         service.replace_source, source_id, body, request.headers.get("content-type")
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict())
 
 
 @router.delete(
@@ -154,4 +143,4 @@ async def replace_source(
 async def delete_source(service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId) -> Response:
     """Delete a source with all its findings."""
     result = await run_in_threadpool(service.delete_source, source_id)
-    return _json(result.as_dict())
+    return json_response(result.as_dict())

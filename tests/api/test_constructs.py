@@ -14,7 +14,7 @@ def test_list_constructs_searches_dutch_and_english(read_client):
     item = next(c for c in dutch.json()["items"] if c["id"] == CONSTRUCT)
     assert item["label"] == item["labels"]["nl"]
     assert {"en", "nl"} <= set(item["definitions"])
-    assert all(m["mapping"].endswith("Match") for m in item["maps_to"])
+    assert all(m["polarity"] in ("same", "opposite") for m in item["maps_to"])
 
 
 def test_list_constructs_pages_and_counts(read_client):
@@ -44,3 +44,24 @@ def test_read_unknown_construct_is_404_with_suggestion(read_client):
     response = read_client.get("/api/v1/constructs/perceived_discriminaton")
     assert response.status_code == 404
     assert CONSTRUCT in response.json()["suggestions"]
+
+
+def test_list_constructs_shows_protective_opposites_inverted(read_client):
+    page = read_client.get("/api/v1/constructs", params={"limit": 500}).json()
+    opposite = [
+        (c["id"], m["id"])
+        for c in page["items"]
+        for m in c["maps_to"]
+        if m["mapping"] == "oppositeOf"
+    ]
+    assert opposite, "the vocabulary has protective opposites"
+    assert all(
+        m["polarity"] == ("opposite" if m["mapping"] == "oppositeOf" else "same")
+        for c in page["items"]
+        for m in c["maps_to"]
+    )
+
+
+def test_list_constructs_unknown_parameter_is_422(read_client):
+    response = read_client.get("/api/v1/constructs", params={"qq": "x"})
+    assert response.status_code == 422

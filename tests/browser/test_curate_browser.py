@@ -81,7 +81,7 @@ def test_form_warns_on_no_cell_and_duplicate_and_escapes_payloads(watch, curate_
     box = page.locator("fieldset.finding").first
     box.locator("[data-key=factor]").fill("institutional_trust")
     box.locator("[data-key=id]").fill(PAYLOAD)
-    box.locator("[data-warning-key=factor]", has_text="reach no cell").wait_for()
+    box.locator("[data-warning-key=factor]", has_text="no cell").wait_for()
     page.locator("#duplicates a", has_text="fixture_alpha").wait_for()
     # the bad finding id comes back in an error message, as text
     box.locator("[data-error-key=id]", has_text="onerror").wait_for()

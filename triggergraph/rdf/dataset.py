@@ -9,7 +9,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from ..config import PROJECT_ROOT
+from ..config import BUNDLED_ONTOLOGY, work_dir
 from ..exceptions import EntryError, Problem
 from ..models import Source
 from ..namespaces import PREFIXES, VOCABULARY_GRAPH, source_graph_iri
@@ -18,7 +18,7 @@ from .terms import Terms, new_dataset, new_graph, nt_lines
 from .write import _source_triples, _stable_graph
 
 #: The JSON-LD context that makes ``serialize_dataset(..., "jsonld")`` read as plain JSON.
-CONTEXT_PATH = PROJECT_ROOT / "ontology" / "context.jsonld"
+CONTEXT_PATH = BUNDLED_ONTOLOGY / "context.jsonld"
 
 #: Serialisation formats of :func:`serialize_dataset` and the files :func:`write_dist` writes.
 DIST_FILES: dict[str, str] = {
@@ -219,7 +219,7 @@ def write_dist(
     list of Path
         The files written, in the order trig, nq, ttl, jsonld.
     """
-    folder = Path(out_dir) if out_dir is not None else PROJECT_ROOT / "dist"
+    folder = Path(out_dir) if out_dir is not None else work_dir() / "dist"
     folder.mkdir(parents=True, exist_ok=True)
     dataset = build_dataset(sources, vocabulary)
     written = []

@@ -6,12 +6,22 @@ import csv
 import io
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..answers.queries import (
+    ENGLISH,
+    ConstructsQuery,
+    FactorsQuery,
+    FindingsQuery,
+    LangQuery,
+    MatrixQuery,
+    ProfileQuery,
+    SourcesQuery,
+)
 from ..constructs import list_constructs
 from ..exceptions import (
     EntryError,
@@ -440,27 +450,35 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
         }
 
     # ---- hot answers: pre-serialised JSON bytes ---------------------------------------------
-    def cached_answer(self, kind: str, args: dict[str, Any]) -> bytes | None:
+    def cached_answer(self, kind: str, query: Hashable) -> bytes | None:
         """A hot answer already serialised for the current index, or None.
 
         Lets an ``async`` route answer without a worker-thread hop: on None it calls the
         ``*_json`` method (``factors``, ``factor``, ``matrix``, ``profile``) in a worker
         thread, which computes, remembers and returns the bytes. Always None while no
         refresher runs, because reads must then check freshness first.
+
+        Parameters
+        ----------
+        kind : str
+            ``factors``, ``factor``, ``matrix`` or ``profile``.
+        query : hashable
+            The route's typed query (a frozen :mod:`~triggergraph.answers.queries` object);
+            for ``factor`` the pair ``(factor id, LangQuery)``.
         """
         if self._refresher is None:
             return None
         index, answers = self._hot
         if index is not self._index:
             return None
-        return answers.get((kind, *sorted(args.items())))
+        return answers.get((kind, query))
 
     def _hot_answer(
-        self, kind: str, args: dict[str, Any], make: Callable[[EvidenceIndex], bytes]
+        self, kind: str, query: Hashable, make: Callable[[EvidenceIndex], bytes]
     ) -> bytes:
         """The answer for the current index: remembered bytes, or ``make(index)`` remembered."""
         index = self.current_index()
-        key = (kind, *sorted(args.items()))
+        key = (kind, query)
         hot_index, answers = self._hot
         if hot_index is index:
             found = answers.get(key)
@@ -471,56 +489,55 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
             answers[key] = body
         return body
 
-    def factors_json(self, **filters: Any) -> bytes:
+    def factors_json(self, query: FactorsQuery) -> bytes:
         """Paged trigger factors as JSON bytes (see :meth:`EvidenceIndex.factors`)."""
-        return self._hot_answer("factors", filters, lambda index: index.factors_json(**filters))
+        return self._hot_answer("factors", query, lambda index: index.factors_json(query))
 
-    def factor_json(self, ident: str, lang: str = "en") -> bytes:
+    def factor_json(self, ident: str, query: LangQuery) -> bytes:
         """One factor as JSON bytes."""
-        args = {"id": ident, "lang": lang}
-        return self._hot_answer("factor", args, lambda index: index.factor_json(ident, lang))
+        return self._hot_answer(
+            "factor", (ident, query), lambda index: index.factor_json(ident, query.lang)
+        )
 
-    def constructs(
-        self, q: str | None = None, lang: str = "en", offset: int = 0, limit: int | None = None
-    ) -> dict:
+    def constructs(self, query: ConstructsQuery) -> dict:
         """Constructs with labels, definitions and mappings, searched in Dutch and English."""
-        return list_constructs(self.vocabulary, q, lang, offset, limit)
+        return list_constructs(self.vocabulary, query.q, query.lang, query.offset, query.limit)
 
-    def construct(self, ident: str, lang: str = "en") -> dict:
+    def construct(self, ident: str, query: LangQuery = ENGLISH) -> dict:
         """One construct with its mappings and the findings coded on it."""
-        return self.ensure_fresh().construct(ident, lang)
+        return self.ensure_fresh().construct(ident, query.lang)
 
-    def drivers(self, lang: str = "en") -> dict:
+    def drivers(self, query: LangQuery = ENGLISH) -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
-        answer = self.ensure_fresh().drivers(lang)
+        answer = self.ensure_fresh().drivers(query.lang)
         return {"total": len(answer.get("items", [])), **answer}
 
-    def driver(self, ident: str, lang: str = "en") -> dict:
+    def driver(self, ident: str, query: LangQuery = ENGLISH) -> dict:
         """One driver with its factors ranked."""
-        return self.ensure_fresh().driver(ident, lang)
+        return self.ensure_fresh().driver(ident, query.lang)
 
-    def demographics(self, lang: str = "en") -> dict:
+    def demographics(self, query: LangQuery = ENGLISH) -> dict:
         """Demographic dimensions and their values, all in one page (``total`` = dimensions)."""
-        answer = self.ensure_fresh().demographics(lang)
+        answer = self.ensure_fresh().demographics(query.lang)
         return {"total": len(answer.get("dimensions", [])), **answer}
 
-    def findings(self, **filters: Any) -> dict:
+    def findings(self, query: FindingsQuery) -> dict:
         """Paged findings (see :meth:`EvidenceIndex.findings`)."""
-        return self.ensure_fresh().findings(**filters)
+        return self.ensure_fresh().findings(query)
 
-    def finding(self, ident: str, lang: str = "en") -> dict:
+    def finding(self, ident: str, query: LangQuery = ENGLISH) -> dict:
         """One finding."""
-        return self.ensure_fresh().finding(ident, lang)
+        return self.ensure_fresh().finding(ident, query.lang)
 
-    def sources(self, **filters: Any) -> dict:
+    def sources(self, query: SourcesQuery) -> dict:
         """Paged sources."""
-        return self.ensure_fresh().sources(**filters)
+        return self.ensure_fresh().sources(query)
 
     def source(self, ident: str) -> dict:
         """One source."""
         return self.ensure_fresh().source(ident)
 
-    def matrix_json(self, **filters: Any) -> bytes:
+    def matrix_json(self, query: MatrixQuery) -> bytes:
         """The evidence matrix as JSON bytes, computed once per index and filter set.
 
         Each cell lists its counted findings as ``{id, direct}`` only: the full finding is
@@ -528,16 +545,16 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
         grow with the evidence base (1.7 MB at 10k findings).
         """
         return self._hot_answer(
-            "matrix", filters, lambda index: orjson.dumps(api_matrix(index.matrix(**filters)))
+            "matrix", query, lambda index: orjson.dumps(api_matrix(index.matrix(query)))
         )
 
-    def gaps(self, lang: str = "en") -> dict:
+    def gaps(self, query: LangQuery = ENGLISH) -> dict:
         """Empty, indirect-only and contested cells."""
-        return self.ensure_fresh().gaps(lang)
+        return self.ensure_fresh().gaps(query.lang)
 
-    def profile_json(self, **filters: Any) -> bytes:
+    def profile_json(self, query: ProfileQuery) -> bytes:
         """Factors ranked for a profile, with the notice, as JSON bytes."""
-        return self._hot_answer("profile", filters, lambda index: index.profile_json(**filters))
+        return self._hot_answer("profile", query, lambda index: index.profile_json(query))
 
     def export(self, fmt: str) -> tuple[bytes, str, str]:
         """The whole evidence base as a file: ``(body, media type, file name)``.

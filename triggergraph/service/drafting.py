@@ -7,7 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..constructs import search_terms
-from ..drafts import check_draft, draft_from_paste
+from ..drafts import FORM_FILE, check_draft, draft_from_paste
+from ..exceptions import EntryError, Problem
 
 if TYPE_CHECKING:
     from ..models import Source
@@ -34,7 +35,22 @@ class Drafting:
         return search_terms(self.vocabulary, query, lang)
 
     def submit_draft(self, draft: dict[str, Any]) -> WriteResult:
-        """Add the draft as a new source through the same write path as ``POST /api/v1/sources``."""
+        """Add the draft as a new source through the same write path as ``POST /api/v1/sources``.
+
+        Raises
+        ------
+        EntryError
+            The problems :meth:`check_draft` finds (validate's errors included); nothing is
+            written.
+        """
+        problems = self.check_draft(draft)["problems"]
+        if problems:
+            raise EntryError(
+                [
+                    Problem(FORM_FILE, None, p["field"], p["message"], tuple(p["suggestions"]))
+                    for p in problems
+                ]
+            )
         return self.create_source(  # type: ignore[attr-defined] - SourceWrites
             json.dumps(draft).encode("utf-8"), "application/json"
         )
