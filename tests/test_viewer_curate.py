@@ -20,13 +20,24 @@ def test_curate_page_offers_every_driver_and_demographic_value():
 def test_curate_page_labels_choices_in_the_language():
     vocabulary = load_vocabulary()
     view = build_curate_page(vocabulary, lang="nl", csrf="x")
-    directions = {o["id"]: o["label"] for o in view["scales"]["direction"]}
+    directions = {o.value: o.label for o in view.scales["direction"]}
     assert directions["increases"] == vocabulary.scales["direction"]["increases"].label("nl")
 
 
 def test_curate_page_escapes_the_csrf_value():
     page = render_curate_page(load_vocabulary(), lang="en", csrf='"><script>x</script>')
     assert "<script>x</script>" not in page
+
+
+def test_curate_pages_are_dutch_in_dutch():
+    page = render_curate_page(load_vocabulary(), lang="nl", csrf="x")
+    assert "Bron toevoegen" in page and "Bevinding toevoegen" in page
+    assert "Verkeerd schrijftoken." in render_login_page(lang="nl", error="wrong_token")
+
+
+def test_curate_page_carries_the_population_notice():
+    page = render_curate_page(load_vocabulary(), lang="en", csrf="x")
+    assert 'id="notice"' in page
 
 
 def test_login_page_states_wrong_token_and_disabled_writes():

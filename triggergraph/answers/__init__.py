@@ -41,6 +41,7 @@ from .profile import (
     GapEntry,
     GapsAnswer,
     ProfileAnswer,
+    ProfileChoice,
     RankedFactor,
 )
 from .queries import (
@@ -87,6 +88,7 @@ __all__ = [
     "MatrixQuery",
     "ProblemAnswer",
     "ProfileAnswer",
+    "ProfileChoice",
     "ProfileQuery",
     "RankedFactor",
     "SourceAnswer",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -78,6 +79,8 @@ def api_matrix(matrix: dict) -> dict:
     return {**matrix, "cells": cells}
 
 
+LOG = logging.getLogger("triggergraph")
+
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
 
@@ -122,6 +125,7 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
         self._refresher: threading.Thread | None = None
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
+        self._base_warned = False
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -418,8 +422,16 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
         return self.refresh()
 
     # ---- reads ----------------------------------------------------------------------------
-    def health(self) -> dict[str, Any]:
-        """Backend, data version, counts, the stale flag and literature problems."""
+    def health(self, served_at: str | None = None) -> dict[str, Any]:
+        """Backend, base IRI, data version, counts, the stale flag and literature problems.
+
+        Parameters
+        ----------
+        served_at : str, optional
+            The address the request reached (``http://host:port/``). When the base IRI was
+            left at its default and differs from it, the minted IRIs do not dereference on
+            this server: ``base_iri_problem`` says so (and the log, once).
+        """
         index = self.ensure_fresh()
         # counted once per data version: a health check polled many times a second must
         # not make the store count every finding each time
@@ -436,9 +448,21 @@ class EvidenceService(LinkedData, SourceWrites, Drafting):
             except StoreError as error:
                 self._stale, self._store_error = True, str(error)
         problems = self._literature_problems + list(self._read_problems.values())
+        base = self.settings.base_iri
+        base_problem = None
+        if served_at and self.settings.base_iri_is_default and served_at.rstrip("/") + "/" != base:
+            base_problem = (
+                f"the IRIs are minted under the default base {base}, but this server answers at "
+                f"{served_at}; set TRIGGERGRAPH_BASE_IRI to the address clients use"
+            )
+            if not self._base_warned:
+                self._base_warned = True
+                LOG.warning(base_problem)
         return {
             "status": "degraded" if (self._stale or problems) else "ok",
             "backend": self.store.backend,
+            "base_iri": base,
+            "base_iri_problem": base_problem,
             "version": self._version,
             "stale": self._stale,
             "store_error": self._store_error,
