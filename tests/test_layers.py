@@ -26,6 +26,7 @@ LAYERS = {
     "drafts": 3,
     "store": 2,
     "query": 3,
+    "sparql": 3,
     "answers": 3,
     "queries": 3,
     "verdict": 4,
