@@ -436,7 +436,9 @@ def test_json_variants_raise_for_unknown(index):
 
 
 def test_matrix_csv_parses(index, vocab):
-    rows = list(csv.DictReader(io.StringIO(index.matrix_csv(MatrixQuery(cols="driver", lang="en")))))
+    rows = list(
+        csv.DictReader(io.StringIO(index.matrix_csv(MatrixQuery(cols="driver", lang="en"))))
+    )
     assert len(rows) == len(vocab.factors)
     by_id = {r["factor"]: r for r in rows}
     assert (by_id["detention"]["justice_seeker"], by_id["detention"]["justice_seeker_n"]) == (
