@@ -379,6 +379,10 @@ def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = Fa
             levels.append(
                 MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
             )
+    # the grid has one tab stop: the first cell of the first level on screen
+    visible = [lv for lv in levels if not lv.hidden] or levels
+    if visible:
+        visible[0].rows[0].cells[0].tab_stop = True
     verdicts, directions = verdict_legend(lang)
     _ = translations_for(lang).gettext
     query = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")} | {"lang": lang}

@@ -98,6 +98,7 @@ class MapCell:
     aria: str
     count: str = ""
     empty: str = ""
+    tab_stop: bool = False
     direction: str | None = None
     direction_sign: str = ""
 

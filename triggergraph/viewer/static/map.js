@@ -92,6 +92,45 @@
   }
 
   var panel = document.getElementById("cell-details");
+  var CELLS = "td.cell, td.anycell";
+
+  // ARIA grid: one tab stop (roving tabindex); arrow keys, Home and End move between cells
+  function gridRows() {
+    return Array.from(table.querySelectorAll("tbody[data-level]"))
+      .filter(function (tb) { return !tb.hidden; })
+      .flatMap(function (tb) { return Array.from(tb.querySelectorAll("tr[data-factor]")); });
+  }
+
+  function neighbour(td, key) {
+    var rows = gridRows();
+    var tr = td.parentElement;
+    var r = rows.indexOf(tr);
+    var cells = Array.from(tr.querySelectorAll(CELLS));
+    var c = cells.indexOf(td);
+    if (r < 0 || c < 0) return null;
+    if (key === "ArrowRight") return cells[c + 1] || null;
+    if (key === "ArrowLeft") return cells[c - 1] || null;
+    if (key === "Home") return cells[0];
+    if (key === "End") return cells[cells.length - 1];
+    if (key === "ArrowDown" && rows[r + 1]) return rows[r + 1].querySelectorAll(CELLS)[c] || null;
+    if (key === "ArrowUp" && rows[r - 1]) return rows[r - 1].querySelectorAll(CELLS)[c] || null;
+    return null;
+  }
+
+  function moveTo(td, focused) {
+    table.querySelectorAll(CELLS).forEach(function (other) {
+      if (other !== td) other.setAttribute("tabindex", "-1");
+    });
+    td.setAttribute("tabindex", "0");
+    if (!focused) td.focus();
+  }
+
+  function keepTabStop() {
+    var current = table.querySelector('td[tabindex="0"]');
+    if (current && !current.closest("tbody").hidden) return;
+    var rows = gridRows();
+    if (rows.length) moveTo(rows[0].querySelector(CELLS), true);
+  }
 
   var openTd = null;
 
@@ -215,10 +254,21 @@
     });
     table.addEventListener("keydown", function (event) {
       var td = event.target.closest("td.cell, td.anycell");
-      if (td && (event.key === "Enter" || event.key === " ")) {
+      if (!td) return;
+      if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         openCell(td);
+        return;
       }
+      var next = neighbour(td, event.key);
+      if (next) {
+        event.preventDefault();
+        moveTo(next);
+      }
+    });
+    table.addEventListener("focusin", function (event) {
+      var td = event.target.closest("td.cell, td.anycell");
+      if (td) moveTo(td, true);
     });
   }
 
@@ -254,6 +304,7 @@
         if (visible && keep && td.classList.contains("cell")) shown += 1;
       });
     });
+    keepTabStop();
     var counter = document.getElementById("shown-count");
     if (counter) counter.textContent = String(shown);
     if (window.location.protocol !== "file:") {
