@@ -279,6 +279,16 @@ def test_build_network_data_hides_labels_of_large_graphs():
         graph.add_node(f"factor/f{i}", kind="factor", label=f"F {i}", level="micro")
     data = build_network_data(graph, {})
     assert all("label" not in n and n["name"].startswith("F ") for n in data["nodes"])
+    assert data["label_all"] is False
+    small = nx.Graph()
+    small.add_node("factor/macro_section_5_1", kind="factor", label="5.1", level="macro")
+    small.add_node("driver/d", kind="driver", label="D")
+    small.add_edge("factor/macro_section_5_1", "driver/d", verdict="limited", direction=None)
+    few = build_network_data(small, {})
+    assert few["label_all"] is True
+    placeholder = next(n for n in few["nodes"] if n["id"] == "factor/macro_section_5_1")
+    assert placeholder["group"] == "factor_placeholder" and placeholder["placeholder"] is True
+    assert few["edges"][0]["direction"] == "tie" and few["edges"][0]["sign"] == "≈"
 
 
 def test_read_static_serves_vis_bundle_and_refuses_traversal():

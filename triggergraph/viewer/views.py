@@ -198,6 +198,7 @@ class NetworkSection:
     levels: list[LegendItem]
     kinds: list[LegendItem]
     edges: list[LegendItem]
+    directions: list[LegendItem]
     graphml_url: str | None = None
     offline: bool = False
 
