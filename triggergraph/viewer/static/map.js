@@ -159,7 +159,7 @@
   }
 
   // online, a cell's findings come from the server a page at a time when it is opened
-  function loadFindings(factor, column, offset, ul) {
+  function loadFindings(factor, column, offset, ul, explanation, reveal) {
     var status = el("p", "status", T.loading);
     ul.parentNode.appendChild(status);
     fetch(cellUrl(factor, column, offset), { headers: { Accept: "application/json" } })
@@ -169,6 +169,7 @@
       })
       .then(function (page) {
         status.remove();
+        if (explanation && page.explanation) explanation.textContent = page.explanation;
         page.counted.forEach(function (item) {
           ul.appendChild(findingItem(item, page.deciding || [], page.findings));
         });
@@ -182,9 +183,11 @@
           ul.parentNode.appendChild(more);
         }
         panel.setAttribute("data-loaded", "1");
+        if (reveal) reveal();
       })
       .catch(function () {
         status.textContent = T.load_failed;
+        if (reveal) reveal();
       });
   }
 
@@ -217,7 +220,9 @@
       panel.appendChild(direction);
     }
     panel.appendChild(el("h3", null, T.explanation));
-    panel.appendChild(el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings)));
+    var explanation = el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings));
+    panel.appendChild(explanation);
+    var fetching = false;
     if (cell.n_findings) {
       panel.appendChild(el("h3", null, T.findings + " (" + cell.n_findings + ")"));
       var ul = el("ul", "findings");
@@ -228,7 +233,12 @@
           ul.appendChild(findingItem(item, cell.deciding || [], DATA.findings));
         });
       } else {
-        loadFindings(factor, column, 0, ul);
+        // the panel shows once its first page has arrived, complete
+        fetching = true;
+        loadFindings(factor, column, 0, ul, explanation, function () {
+          panel.hidden = false;
+          panel.focus();
+        });
       }
     } else {
       panel.appendChild(el("p", "empty-note", T.no_findings));
@@ -238,12 +248,14 @@
       fl.href = "/factors/" + encodeURIComponent(factor) + "?lang=" + DATA.lang;
       panel.appendChild(fl);
     }
-    panel.hidden = false;
     if (openTd) openTd.classList.remove("open");
     openTd = td;
     td.classList.add("open");
     setHash("cell=" + encodeURIComponent(factor) + ":" + encodeURIComponent(column));
-    panel.focus();
+    if (!fetching) {
+      panel.hidden = false;
+      panel.focus();
+    }
   }
 
   var table = document.getElementById("evidence-map");
