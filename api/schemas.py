@@ -72,7 +72,16 @@ ERRORS = {
     403: {"model": ErrorOut, "description": "Writes are not enabled on this server."},
     404: {"model": ErrorOut, "description": "Unknown id; close ids in 'suggestions'."},
     409: {"model": ErrorOut, "description": "The write would overwrite something it must not."},
+    412: {
+        "model": ErrorOut,
+        "description": "If-Match names an ETag the source no longer has; read it again.",
+    },
     413: {"model": ErrorOut, "description": "Request body over the size limit."},
+    414: {"model": ErrorOut, "description": "A GET query too long for a URL; send it with POST."},
+    429: {
+        "model": ErrorOut,
+        "description": "This client already has the most SPARQL queries running or waiting.",
+    },
     422: {"model": ErrorOut, "description": "Invalid parameter or entry; every problem is listed."},
     503: {
         "model": ErrorOut,

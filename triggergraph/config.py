@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_BASE_IRI = "http://127.0.0.1:8000/"
 
 
 def bundled_dir(name: str) -> Path:
@@ -58,14 +59,35 @@ class Settings(BaseSettings):
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
     api_token: SecretStr | None = None
-    base_iri: str = "http://127.0.0.1:8000/"
+    #: Every IRI the data mints starts with it, so it must be where the server is reached;
+    #: ``triggergraph serve`` derives it from ``--host``/``--port`` when it is not set.
+    base_iri: str = DEFAULT_BASE_IRI
     literature_dir: Path = BUNDLED_LITERATURE
     ontology_dir: Path = BUNDLED_ONTOLOGY
     dist_dir: Path = Field(default_factory=lambda: work_dir() / "dist")
     sparql_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_limit: int = Field(default=10_000, gt=0)
+    # /sparql: limits checked on the text before any store sees it (store/precheck.py)
+    sparql_max_chars: int = Field(default=100_000, gt=0)
+    sparql_max_get_chars: int = Field(default=8_000, gt=0)
+    sparql_max_depth: int = Field(default=64, gt=0)
+    sparql_max_chain: int = Field(default=256, gt=0)
+    sparql_max_triple_patterns: int = Field(default=1_000, gt=0)
+    sparql_max_path_closures: int = Field(default=8, ge=0)
+    # /sparql: query worker processes (triggergraph/sparql/pool.py)
+    sparql_workers: int = Field(default=2, gt=0)
+    sparql_worker_memory_mb: int = Field(default=1_024, gt=0)
+    sparql_queue_per_client: int = Field(default=4, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     version_check_interval_s: float = Field(default=1.0, ge=0)
+    #: Origins whose browser pages may read the API and /sparql cross-site ("*": any);
+    #: writes are never allowed cross-site, whatever this says.
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @property
+    def base_iri_is_default(self) -> bool:
+        """True when nobody chose the base IRI (it is the ``make run`` default)."""
+        return "base_iri" not in self.model_fields_set
 
     @field_validator("base_iri")
     @classmethod

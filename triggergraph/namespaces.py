@@ -89,6 +89,8 @@ class TG(DefinedNamespace):
     venue: URIRef
     verified: URIRef
     verifiedFrom: URIRef
+    writeLock: URIRef
+    writeReceipt: URIRef
 
 
 BIBO = Namespace("http://purl.org/ontology/bibo/")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
+from api.headers import etag_header, parse_if_match
 from api.schemas import WriteOut, errors, json_response
 from triggergraph.answers import SourceAnswer, SourcesPage, SourcesQuery
 
@@ -69,6 +70,14 @@ ENTRY_BODY = {
 }
 
 SourceId = Annotated[str, Path(max_length=100, examples=["jasko17"])]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=2000,
+        description='ETag(s) of the source as last read (`"..."`, or `*`); the write happens '
+        "only while the source still has one of them, else 412.",
+    ),
+]
 
 
 @router.get(
@@ -89,8 +98,13 @@ def list_sources(service: ServiceDep, query: Annotated[SourcesQuery, Query()]) -
     responses=errors(404, 422),
 )
 def read_source(service: ServiceDep, source_id: SourceId) -> Response:
-    """One source: record, citation notes, flags, findings, cited works and context notes."""
-    return json_response(service.source(source_id))
+    """One source: record, citation notes, flags, findings, cited works and context notes.
+
+    The ``ETag`` is the source's revision in the store; send it back in ``If-Match`` to
+    update or delete the source only if nobody changed it since.
+    """
+    body = service.source(source_id)
+    return json_response(body, headers=etag_header(service.source_revision(source_id)))
 
 
 @router.post(
@@ -109,7 +123,8 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     result = await run_in_threadpool(
         service.create_source, body, request.headers.get("content-type")
     )
-    return json_response(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
+    headers = {"Location": f"/api/v1/sources/{result.id}", **etag_header(result.version)}
+    return json_response(result.as_dict(), 201, headers)
 
 
 @router.put(
@@ -118,18 +133,26 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     openapi_extra=ENTRY_BODY,
     responses={
         200: {"model": WriteOut, "description": "Replaced."},
-        **errors(401, 403, 404, 409, 413, 422, 503),
+        **errors(401, 403, 404, 409, 412, 413, 422, 503),
     },
 )
 async def replace_source(
-    request: Request, service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId
+    request: Request,
+    service: ServiceDep,
+    _auth: WriteAuthDep,
+    source_id: SourceId,
+    if_match: IfMatch = None,
 ) -> Response:
     """Replace an existing source; the entry's ``id`` must equal the id in the URL."""
     body = await request.body()
     result = await run_in_threadpool(
-        service.replace_source, source_id, body, request.headers.get("content-type")
+        service.replace_source,
+        source_id,
+        body,
+        request.headers.get("content-type"),
+        parse_if_match(if_match),
     )
-    return json_response(result.as_dict())
+    return json_response(result.as_dict(), headers=etag_header(result.version))
 
 
 @router.delete(
@@ -137,10 +160,12 @@ async def replace_source(
     response_class=Response,
     responses={
         200: {"model": WriteOut, "description": "Deleted."},
-        **errors(401, 403, 404, 422, 503),
+        **errors(401, 403, 404, 412, 422, 503),
     },
 )
-async def delete_source(service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId) -> Response:
-    """Delete a source with all its findings."""
-    result = await run_in_threadpool(service.delete_source, source_id)
+async def delete_source(
+    service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId, if_match: IfMatch = None
+) -> Response:
+    """Delete a source with all its findings (only while it has the ``If-Match`` ETag, if sent)."""
+    result = await run_in_threadpool(service.delete_source, source_id, parse_if_match(if_match))
     return json_response(result.as_dict())

@@ -37,6 +37,14 @@ class HealthAnswer(Answer):
         examples=["ok"], description="'ok', or 'degraded' when stale or literature has problems."
     )
     backend: str = Field(examples=["oxigraph"])
+    base_iri: str = Field(
+        examples=["http://127.0.0.1:8000/"], description="Every IRI the data mints starts with it."
+    )
+    base_iri_problem: str | None = Field(
+        default=None,
+        description="Set when the base IRI was left at its default and this server answers "
+        "at another address (its IRIs would not dereference here).",
+    )
     version: str = Field(examples=["3f2a9c"])
     stale: bool = Field(
         examples=[False],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -33,8 +34,9 @@ from ..index import EvidenceIndex
 from ..loader import literature_hash, load_literature
 from ..query import run_query
 from ..rdf import build_dataset, canonical_source, serialize_dataset
-from ..store import check_read_only, open_store
-from ..store.base import GRAPH_FORMATS, SELECT_FORMATS
+from ..sparql import PoolLimits, QueryPool, service_description
+from ..store import open_store, precheck
+from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
 from .formats import EXPORT_FORMATS, negotiate
@@ -74,6 +76,8 @@ def api_matrix(matrix: dict) -> dict:
     }
     return {**matrix, "cells": cells}
 
+
+LOG = logging.getLogger("triggergraph")
 
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
@@ -119,6 +123,9 @@ class EvidenceService(LinkedData, SourceWrites):
         self._refresher: threading.Thread | None = None
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._base_warned = False
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -150,8 +157,10 @@ class EvidenceService(LinkedData, SourceWrites):
         return service
 
     def close(self) -> None:
-        """Stop the background refresh (if started) and release the store."""
+        """Stop the background refresh (if started) and the query workers; release the store."""
         self.stop_refresher()
+        if self._pool is not None:
+            self._pool.close()
         self.store.close()
 
     # ---- background refresh -------------------------------------------------------------
@@ -415,8 +424,16 @@ class EvidenceService(LinkedData, SourceWrites):
         return self.refresh()
 
     # ---- reads ----------------------------------------------------------------------------
-    def health(self) -> dict[str, Any]:
-        """Backend, data version, counts, the stale flag and literature problems."""
+    def health(self, served_at: str | None = None) -> dict[str, Any]:
+        """Backend, base IRI, data version, counts, the stale flag and literature problems.
+
+        Parameters
+        ----------
+        served_at : str, optional
+            The address the request reached (``http://host:port/``). When the base IRI was
+            left at its default and differs from it, the minted IRIs do not dereference on
+            this server: ``base_iri_problem`` says so (and the log, once).
+        """
         index = self.ensure_fresh()
         # counted once per data version: a health check polled many times a second must
         # not make the store count every finding each time
@@ -433,9 +450,21 @@ class EvidenceService(LinkedData, SourceWrites):
             except StoreError as error:
                 self._stale, self._store_error = True, str(error)
         problems = self._literature_problems + list(self._read_problems.values())
+        base = self.settings.base_iri
+        base_problem = None
+        if served_at and self.settings.base_iri_is_default and served_at.rstrip("/") + "/" != base:
+            base_problem = (
+                f"the IRIs are minted under the default base {base}, but this server answers at "
+                f"{served_at}; set TRIGGERGRAPH_BASE_IRI to the address clients use"
+            )
+            if not self._base_warned:
+                self._base_warned = True
+                LOG.warning(base_problem)
         return {
             "status": "degraded" if (self._stale or problems) else "ok",
             "backend": self.store.backend,
+            "base_iri": base,
+            "base_iri_problem": base_problem,
             "version": self._version,
             "stale": self._stale,
             "store_error": self._store_error,
@@ -588,8 +617,18 @@ class EvidenceService(LinkedData, SourceWrites):
         return out.getvalue().encode("utf-8")
 
     # ---- SPARQL and Linked Data ---------------------------------------------------------
-    def sparql(self, query: str, accept: str | None) -> tuple[bytes, str]:
-        """Run a read-only SPARQL query and serialise it in the format ``accept`` prefers.
+    def sparql(
+        self,
+        query: str,
+        accept: str | None,
+        client: str = "",
+        dataset: QueryDataset | None = None,
+    ) -> tuple[bytes, str]:
+        """Run a client's read-only SPARQL query in a worker process, in the format ``accept`` prefers.
+
+        The query is scanned against the limits first, then runs in a capped child process of
+        the :class:`~triggergraph.sparql.QueryPool` on a copy of the data graphs; the default
+        graph is the union of the data graphs, never the bookkeeping graphs.
 
         Parameters
         ----------
@@ -597,6 +636,10 @@ class EvidenceService(LinkedData, SourceWrites):
             SPARQL 1.1 query text (no updates, no SERVICE).
         accept : str or None
             The HTTP ``Accept`` header.
+        client : str
+            The client's address, for admission (``sparql_queue_per_client``).
+        dataset : QueryDataset, optional
+            ``default-graph-uri``/``named-graph-uri`` of the request; they replace FROM.
 
         Returns
         -------
@@ -606,11 +649,13 @@ class EvidenceService(LinkedData, SourceWrites):
         Raises
         ------
         QueryError
-            For a malformed, forbidden or failed query; ``QueryTimeoutError`` past the limits.
+            For a malformed, forbidden or failed query (``QueryLimitError`` over a limit,
+            ``ResultLimitError`` over the row limit); ``QueryTimeoutError`` past the time
+            limit; ``TooManyQueriesError`` when the client has too many queries waiting.
         """
         if not query or not query.strip():
             raise QueryError("empty query; pass the SPARQL text as 'query'")
-        form = check_read_only(query).kind.upper()
+        form = precheck(query, self.store.query_limits).kind.upper()
         if form in ("CONSTRUCT", "DESCRIBE"):
             media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
         else:
@@ -619,11 +664,40 @@ class EvidenceService(LinkedData, SourceWrites):
                 offered = ["application/sparql-results+json", "application/sparql-results+xml"]
             media_type = negotiate(accept, offered, "application/sparql-results+json")
         try:
-            return self.store.query_serialized(
-                query, media_type, timeout_s=self.settings.sparql_timeout_s
-            )
+            return self.query_pool.run(query, media_type, self._version, client, dataset)
         except TriggergraphError:
             raise
         except Exception as error:
             # an engine bug on an odd but valid query is still the query failing, never a 500
             raise QueryError(f"the query failed: {type(error).__name__}: {error}") from error
+
+    @property
+    def query_pool(self) -> QueryPool:
+        """The worker processes of client SPARQL, started with the first client query."""
+        with self._pool_lock:
+            if self._pool is None:
+                settings = self.settings
+                self._pool = QueryPool(
+                    self.store,
+                    PoolLimits(
+                        timeout_s=settings.sparql_timeout_s,
+                        max_rows=settings.sparql_result_limit,
+                        workers=settings.sparql_workers,
+                        memory_cap_mb=settings.sparql_worker_memory_mb,
+                        queue_per_client=settings.sparql_queue_per_client,
+                        query=self.store.query_limits,
+                    ),
+                )
+            return self._pool
+
+    def sparql_description(self, accept: str | None) -> tuple[bytes, str]:
+        """The endpoint's SPARQL 1.1 Service Description, in the RDF format ``accept`` prefers."""
+        media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
+        body = service_description(
+            self.settings.base_iri + "sparql",
+            self.store.query_limits,
+            self.settings.sparql_timeout_s,
+            self.settings.sparql_result_limit,
+            media_type,
+        )
+        return body, media_type

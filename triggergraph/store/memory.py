@@ -16,21 +16,22 @@ from rdflib.plugins.sparql.sparql import Query
 from triggergraph.exceptions import QueryError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
+    ABSENT,
     XSD_STRING,
     Answer,
-    QueryResult,
+    QueryRun,
     QueryRunner,
     Store,
-    bind_values,
     check_deadline,
-    check_media_type,
     limit_error,
+    named_node,
     new_version,
     ox_from_rdflib,
     parse_nquads,
     parse_ntriples,
 )
-from triggergraph.store.guard import PARSE_LOCK, check_read_only
+from triggergraph.store.guard import PARSE_LOCK
+from triggergraph.store.precheck import QueryLimits, precheck
 
 Graphs = dict[str, tuple[ox.Triple, ...]]
 #: The data version and the revision of each graph, published together as one object.
@@ -95,8 +96,9 @@ class MemoryStore(Store):
         timeout_s: float = 10.0,
         result_limit: int = 10_000,
         query_workers: int = 2,
+        query_limits: QueryLimits | None = None,
     ):
-        super().__init__(base_iri, timeout_s, result_limit)
+        super().__init__(base_iri, timeout_s, result_limit, query_limits)
         self._write_lock = threading.Lock()
         self._graphs: Graphs = {}
         self._version = "0"
@@ -117,10 +119,18 @@ class MemoryStore(Store):
         with self._write_lock:
             return self._publish(new, content_hash, set(new), clear_all=True)
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
         graph = self._check_graph_iri(graph_iri).value
         triples = tuple(_fresh_blank_nodes(parse_ntriples(ntriples)))
+        owned_nodes = {named_node(str(iri), "owned") for iri in owned}
         with self._write_lock:
+            self._check_precondition(graph, expected, owned_nodes)
             new = dict(self._graphs)
             if triples:
                 new[graph] = triples
@@ -128,12 +138,26 @@ class MemoryStore(Store):
                 new.pop(graph, None)
             return self._publish(new, self._hash, {graph} if triples else set(), {graph})
 
-    def delete_graph(self, graph_iri: str) -> str:
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
         graph = self._check_graph_iri(graph_iri).value
         with self._write_lock:
+            self._check_precondition(graph, expected, set())
             new = dict(self._graphs)
             new.pop(graph, None)
             return self._publish(new, self._hash, set(), {graph})
+
+    def _check_precondition(
+        self, graph: str, expected: str | None, owned: set[ox.NamedNode]
+    ) -> None:
+        """The gate of :func:`~triggergraph.store.update.gated_graph_update`, checked in Python
+        under the write lock (this store lives in one process)."""
+        revision = self._revisions[1].get(graph)
+        if expected is not None and (revision or ABSENT) != expected:
+            raise self._refused(graph, expected)
+        if owned and any(
+            t.subject in owned for other, ts in self._graphs.items() if other != graph for t in ts
+        ):
+            raise self._refused(graph, None)
 
     def _publish(
         self,
@@ -204,43 +228,24 @@ class MemoryStore(Store):
         version, revisions = self._revisions  # one attribute: version and revisions agree
         return version, dict(revisions)
 
-    def query(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None = None,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        return self._answer(sparql, bindings, timeout_s, max_rows).to_result()
-
-    def query_serialized(
-        self,
-        sparql: str,
-        media_type: str,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> tuple[bytes, str]:
-        kind = check_read_only(sparql).kind
-        media = check_media_type(kind, media_type)
-        return self._answer(sparql, None, timeout_s, max_rows).to_bytes(media), media
-
-    def _answer(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None,
-        timeout_s: float | None,
-        max_rows: int | None,
-    ) -> Answer:
-        info = check_read_only(sparql)
-        timeout, limit = self._limits(timeout_s, max_rows)
-        text = bind_values(sparql, info.kind, bindings)
+    def _run(self, run: QueryRun) -> Answer:
+        if run.dataset is not None:
+            raise QueryError(
+                "the memory store takes its dataset from FROM clauses only, "
+                "not from default-graph-uri or named-graph-uri"
+            )
         dataset = self._dataset
         graphs = self._graphs
-        for iri in info.dataset:
-            # rdflib fetches FROM graphs it does not hold over the network; refuse instead.
-            if iri not in graphs:
-                raise QueryError(f"FROM <{iri}>: the store has no such graph")
-        prepared = _prepare(text)
+        if run.own_dataset:
+            for iri in precheck(run.text, self.query_limits).default_graphs:
+                # rdflib fetches FROM graphs it does not hold over the network; refuse instead.
+                if iri not in graphs:
+                    raise QueryError(f"FROM <{iri}>: the store has no such graph")
+        try:
+            prepared = _prepare(run.text)
+        except RecursionError:
+            raise QueryError("rdflib's parser ran out of stack on this query") from None
+        timeout, limit = run.timeout_s, run.max_rows
 
         def work(deadline: float) -> Answer:
             result = dataset.query(prepared)

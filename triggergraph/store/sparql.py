@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -23,8 +26,8 @@ from triggergraph.store.base import (
     OX_GRAPH_FORMATS,
     OX_RESULT_FORMATS,
     Answer,
+    QueryDataset,
     QueryResult,
-    Store,
     bind_values,
     check_media_type,
     graph_version_update,
@@ -36,6 +39,8 @@ from triggergraph.store.base import (
     timeout_error,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.precheck import QueryLimits, precheck
+from triggergraph.store.update import UpdateStore
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -53,9 +58,12 @@ GRAPH_VERSIONS_QUERY = (
 GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { } }"
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+LOCKS_QUERY = f"SELECT ?lock WHERE {{ GRAPH ?m {{ ?m <{TG.writeLock}> ?lock }} }}"
+#: Seconds after which a write lock left by a writer that died counts as released.
+WRITE_LOCK_LEASE_S = 30.0
 
 
-class SparqlStore(Store):
+class SparqlStore(UpdateStore):
     """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
 
     Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA``, the graph's
@@ -95,8 +103,9 @@ class SparqlStore(Store):
         result_limit: int = 10_000,
         union_default_graph: bool = True,
         write_timeout_s: float = 60.0,
+        query_limits: QueryLimits | None = None,
     ):
-        super().__init__(base_iri, timeout_s, result_limit)
+        super().__init__(base_iri, timeout_s, result_limit, query_limits)
         if update_url is None:
             if not query_url.rstrip("/").endswith("/query"):
                 raise ConfigError(
@@ -108,6 +117,7 @@ class SparqlStore(Store):
         self.update_url = update_url
         self.union_default_graph = union_default_graph
         self.write_timeout_s = write_timeout_s
+        self.auth = auth
         self._client = httpx.Client(auth=auth, follow_redirects=False)
 
     # ---- HTTP ----------------------------------------------------------------------
@@ -117,7 +127,7 @@ class SparqlStore(Store):
         timeout_s: float,
         max_bytes: int | None,
         *,
-        data: dict[str, str] | None = None,
+        data: dict[str, Any] | None = None,
         content: str | None = None,
         headers: dict[str, str],
         params: dict[str, str] | None = None,
@@ -178,14 +188,25 @@ class SparqlStore(Store):
         raise StoreError(f"SPARQL endpoint {url} refused the update ({status}): {text}")
 
     def _post_query(
-        self, sparql: str, accept: str, timeout_s: float, max_bytes: int | None
+        self,
+        sparql: str,
+        accept: str,
+        timeout_s: float,
+        max_bytes: int | None,
+        dataset: QueryDataset | None = None,
     ) -> bytes:
         params = {"union-default-graph": ""} if self.union_default_graph else None
+        data: dict[str, Any] = {"query": sparql}
+        if dataset is not None:
+            # the request's dataset replaces both FROM clauses and the union default graph
+            params = None
+            data["default-graph-uri"] = list(dataset.default_graphs)
+            data["named-graph-uri"] = list(dataset.named_graphs)
         return self._request(
             self.query_url,
             timeout_s,
             max_bytes,
-            data={"query": sparql},
+            data=data,
             headers={"Accept": accept},
             params=params,
             is_query=True,
@@ -208,18 +229,70 @@ class SparqlStore(Store):
         ops = ["DROP SILENT ALL", insert_data(graphs)]
         ops.append(graph_version_update(self.meta_graph, version, graphs, clear_all=True))
         ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
-        self._post_update(" ;\n".join(op for op in ops if op))
+        with self._write_lock():
+            self._post_update(" ;\n".join(op for op in ops if op))
         return version
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        update, version = self._graph_update(graph_iri, ntriples)
-        self._post_update(update)
+    def _gated(
+        self, update: str, version: str, graph_iri: str, expected: str | None, emptied: bool
+    ) -> str:
+        """Send a gated update under the store's write lock, then read back its receipt:
+        present means the gate opened and the write happened, absent means the
+        precondition failed and nothing changed. A graph left empty is then dropped."""
+        with self._write_lock():
+            self._post_update(update)
+            body = self._post_query(
+                self._receipt_query(version), JSON_RESULTS, self.timeout_s, None
+            )
+            answer = self._parse_results(body, ox.QueryResultsFormat.JSON)
+            if not isinstance(answer, ox.QueryBoolean) or not bool(answer):
+                raise self._refused(graph_iri, expected)
+            if emptied:
+                # still under the lock: nobody can have written the graph since
+                self._post_update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
         return version
 
-    def delete_graph(self, graph_iri: str) -> str:
-        update, version = self._graph_update(graph_iri, None)
-        self._post_update(update)
-        return version
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Hold the store-wide write lock, shared by every process that writes this store.
+
+        A SPARQL server need not isolate concurrent updates from each other (Oxigraph
+        server evaluates each on a snapshot and commits without a conflict check, so two
+        gates can both open). Each writer therefore adds its own claim
+        ``<meta> tg:writeLock "token"`` (time-ordered, unique) and reads the claims back: it
+        holds the lock only when its claim is the only one; otherwise it withdraws it and
+        tries again after a random pause. Of two writers, the one whose read-back comes
+        later sees both claims, so two can never hold the lock at once. A claim older than
+        :data:`WRITE_LOCK_LEASE_S` (a writer that died) is removed by the next writer.
+        """
+        token = new_version()
+        deadline = time.monotonic() + self.write_timeout_s
+        m = ox.NamedNode(self.meta_graph)
+        claim = f"GRAPH {m} {{ {m} <{TG.writeLock}> {ox.Literal(token)} }}"
+        stale = ox.Literal(f"{time.time_ns() - int(WRITE_LOCK_LEASE_S * 1e9):x}")
+        claim_update = (
+            f"DELETE {{ GRAPH {m} {{ {m} <{TG.writeLock}> ?old }} }} WHERE {{ GRAPH {m} "
+            f"{{ {m} <{TG.writeLock}> ?old FILTER(STR(?old) < {stale}) }} }} ;\n"
+            f"INSERT DATA {{ {claim} }}"
+        )
+        pause = 0.005
+        try:
+            while True:
+                self._post_update(claim_update)
+                claims = {row["lock"].value for row in self._select(LOCKS_QUERY)}
+                if claims == {token}:
+                    break
+                self._post_update(f"DELETE DATA {{ {claim} }}")
+                if time.monotonic() > deadline:
+                    raise StoreUnavailableError(
+                        f"the write lock of {self.update_url} stayed taken for "
+                        f"{self.write_timeout_s:g} s; another writer holds it"
+                    )
+                time.sleep(random.uniform(pause, 2 * pause))
+                pause = min(pause * 2, 0.2)
+            yield
+        finally:
+            self._post_update(f"DELETE DATA {{ {claim} }}")
 
     # ---- internal reads (no result limit) --------------------------------------------
     def _select(
@@ -357,11 +430,15 @@ class SparqlStore(Store):
         media_type: str,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        dataset: QueryDataset | None = None,
     ) -> tuple[bytes, str]:
-        info = check_read_only(sparql)
+        # the scan runs here, before the text reaches the (possibly shared) server
+        info = precheck(sparql, self.query_limits)
         media = check_media_type(info.kind, media_type)
         timeout, limit = self._limits(timeout_s, max_rows)
-        body = self._post_query(sparql, media, timeout, limit * BYTES_PER_ROW + 65536)
+        body = self._post_query(
+            sparql, media, timeout, limit * BYTES_PER_ROW + 65536, dataset=dataset
+        )
         # Parsing the server's bytes counts the rows and catches answers the server cut
         # short (Oxigraph reports a late timeout inside an already started 200 response).
         if info.kind in ("construct", "describe"):

@@ -36,6 +36,7 @@ from .pages import (
     render_view,
     status_for,
 )
+from .resource import build_resource_page, render_resource_page
 from .templating import TEMPLATE_DIR, environment
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "build_network_data",
     "build_network_page",
     "build_profile_page",
+    "build_resource_page",
     "build_source_page",
     "dump_script_json",
     "environment",
@@ -67,6 +69,7 @@ __all__ = [
     "render_network_html",
     "render_network_page",
     "render_profile_page",
+    "render_resource_page",
     "render_single_file",
     "render_source_page",
     "render_view",

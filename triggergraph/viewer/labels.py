@@ -70,6 +70,7 @@ MAPPING_LABELS = {
     "broadMatch": N_("the trigger factor is broader"),
     "narrowMatch": N_("the trigger factor is narrower"),
     "relatedMatch": N_("related, but a different thing"),
+    "oppositeOf": N_("its protective opposite: counted with the direction inverted"),
 }
 BASIS_LABELS = {
     "stated": N_("stated by the source"),
