@@ -79,7 +79,9 @@ def run(sizes: list[str], runs: int) -> list[dict]:
                 html = render_evidence_map(index, lang="nl").encode()
                 t_render = time.perf_counter() - t0
                 server.pages[f"/map/{size}"] = html
-                visible = [measure_visible(browser, server.url(f"/map/{size}")) for _ in range(runs)]
+                visible = [
+                    measure_visible(browser, server.url(f"/map/{size}")) for _ in range(runs)
+                ]
                 rows.append(
                     {
                         "size": size,

@@ -24,12 +24,22 @@ OUT = REPO_ROOT / "docs" / "screenshots"
 #: name, path, viewport width, what to do before the shot
 SHOTS = [
     ("map", "/?lang=nl", 1400, None),
-    ("map-cell", "/?lang=nl#cell=direct_discrimination_racism_exclusion:justice_seeker", 1400, "cell"),
+    (
+        "map-cell",
+        "/?lang=nl#cell=direct_discrimination_racism_exclusion:justice_seeker",
+        1400,
+        "cell",
+    ),
     ("map-empty-filter", "/?lang=nl&level=meso&verdict=strong", 1400, None),
     ("network", "/network?lang=nl", 1400, "network"),
     ("factor-detention", "/factors/detention?lang=nl", 1400, None),
     ("factor-phone", "/factors/breaking_social_bonds?lang=nl", 390, None),
-    ("profile-and", "/profile?lang=nl&driver=justice_seeker&sex=sex_male&age=age_18_25", 1400, None),
+    (
+        "profile-and",
+        "/profile?lang=nl&driver=justice_seeker&sex=sex_male&age=age_18_25",
+        1400,
+        None,
+    ),
     ("gaps", "/gaps?lang=nl", 1400, None),
     ("about", "/about/population-evidence?lang=nl", 1400, None),
 ]

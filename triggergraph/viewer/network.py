@@ -39,6 +39,8 @@ NETWORK_OPTIONS = {
         "navigationButtons": False,
         "tooltipDelay": 3600000,
         "hideEdgesOnDrag": True,
+        # 10,000 edges per frame make zooming a slide show; they come back when zooming stops
+        "hideEdgesOnZoom": True,
     },
     "edges": {"smooth": False},
     "nodes": {"font": {"size": 14, "face": "system-ui, Arial, sans-serif"}},
