@@ -395,3 +395,20 @@ def test_render_evidence_map_tells_three_kinds_of_empty_apart(index):
     assert {"not_encoded", "not_studied"} <= kinds and "filtered" not in kinds
     stage = render_evidence_map(index, lang="en", params={"stage": "behaviour"})
     assert "filtered" in set(re.findall(r'data-empty="([a-z_]+)"', stage))
+
+
+def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
+    from triggergraph.viewer.common import finding_card
+
+    finding = {
+        "id": "X1",
+        "source": {"id": "nowhere", "citation": "A (2020)"},
+        "size_band_label": "groot",
+        "effect_flags": [{"id": "very_large_ratio_without_ci", "label": "zeer grote ratio"}],
+        "outcome": "within extremists",
+    }
+    card = finding_card(index, finding, "nl")
+    facts = {f.label: f.value for f in card.facts}
+    assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
+    assert "very_large_ratio_without_ci" not in str(card)
+    assert card.notes_foreign and {f.label for f in card.notes} == {"Uitkomst"}
