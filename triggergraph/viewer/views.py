@@ -261,6 +261,7 @@ class SourcePage(Page):
     citation: str
     facts: list[Fact]
     links: list[Link]
+    notes: list[Fact]
     context_notes: list[NoteItem]
     cites: list[NoteItem]
     findings: list[FindingCard]
