@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -144,7 +146,7 @@ class EvidenceIndex:
         }
         columns = [ANY_COLUMN, *self._drivers, *self._values]
         keys = [(factor_id, column) for factor_id in self._factor_order for column in columns]
-        self._json: dict[tuple, bytes] = {}
+        self._json: dict[tuple, Any] = {}
         self._cell_base: dict[tuple[str, str], dict] = {}
         self._finding_cache: dict[tuple[str, str], dict] = {}
         if previous is None:
@@ -285,10 +287,11 @@ class EvidenceIndex:
             raise _problem(field_name, value, self.vocabulary.scales[scheme])
         return value
 
-    def _known(self, kind: str, value: str, table: Iterable[str]) -> str:
-        options = list(table)
-        if value not in options:
-            raise NotFoundError(kind, value, suggest(value, options))
+    def _known(self, kind: str, value: str, table: Collection[str]) -> str:
+        # membership on the table itself (a dict of 100k findings answers in O(1)); the
+        # options are listed only for the suggestions of a miss
+        if value not in table:
+            raise NotFoundError(kind, value, suggest(value, list(table)))
         return value
 
     def _demographic_value(self, dimension: str, value: str | None) -> str | None:
@@ -296,13 +299,31 @@ class EvidenceIndex:
             return None
         return self._known(dimension, value, self._column_sets[dimension])
 
-    def _cached(self, key: tuple, make: Callable[[], Any]) -> bytes:
+    def remember(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """Return ``make()``, computed once for this index, that is once per data version.
+
+        A write makes a new index, which starts with nothing remembered; at most
+        ``MAX_CACHED_ANSWERS`` answers are kept, later ones are computed on every call.
+
+        Examples
+        --------
+        >>> from triggergraph.vocabulary import load_vocabulary
+        >>> index = EvidenceIndex.build([], load_vocabulary(), "v0")
+        >>> calls = []
+        >>> [index.remember(("page", "x"), lambda: calls.append(1) or "html") for _ in range(3)]
+        ['html', 'html', 'html']
+        >>> len(calls)
+        1
+        """
         found = self._json.get(key)
         if found is None:
-            found = orjson.dumps(make())
+            found = make()
             if len(self._json) < MAX_CACHED_ANSWERS:
                 self._json[key] = found
         return found
+
+    def _cached(self, key: tuple, make: Callable[[], Any]) -> bytes:
+        return self.remember(("json", *key), lambda: orjson.dumps(make()))
 
     @staticmethod
     def _paged(items: list, offset: int, limit: int) -> dict:
@@ -535,8 +556,15 @@ class EvidenceIndex:
         }
 
     # ---- drivers and demographics ---------------------------------------------------------
-    def _count_findings(self, predicate: Callable[[Finding], bool]) -> int:
-        return sum(1 for f, _ in self._pairs if predicate(f))
+    @cached_property
+    def _finding_counts(self) -> Counter[str]:
+        """Findings per driver and per demographic value: one pass, once per index (= data
+        version), instead of one scan of every finding per driver and value on each request."""
+        counts: Counter[str] = Counter()
+        for f, _ in self._pairs:
+            counts.update({link.driver for link in f.drivers})
+            counts.update(set(f.demographics))
+        return counts
 
     def _driver_dict(self, driver_id: str, lang: str) -> dict:
         c = self.vocabulary.drivers[driver_id]
@@ -548,9 +576,7 @@ class EvidenceIndex:
             "definition": c.definitions.get(lang),
             "definitions": dict(c.definitions),
             "rank": c.rank,
-            "n_findings": self._count_findings(
-                lambda f: any(lnk.driver == driver_id for lnk in f.drivers)
-            ),
+            "n_findings": self._finding_counts[driver_id],
             "n_factors_with_evidence": sum(
                 1 for f in self._factor_order if self._cells[f][driver_id].verdict != "no_evidence"
             ),
@@ -606,7 +632,7 @@ class EvidenceIndex:
                         "labels": dict(v.labels),
                         "definition": v.definitions.get(lang),
                         "rank": v.rank,
-                        "n_findings": self._count_findings(lambda f, v=v: v.id in f.demographics),
+                        "n_findings": self._finding_counts[v.id],
                     }
                 )
             dims.append(

@@ -23,13 +23,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def _page(render, service, request: Request, **kwargs) -> HTMLResponse:
-    """Render one page from the current index; bad parameters become an HTML 4xx page."""
+    """One page of the current index (rendered once per data version); bad parameters become
+    an HTML 4xx page."""
     lang = request.query_params.get("lang", "en")
     try:
-        service.ensure_fresh()
-        return HTMLResponse(
-            render(service.index, lang=lang, params=dict(request.query_params), **kwargs)
-        )
+        return HTMLResponse(service.page(render, lang, dict(request.query_params), **kwargs))
     except (NotFoundError, EntryError) as error:
         return HTMLResponse(
             render_error_page(

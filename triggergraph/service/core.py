@@ -41,6 +41,7 @@ from .literature import (
     read_store_sources,
 )
 from .process import release_free_memory, trim_heap
+from .watch import FolderWatcher
 from .writes import SourceWrites
 
 
@@ -68,6 +69,8 @@ def api_matrix(matrix: dict) -> dict:
 
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
+#: seconds between full scans of literature/ while file-system notifications cover the rest
+FULL_SCAN_S = 60.0
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -108,6 +111,8 @@ class EvidenceService(LinkedData, SourceWrites):
         self._seen_stamp: tuple | None = None
         self._literature_ids: set[str] = set()
         self._refresher: threading.Thread | None = None
+        # tells the background refresh when literature/ may have changed (no scan each round)
+        self._watcher = FolderWatcher(Path(settings.literature_dir))
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
 
@@ -162,6 +167,7 @@ class EvidenceService(LinkedData, SourceWrites):
             return False
         if self._refresher is None or not self._refresher.is_alive():
             self._stop_refresher.clear()
+            self._watcher.start()
             self._refresher = threading.Thread(
                 target=self._refresh_loop, name="triggergraph-refresh", daemon=True
             )
@@ -172,28 +178,36 @@ class EvidenceService(LinkedData, SourceWrites):
         """Stop the refresh thread and wait for a refresh in progress to end."""
         thread, self._refresher = self._refresher, None
         self._stop_refresher.set()
+        self._watcher.stop()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout_s)
 
     def _refresh_loop(self) -> None:
+        scanned = time.monotonic()
         while not self._stop_refresher.wait(self.settings.version_check_interval_s):
+            # literature/ is scanned when a notification says it changed, and once a minute
+            # in case one was missed; the store's version is asked every round
+            full = time.monotonic() - scanned >= FULL_SCAN_S
+            if full:
+                scanned = time.monotonic()
             try:
-                self.refresh()
+                self.refresh(full=full)
             except Exception as error:  # noqa: BLE001 - the thread must outlive any one failure
                 self._stale, self._store_error = True, f"{type(error).__name__}: {error}"
             # off the request path, once per interval: what writes and re-serialised answers
             # freed since the last round goes back to the OS
             trim_heap()
 
-    def refresh(self) -> EvidenceIndex:
+    def refresh(self, full: bool = True) -> EvidenceIndex:
         """Re-check literature and store version now; return the (possibly new) index.
 
-        When the store cannot be reached the last index is kept and ``stale`` is set.
+        When the store cannot be reached the last index is kept and ``stale`` is set. With
+        ``full=False`` literature/ is only read when its watcher saw a change.
         """
         with self._refresh_lock:
             self._last_check = time.monotonic()
             try:
-                self.sync_literature()
+                self.sync_literature(full=full)
                 if self.store.version() != self._version:
                     self.reload()
                 self._stale, self._store_error = False, None
@@ -218,8 +232,14 @@ class EvidenceService(LinkedData, SourceWrites):
         return dict(self._sources)
 
     # ---- literature -----------------------------------------------------------------------
-    def sync_literature(self) -> bool:
+    def sync_literature(self, full: bool = True) -> bool:
         """Load ``literature/`` into the store when its hash differs from the store's.
+
+        Parameters
+        ----------
+        full : bool
+            False: skip the folder unless its watcher saw a change since the last look (the
+            background refresh); True: compare the files' names, sizes and times.
 
         Returns
         -------
@@ -227,6 +247,9 @@ class EvidenceService(LinkedData, SourceWrites):
             True when the store was replaced.
         """
         directory = Path(self.settings.literature_dir)
+        if not full and self._seen_stamp is not None and not self._watcher.may_have_changed():
+            return False
+        self._watcher.take_change()
         try:
             # names, sizes and times first: hashing every file is only needed on a change
             stamp = literature_stamp(directory)
@@ -237,6 +260,7 @@ class EvidenceService(LinkedData, SourceWrites):
             self._literature_problems = [
                 Problem(str(directory), None, "", f"cannot read literature: {error}")
             ]
+            self._watcher.recheck()
             return False
         if current == self._seen_literature_hash:
             self._seen_stamp = stamp
@@ -277,6 +301,7 @@ class EvidenceService(LinkedData, SourceWrites):
                 self._literature_problems = [
                     Problem(str(directory), None, "", f"cannot read literature: {error}")
                 ]
+                self._watcher.recheck()
                 return False
             everything = sorted(literature + kept, key=lambda s: s.id)
             chunks = dataset_chunks(everything, self.vocabulary, sorted(new_ids))
@@ -477,6 +502,30 @@ class EvidenceService(LinkedData, SourceWrites):
         """One factor as JSON bytes."""
         args = {"id": ident, "lang": lang}
         return self._hot_answer("factor", args, lambda index: index.factor_json(ident, lang))
+
+    def page(
+        self, render: Callable[..., str], lang: str, params: dict[str, str], **kwargs: Any
+    ) -> str:
+        """A human page rendered once per index (data version), language and parameters.
+
+        Parameters
+        ----------
+        render : callable
+            A page renderer of the viewer, ``render(index, lang=, params=, **kwargs) -> str``.
+        lang, params, kwargs
+            Passed on unchanged; together with ``render`` they are the key of the page.
+
+        Returns
+        -------
+        str
+            The HTML; a bad parameter raises as ``render`` does and is not remembered.
+        """
+        args = {"lang": lang, "params": tuple(sorted(params.items())), **kwargs}
+        return self._hot_answer(
+            f"page:{render.__name__}",
+            args,
+            lambda index: render(index, lang=lang, params=params, **kwargs),
+        )
 
     def drivers(self, lang: str = "en") -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
