@@ -56,8 +56,26 @@ def require_write_token(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("this write needs the header 'Authorization: Bearer <token>'")
     expected = settings.api_token.get_secret_value().encode("utf-8")
-    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected):
+    if not hmac.compare_digest(header_bytes(credentials.credentials), expected):
         raise AuthError("wrong write token")
+
+
+def header_bytes(value: str) -> bytes:
+    """The bytes a client sent for one header value.
+
+    The server hands header values over decoded as Latin-1 (one character per byte), so
+    encoding them back as Latin-1 gives the bytes on the wire: a token sent as UTF-8 is then
+    compared as UTF-8.
+
+    Examples
+    --------
+    >>> header_bytes("geheim-\u00c3\u00ab") == "geheim-\u00eb".encode("utf-8")
+    True
+    """
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # not from a header: compare the text as UTF-8
+        return value.encode("utf-8")
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -13,6 +13,7 @@ from triggergraph.exceptions import (
     ConflictError,
     EntryError,
     NotFoundError,
+    PreconditionFailedError,
     QueryError,
     QueryTimeoutError,
     StoreError,
@@ -26,6 +27,7 @@ from triggergraph.exceptions import (
 STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (EntryError, 422),
     (NotFoundError, 404),
+    (PreconditionFailedError, 412),
     (ConflictError, 409),
     (QueryTimeoutError, 503),
     (QueryError, 400),
@@ -33,6 +35,17 @@ STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (StoreError, 503),
     (ConfigError, 500),
 )
+
+
+class NotAcceptableError(StarletteHTTPException):
+    """An ``Accept`` header that names nothing the route can answer in: 406, listing what it can."""
+
+    def __init__(self, offered: list[str]):
+        super().__init__(
+            406,
+            "none of the media types in Accept is offered here; choose one of "
+            + ", ".join(offered),
+        )
 
 
 class WriteForbiddenError(AuthError):

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import install_error_handlers
+from api.headers import PAGE_CSP, HttpHygieneMiddleware, script_hashes
 from api.routes import (
     demographics,
     drivers,
@@ -196,18 +197,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(NoSniffMiddleware)
+    app.add_middleware(HttpHygieneMiddleware, router=app.router, cors_origins=settings.cors_origins)
 
     app.mount("/static/docs", StaticFiles(directory=swagger_ui_dir()), name="docs-static")
 
+    docs_page = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title="triggergraph API",
+        swagger_js_url="/static/docs/swagger-ui-bundle.js",
+        swagger_css_url="/static/docs/swagger-ui.css",
+        swagger_favicon_url="/static/docs/favicon-32x32.png",
+    )
+    # Swagger UI starts from one inline script: the page policy allows exactly that script
+    docs_csp = PAGE_CSP.replace(
+        "script-src 'self'", "script-src 'self' " + " ".join(script_hashes(docs_page.body))
+    )
+
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="triggergraph API",
-            swagger_js_url="/static/docs/swagger-ui-bundle.js",
-            swagger_css_url="/static/docs/swagger-ui.css",
-            swagger_favicon_url="/static/docs/favicon-32x32.png",
-        )
+        return HTMLResponse(docs_page.body, headers={"Content-Security-Policy": docs_csp})
 
     for module in (
         health,

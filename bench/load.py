@@ -1,7 +1,7 @@
 """Load and fault tooling: API and store processes on 127.0.0.1, a mixed read load, writes at 1/s.
 
-Used by ``tests/test_faults.py`` and ``tests/test_soak.py`` (imported by path) and runnable as a
-script::
+The API and store processes come from ``bench/processes.py``. Used by ``tests/test_faults.py``
+and ``tests/test_soak.py`` (imported by path) and runnable as a script::
 
     python bench/load.py --findings 10000 --duration 60 --processes 1
     python bench/load.py --findings 10000 --duration 60 --processes 2   # two APIs, one store
@@ -20,8 +20,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,13 +39,14 @@ if str(REPO_ROOT) not in sys.path:
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
+from processes import (  # noqa: E402
+    BASE_IRI,
+    HOST,
+    ApiProcess,
+    StoreProcess,
+)
 from synth import generate_sources, write_literature  # noqa: E402
 
-HOST = "127.0.0.1"
-#: one base IRI for every process, so a restarted or second process reads the IRIs minted before
-BASE_IRI = "http://127.0.0.1:8000/"
-START_TIMEOUT_S = 300.0
-STOP_TIMEOUT_S = 15.0
 #: a small SPARQL query of the read mix: ten findings on one factor
 SMALL_SPARQL = (
     "SELECT ?finding WHERE { ?finding <https://w3id.org/triggergraph/ontology#factor> "
@@ -73,205 +72,6 @@ VISIBLE_TIMEOUT_S = 120.0
 RSS_GROWTH_LIMIT_PCT = 10.0
 #: seconds between RSS samples during the measured run
 RSS_SAMPLE_S = 10.0
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def read_status_kib(pid: int, field_name: str = "VmRSS") -> int | None:
-    """Return one ``kB`` field of ``/proc/<pid>/status`` (``VmRSS``, ``VmHWM``), or None.
-
-    Examples
-    --------
-    >>> read_status_kib(os.getpid()) > 0
-    True
-    """
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    for line in text.splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    return None
-
-
-def stop_process(process: subprocess.Popen | None) -> None:
-    """SIGTERM, then SIGKILL if the process does not end in time; wait for it."""
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(STOP_TIMEOUT_S)
-
-
-# ---- processes ------------------------------------------------------------------------------
-class ApiProcess:
-    """The API (``api.main:app``) under one uvicorn process on 127.0.0.1.
-
-    Settings reach the child the documented way, as ``TRIGGERGRAPH_*`` variables read by its
-    ``config.py``.
-
-    Parameters
-    ----------
-    settings_env : dict
-        ``TRIGGERGRAPH_*`` variables (store, paths, token, ...).
-    log_path : Path
-        File the server's output is appended to.
-    port : int, optional
-        A free port is picked when omitted; pass the old one to restart on the same address.
-    """
-
-    def __init__(self, settings_env: dict[str, str], log_path: Path, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log_path = Path(log_path)
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO_ROOT),
-            "TRIGGERGRAPH_BASE_IRI": BASE_IRI,
-            **settings_env,
-        }
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def pid(self) -> int | None:
-        """Process id while running."""
-        return self.process.pid if self.process is not None else None
-
-    def start(self, timeout_s: float = START_TIMEOUT_S) -> ApiProcess:
-        """Start uvicorn and wait until ``/health`` answers 200."""
-        command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", HOST]
-        command += ["--port", str(self.port), "--loop", "uvloop", "--http", "httptools"]
-        command += ["--no-access-log", "--log-level", "warning"]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                code = self.process.returncode
-                self.process = None
-                raise RuntimeError(f"API exited with {code}:\n{self.log_tail()}")
-            try:
-                if httpx.get(self.url + "/health", timeout=5.0).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"API did not answer on {self.url} in {timeout_s:g} s")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, nothing is flushed by the process."""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGKILL)
-            self.process.wait(STOP_TIMEOUT_S)
-            self.process = None
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it does not end in time; wait for the process."""
-        stop_process(self.process)
-        self.process = None
-
-    def rss_kib(self) -> int | None:
-        """Resident memory of the server process now (``VmRSS``)."""
-        return read_status_kib(self.pid) if self.pid is not None else None
-
-    def log_tail(self, chars: int = 3000) -> str:
-        """The end of the server's log."""
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-
-class StoreProcess:
-    """One ``oxigraph serve`` on 127.0.0.1 over a data folder (the sparql backend's store).
-
-    Parameters
-    ----------
-    location : Path
-        The data folder (created when missing).
-    log_path : Path
-        File the server's output is appended to.
-    port : int, optional
-        A free port is picked when omitted; pass the old one to restart on the same address.
-    query_timeout_s : float
-        The server's own query time limit (``--timeout-s``). The API reads the whole store
-        back at start-up with a 60 s client limit, so a shorter limit would cut that short.
-    """
-
-    def __init__(
-        self, location: Path, log_path: Path, port: int | None = None, query_timeout_s=60.0
-    ):
-        self.location = Path(location)
-        self.port = port or free_port()
-        self.log_path = Path(log_path)
-        self.query_timeout_s = query_timeout_s
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def query_url(self) -> str:
-        return f"{self.base_url}/query"
-
-    @property
-    def update_url(self) -> str:
-        return f"{self.base_url}/update"
-
-    def start(self, timeout_s: float = 30.0) -> StoreProcess:
-        """Start the server and wait until it answers a query."""
-        here = str(Path(sys.executable).parent)
-        binary = shutil.which("oxigraph", path=here) or shutil.which("oxigraph")
-        if binary is None:
-            raise RuntimeError(
-                f"the oxigraph command is not installed (looked in {here} and PATH); "
-                "install the 'oxigraph' test dependency"
-            )
-        self.location.mkdir(parents=True, exist_ok=True)
-        command = [binary, "serve", "--location", str(self.location), "--bind"]
-        command += [f"{HOST}:{self.port}", "--timeout-s", str(int(max(1, self.query_timeout_s)))]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                code, self.process = self.process.returncode, None
-                raise RuntimeError(f"oxigraph serve exited with {code}:\n{self.log_tail()}")
-            try:
-                answer = httpx.post(self.query_url, data={"query": "ASK {}"}, timeout=1.0)
-                if answer.status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"oxigraph serve did not answer on {self.base_url} in {timeout_s:g} s")
-
-    def stop(self) -> None:
-        """Terminate (kill if needed) and wait."""
-        stop_process(self.process)
-        self.process = None
-
-    def log_tail(self, chars: int = 2000) -> str:
-        """The end of the server's log."""
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
 
 
 # ---- data -----------------------------------------------------------------------------------

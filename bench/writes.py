@@ -32,15 +32,9 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from load import (  # noqa: E402
-    BASE_IRI,
-    entry_json,
-    prebuild_embedded,
-    prepare_literature,
-    read_status_kib,
-    report,
-)
-from run import format_size, parse_size  # noqa: E402
+from load import entry_json, prebuild_embedded, prepare_literature, report  # noqa: E402
+from processes import BASE_IRI, read_status_kib  # noqa: E402
+from sizes import format_size, parse_size  # noqa: E402
 
 MIN_SAMPLES = 3
 
@@ -61,6 +55,7 @@ def summary(samples: list[float]) -> dict:
 
 def measure(n_findings: int, writes: int, workdir: Path) -> dict:
     """Build, open and write at one size; return its figures."""
+    from triggergraph.answers import MatrixQuery
     from triggergraph.config import Settings
     from triggergraph.service import EvidenceService
 
@@ -91,7 +86,7 @@ def measure(n_findings: int, writes: int, workdir: Path) -> dict:
             index = service.index
             assert index.source(source.id)["title"] == title, "the write is not visible"
             started = time.perf_counter()
-            index.matrix_json()
+            index.matrix_json(MatrixQuery())
             matrix_ms.append((time.perf_counter() - started) * 1000)
             replaced = service.sources_by_id[source.id]
             started = time.perf_counter()

@@ -13,18 +13,25 @@ if str(TESTS_DIR) not in sys.path:
     # pytest runs with --import-mode=importlib, which does not put tests/ on sys.path.
     sys.path.insert(0, str(TESTS_DIR))
 
-from oxigraph_server import OxigraphServer  # noqa: E402
+from bench_scripts import load_bench  # noqa: E402
+
+StoreProcess = load_bench("processes").StoreProcess
+#: the store server's own query time limit in tests: runaway queries stop soon after the
+#: client gave up on them
+STORE_QUERY_TIMEOUT_S = 5.0
 
 
-# ---- store servers (tests/oxigraph_server.py) -------------------------------------------
+# ---- store servers (bench/processes.py) ---------------------------------------------------
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreProcess]:
     """One real ``oxigraph serve`` for the whole session (``.query_url``, ``.update_url``).
 
     The data persists between tests that use it: start from a known state, e.g. with
     ``SparqlStore(...).replace_all("")``.
     """
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-serve") / "data")
+    server = StoreProcess(
+        tmp_path_factory.mktemp("oxigraph-serve") / "data", query_timeout_s=STORE_QUERY_TIMEOUT_S
+    )
     server.start()
     try:
         yield server
@@ -35,12 +42,15 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 @pytest.fixture
 def start_oxigraph_server(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[], OxigraphServer]]:
+) -> Iterator[Callable[[], StoreProcess]]:
     """Factory for extra servers a test may stop or kill itself; all are stopped afterwards."""
-    servers: list[OxigraphServer] = []
+    servers: list[StoreProcess] = []
 
-    def start() -> OxigraphServer:
-        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-extra") / "data")
+    def start() -> StoreProcess:
+        server = StoreProcess(
+            tmp_path_factory.mktemp("oxigraph-extra") / "data",
+            query_timeout_s=STORE_QUERY_TIMEOUT_S,
+        )
         servers.append(server)
         return server.start()
 

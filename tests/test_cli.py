@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from triggergraph.cli import main
 from triggergraph.config import Settings
@@ -263,3 +264,83 @@ def test_build_out_is_a_file_exit_1(tmp_path, capsys):
     assert main(["build", "--literature", str(GOOD), "--out", str(blocker)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("triggergraph build: error:") and "Traceback" not in err
+
+
+def test_matrix_explain_prints_domains_votes_and_context(tmp_path, capsys):
+    entry = {
+        "id": "explained",
+        "type": "journal_article",
+        "authors": ["Doe, J."],
+        "year": 2020,
+        "title": "Made up for the test",
+        "added_by": "tests",
+        "added_on": "2026-11-28",
+        "findings": [
+            {
+                "id": "x1",
+                "factor": "school_attachment",
+                "direction": "decreases",
+                "certainty": "C",
+                "certainty_reasons": ["test"],
+                "caveats": ["cross_sectional"],
+                "locator": "p. 1",
+            },
+            {
+                "id": "x2",
+                "factor": "job_loss_or_school_dropout",
+                "direction": "increases",
+                "certainty": "C",
+                "certainty_reasons": ["test"],
+                "outcome_kind": "within_extremists",
+                "locator": "p. 2",
+            },
+        ],
+    }
+    (tmp_path / "explained.yaml").write_text(yaml.safe_dump(entry), encoding="utf-8")
+    args = [
+        "matrix",
+        "--literature",
+        str(tmp_path),
+        "--explain",
+        "job_loss_or_school_dropout",
+        "any",
+    ]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Counted inverted: School attachment" in out
+    assert "indirectness: -1 (measures a related construct" in out
+    assert "x1" in out and "(inverted)" in out
+    assert "context (not counted):" in out and "x2" in out
+
+
+def test_matrix_explain_unknown_cell_is_a_clear_error(capsys):
+    assert main(["matrix", "--literature", str(GOOD), "--explain", "detentoin", "any"]) != 0
+    assert "detention" in capsys.readouterr().err
+
+
+def test_validate_prints_warnings_and_passes(tmp_path, capsys):
+    entry = {
+        "id": "warned",
+        "type": "journal_article",
+        "authors": ["Doe, J."],
+        "year": 2020,
+        "title": "Made up for the test",
+        "added_by": "tests",
+        "added_on": "2026-11-28",
+        "findings": [
+            {
+                "id": "w1",
+                "factor": "depression",
+                "direction": "increases",
+                "certainty": "D",
+                "certainty_reasons": ["test"],
+                "locator": "p. 1",
+            }
+        ],
+    }
+    (tmp_path / "warned.yaml").write_text(yaml.safe_dump(entry), encoding="utf-8")
+    assert main(["validate", "--literature", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING:" in captured.err and "warned.yaml:" in captured.err
+    assert "maps to no trigger factor" in captured.err
+    assert "1 warning(s)" in captured.out

@@ -38,8 +38,8 @@ pytestmark = pytest.mark.server
 
 
 bench_load = load_bench("load")
-ApiProcess = bench_load.ApiProcess
-BASE_IRI = bench_load.BASE_IRI
+ApiProcess = load_bench("processes").ApiProcess
+BASE_IRI = load_bench("processes").BASE_IRI
 
 
 # ---- entries and their expected answers -------------------------------------------------

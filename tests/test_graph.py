@@ -77,7 +77,7 @@ def test_project_graph_counts(index, vocab):
         1,
         "g1",
     )
-    assert edge["explanation"].startswith("strong: 1 finding (A)")
+    assert edge["explanation"].startswith("strong (certainty A): 1 finding (A)")
 
 
 def test_project_graph_labels_follow_lang(index):
@@ -191,3 +191,27 @@ def test_layout_5000_nodes_fast_and_deterministic():
     assert pos != layout_graph(graph, seed=7)
     assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
     assert len(set(pos.values())) > 4900  # nearly every node gets its own spot
+
+
+def test_edges_carry_direction_tie_and_no_association(vocab):
+    def src(sid, fid, direction):
+        data = {
+            "id": sid,
+            "type": "report",
+            "authors": ["Doe, J."],
+            "year": 2020,
+            "title": sid,
+            "added_by": "tests",
+            "added_on": date(2026, 1, 1),
+            "findings": [finding(fid, "detention", "C", ["justice_seeker"], direction=direction)],
+        }
+        return Source.model_validate(data, context={"vocabulary": vocab})
+
+    tie = EvidenceIndex.build(
+        [src("a", "t1", "increases"), src("b", "t2", "decreases")], vocab, "v1"
+    )
+    edge = project_graph(tie).edges["factor/detention", "driver/justice_seeker"]
+    assert (edge["direction"], edge["verdict"], edge["certainty"]) == ("tie", "contested", "C")
+    null = EvidenceIndex.build([src("a", "n1", "no_association")], vocab, "v1")
+    edge = project_graph(null).edges["factor/detention", "driver/justice_seeker"]
+    assert edge["direction"] == "no_association"

@@ -10,6 +10,13 @@ import orjson
 import pytest
 from bench_scripts import load_bench
 
+from triggergraph.answers import (
+    FactorsQuery,
+    FindingsQuery,
+    MatrixQuery,
+    ProfileQuery,
+    SourcesQuery,
+)
 from triggergraph.config import Settings
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.index import EvidenceIndex
@@ -125,70 +132,75 @@ def ids(answer):
 
 
 def test_factors_all_in_report_order(index, vocab):
-    answer = index.factors(limit=1000)
+    answer = index.factors(FactorsQuery(limit=500))
     assert answer["total"] == len(vocab.factors)
     assert ids(answer) == [c.id for c in vocab.ordered_factors()]
 
 
 def test_factors_level_filter(index, vocab):
-    answer = index.factors(level="macro", limit=1000)
+    answer = index.factors(FactorsQuery(level="macro", limit=500))
     assert answer["total"] == sum(1 for c in vocab.factors.values() if c.level == "macro") > 0
     assert {item["level"] for item in answer["items"]} == {"macro"}
 
 
 def test_factors_driver_filter_any_evidence(index):
-    assert ids(index.factors(driver="justice_seeker")) == ["detention"]
-    assert ids(index.factors(driver="identity_seeker")) == [DISCRIMINATION]
+    assert ids(index.factors(FactorsQuery(driver="justice_seeker"))) == ["detention"]
+    assert ids(index.factors(FactorsQuery(driver="identity_seeker"))) == [DISCRIMINATION]
 
 
 def test_factors_driver_filter_min_verdict(index):
-    assert ids(index.factors(driver="justice_seeker", min_verdict="strong")) == ["detention"]
+    assert ids(index.factors(FactorsQuery(driver="justice_seeker", min_verdict="strong"))) == [
+        "detention"
+    ]
     # the construct finding is C, downgraded to D for the identity cell: limited, not moderate
-    assert ids(index.factors(driver="identity_seeker", min_verdict="moderate")) == []
+    assert ids(index.factors(FactorsQuery(driver="identity_seeker", min_verdict="moderate"))) == []
 
 
 def test_factors_min_verdict_limited_keeps_contested(index):
-    assert ids(index.factors(sex="sex_male", min_verdict="limited")) == ["detention", "marriage"]
-    assert ids(index.factors(sex="sex_male", min_verdict="moderate")) == ["detention"]
-    cells = index.factors(sex="sex_male")["items"][1]["cells"]
+    assert ids(index.factors(FactorsQuery(sex="sex_male", min_verdict="limited"))) == [
+        "detention",
+        "marriage",
+    ]
+    assert ids(index.factors(FactorsQuery(sex="sex_male", min_verdict="moderate"))) == ["detention"]
+    cells = index.factors(FactorsQuery(sex="sex_male"))["items"][1]["cells"]
     assert cells["sex_male"]["verdict"] == "contested"
 
 
 def test_factors_min_verdict_alone_uses_overall(index):
-    assert ids(index.factors(min_verdict="strong")) == ["detention"]
+    assert ids(index.factors(FactorsQuery(min_verdict="strong"))) == ["detention"]
 
 
 def test_factors_q_dutch_english_and_alt_label(index):
-    assert ids(index.factors(q="DETENTIE")) == ["detention"]
-    assert ids(index.factors(q="radical group")) == ["joining_radical_group"]
-    assert ids(index.factors(q="trainingskamp")) == ["training"]
-    assert index.factors(q="no such words anywhere")["total"] == 0
+    assert ids(index.factors(FactorsQuery(q="DETENTIE"))) == ["detention"]
+    assert ids(index.factors(FactorsQuery(q="radical group"))) == ["joining_radical_group"]
+    assert ids(index.factors(FactorsQuery(q="trainingskamp"))) == ["training"]
+    assert index.factors(FactorsQuery(q="no such words anywhere"))["total"] == 0
 
 
 def test_factors_labels_follow_lang(index):
-    item = index.factors(q="detention", lang="nl")["items"][0]
+    item = index.factors(FactorsQuery(q="detention", lang="nl"))["items"][0]
     assert item["label"] == "Detentie"
     assert item["labels"]["en"] == "Detention"
     assert item["iri"] == "http://127.0.0.1:8000/factor/detention"
 
 
 def test_factors_pagination_total_and_slice(index):
-    full = ids(index.factors(limit=1000))
-    page = index.factors(offset=2, limit=3)
+    full = ids(index.factors(FactorsQuery(limit=500)))
+    page = index.factors(FactorsQuery(offset=2, limit=3))
     assert (page["total"], page["offset"], page["limit"]) == (len(full), 2, 3)
     assert ids(page) == full[2:5]
-    assert index.factors(offset=len(full))["items"] == []
+    assert index.factors(FactorsQuery(offset=len(full)))["items"] == []
 
 
 def test_factors_bad_driver_not_found_with_suggestion(index):
     with pytest.raises(NotFoundError) as err:
-        index.factors(driver="justice_seekr")
+        index.factors(FactorsQuery(driver="justice_seekr"))
     assert err.value.suggestions[0] == "justice_seeker"
 
 
 def test_factors_wrong_dimension_value_not_found(index):
     with pytest.raises(NotFoundError) as err:
-        index.factors(sex="age_under_18")
+        index.factors(FactorsQuery(sex="age_under_18"))
     assert err.value.kind == "sex"
 
 
@@ -203,7 +215,7 @@ def test_factors_wrong_dimension_value_not_found(index):
 )
 def test_factors_bad_filter_value_entry_error(index, kwargs, field):
     with pytest.raises(EntryError) as err:
-        index.factors(**kwargs)
+        index.factors(FactorsQuery(**kwargs))
     assert err.value.problems[0].field == field
 
 
@@ -272,18 +284,18 @@ def test_finding_unknown_not_found(index):
     ],
 )
 def test_findings_filters(index, kwargs, expected):
-    assert ids(index.findings(**kwargs)) == expected
+    assert ids(index.findings(FindingsQuery(**kwargs))) == expected
 
 
 def test_findings_bad_direction_entry_error(index):
     with pytest.raises(EntryError) as err:
-        index.findings(direction="increase")
+        index.findings(FindingsQuery(direction="increase"))
     assert "increases" in err.value.problems[0].suggestions
 
 
 def test_sources_q_and_detail(index):
-    assert ids(index.sources(q="poe")) == ["meta2"]
-    assert index.sources()["total"] == 5
+    assert ids(index.sources(SourcesQuery(q="poe"))) == ["meta2"]
+    assert index.sources(SourcesQuery())["total"] == 5
     detail = index.source("meta2")
     assert detail["independent_group"] == ["meta1", "meta2"]
     assert detail["citation"].endswith("https://doi.org/10.1234/meta2")
@@ -322,7 +334,7 @@ def test_demographics_dimensions_and_values(index):
     ("cols", "n_columns"), [("driver", 4), ("sex", 2), ("age", 3), ("education", 3), ("all", 12)]
 )
 def test_matrix_shape_rows_by_columns(index, vocab, cols, n_columns):
-    m = index.matrix(cols=cols)
+    m = index.matrix(MatrixQuery(cols=cols))
     assert len(m["rows"]) == len(vocab.factors)
     assert len(m["columns"]) == n_columns
     assert all(len(m["cells"][r["id"]]) == n_columns for r in m["rows"])
@@ -332,24 +344,29 @@ def test_matrix_shape_rows_by_columns(index, vocab, cols, n_columns):
 
 
 def test_matrix_level_and_min_verdict(index):
-    assert {r["level"] for r in index.matrix(level="meso")["rows"]} == {"meso"}
-    assert [r["id"] for r in index.matrix(cols="all", min_verdict="strong")["rows"]] == [
-        "detention"
-    ]
+    assert {r["level"] for r in index.matrix(MatrixQuery(level="meso"))["rows"]} == {"meso"}
+    assert [
+        r["id"] for r in index.matrix(MatrixQuery(cols="all", min_verdict="strong"))["rows"]
+    ] == ["detention"]
 
 
 def test_matrix_outcome_stage_and_direct_only_recompute(index):
-    assert index.matrix()["cells"]["detention"]["justice_seeker"]["verdict"] == "strong"
-    staged = index.matrix(outcome_stage="attitude")
+    assert (
+        index.matrix(MatrixQuery())["cells"]["detention"]["justice_seeker"]["verdict"] == "strong"
+    )
+    staged = index.matrix(MatrixQuery(outcome_stage="attitude"))
     assert staged["cells"]["detention"]["justice_seeker"]["verdict"] == "no_evidence"
-    assert index.matrix()["cells"][DISCRIMINATION]["identity_seeker"]["verdict"] == "limited"
-    direct = index.matrix(direct_only=True)
+    assert (
+        index.matrix(MatrixQuery())["cells"][DISCRIMINATION]["identity_seeker"]["verdict"]
+        == "limited"
+    )
+    direct = index.matrix(MatrixQuery(direct_only=True))
     assert direct["cells"][DISCRIMINATION]["identity_seeker"]["verdict"] == "no_evidence"
 
 
 def test_matrix_bad_cols_entry_error(index):
     with pytest.raises(EntryError) as err:
-        index.matrix(cols="drivers")
+        index.matrix(MatrixQuery(cols="drivers"))
     assert "driver" in err.value.problems[0].suggestions
 
 
@@ -364,7 +381,7 @@ def test_gaps_lists_empty_indirect_contested(index):
 
 
 def test_profile_ranking_and_notice(index):
-    answer = index.profile(driver="justice_seeker", sex="sex_male")
+    answer = index.profile(ProfileQuery(driver="justice_seeker", sex="sex_male"))
     ranked = [(i["factor"]["id"], i["cell"]["verdict"]) for i in answer["items"]]
     assert ranked == [("detention", "strong"), ("marriage", "contested")]
     ranks = [VERDICT_RANK[i["cell"]["verdict"]] for i in answer["items"]]
@@ -378,7 +395,7 @@ def test_profile_ranking_and_notice(index):
 
 def test_profile_needs_one_choice(index):
     with pytest.raises(EntryError) as err:
-        index.profile()
+        index.profile(ProfileQuery())
     assert "at least one" in str(err.value)
 
 
@@ -392,19 +409,25 @@ def test_health_counts(index, vocab):
 
 
 def test_json_variants_equal_dumped_dicts(index):
-    assert index.matrix_json("all", "nl") == orjson.dumps(index.matrix(cols="all", lang="nl"))
-    assert index.factor_json("detention", "en") == orjson.dumps(index.factor("detention", "en"))
-    assert index.profile_json(driver="justice_seeker") == orjson.dumps(
-        index.profile(driver="justice_seeker")
+    assert index.matrix_json(MatrixQuery(cols="all", lang="nl")) == orjson.dumps(
+        index.matrix(MatrixQuery(cols="all", lang="nl"))
     )
-    assert index.factors_json(lang="nl", level="meso") == orjson.dumps(
-        index.factors(lang="nl", level="meso")
+    assert index.factor_json("detention", "en") == orjson.dumps(index.factor("detention", "en"))
+    assert index.profile_json(ProfileQuery(driver="justice_seeker")) == orjson.dumps(
+        index.profile(ProfileQuery(driver="justice_seeker"))
+    )
+    assert index.factors_json(FactorsQuery(lang="nl", level="meso")) == orjson.dumps(
+        index.factors(FactorsQuery(lang="nl", level="meso"))
     )
 
 
 def test_json_variants_cached(index):
-    assert index.matrix_json("driver", "en") is index.matrix_json("driver", "en")
-    assert index.factors_json(lang="en") is index.factors_json(lang="en")
+    assert index.matrix_json(MatrixQuery(cols="driver", lang="en")) is index.matrix_json(
+        MatrixQuery(cols="driver", lang="en")
+    )
+    assert index.factors_json(FactorsQuery(lang="en")) is index.factors_json(
+        FactorsQuery(lang="en")
+    )
 
 
 def test_json_variants_raise_for_unknown(index):
@@ -413,7 +436,7 @@ def test_json_variants_raise_for_unknown(index):
 
 
 def test_matrix_csv_parses(index, vocab):
-    rows = list(csv.DictReader(io.StringIO(index.matrix_csv("driver", "en"))))
+    rows = list(csv.DictReader(io.StringIO(index.matrix_csv(MatrixQuery(cols="driver", lang="en")))))
     assert len(rows) == len(vocab.factors)
     by_id = {r["factor"]: r for r in rows}
     assert (by_id["detention"]["justice_seeker"], by_id["detention"]["justice_seeker_n"]) == (
@@ -424,16 +447,17 @@ def test_matrix_csv_parses(index, vocab):
 
 
 def test_matrix_table_aligned_with_legend(index):
-    table = index.matrix_table("driver", "en")
+    table = index.matrix_table(MatrixQuery(cols="driver", lang="en"))
     lines = table.splitlines()
     assert lines[-1].startswith("legend: S strong")
     assert "-- Micro (personal life) --" in lines
     detention = next(line for line in lines if line.startswith("Detention "))
     header = lines[0]
     # the justice column starts at the same offset in the header and in the row
-    assert detention[header.index("Justice seeker") :].startswith("S2")
+    assert detention[header.index("Justice seeker") :].startswith("S+2")
+    assert "o no association" in lines[-1] and "= tie, no direction" in lines[-1]
     assert (
-        index.matrix_table("driver", "nl")
+        index.matrix_table(MatrixQuery(cols="driver", lang="nl"))
         .splitlines()[-1]
         .startswith("legenda: S sterk, R redelijk")
     )
@@ -443,11 +467,15 @@ def test_matrix_table_aligned_with_legend(index):
 def _answers(index: EvidenceIndex, sample_finding: str) -> dict:
     """Answers that depend on every cell, group and finding, in both languages."""
     return {
-        "matrix": [index.matrix_json(cols, lang) for cols in ("driver", "all") for lang in LANGS],
-        "factors": [index.factors_json(lang=lang) for lang in LANGS],
-        "profile": index.profile_json(driver="justice_seeker", lang="nl"),
-        "findings": orjson.dumps(index.findings(limit=1000)),
-        "sources": orjson.dumps(index.sources(limit=1000)),
+        "matrix": [
+            index.matrix_json(MatrixQuery(cols=cols, lang=lang))
+            for cols in ("driver", "all")
+            for lang in LANGS
+        ],
+        "factors": [index.factors_json(FactorsQuery(lang=lang)) for lang in LANGS],
+        "profile": index.profile_json(ProfileQuery(driver="justice_seeker", lang="nl")),
+        "findings": orjson.dumps(index.findings(FindingsQuery(limit=500))),
+        "sources": orjson.dumps(index.sources(SourcesQuery(limit=500))),
         "gaps": orjson.dumps(index.gaps("en")),
         "finding": orjson.dumps(index.finding(sample_finding, "en")),
         "health": index.health(),
@@ -517,10 +545,10 @@ def test_updated_leaves_the_old_index_unchanged(vocab):
     synth = load_bench("synth")
     sources = synth.generate_sources(120, seed=3, vocabulary=vocab)
     index = EvidenceIndex.build(sources, vocab, "v0")
-    before = (index.matrix_json("driver", "en"), index.health())
+    before = (index.matrix_json(MatrixQuery(cols="driver", lang="en")), index.health())
     gone = sources[0].id
     updated = index.updated({gone: None}, "v1")
-    assert (index.matrix_json("driver", "en"), index.health()) == before
+    assert (index.matrix_json(MatrixQuery(cols="driver", lang="en")), index.health()) == before
     assert updated.health()["sources"] == index.health()["sources"] - 1
     with pytest.raises(NotFoundError):
         updated.source(gone)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -476,3 +477,21 @@ def test_load_literature_invalid_value_same_problem_as_parse_entry(tmp_path, voc
         )
     assert _problems(folder_error) == _problems(entry_error)
     assert _problems(folder_error)[0].line == 12
+
+
+def test_overlaps_are_closed_by_the_loader(tmp_path, vocabulary):
+    for sid, overlaps in (("alpha", ["beta"]), ("beta", [])):
+        data = {
+            "id": sid,
+            "type": "report",
+            "authors": ["Doe, J."],
+            "year": 2020,
+            "title": sid,
+            "added_by": "tests",
+            "added_on": "2026-11-28",
+            "overlaps_with": overlaps,
+        }
+        (tmp_path / f"{sid}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    by_id = {s.id: s for s in load_literature(tmp_path, vocabulary)}
+    assert by_id["alpha"].overlaps_with == ["beta"]
+    assert by_id["beta"].overlaps_with == ["alpha"]

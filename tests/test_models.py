@@ -5,7 +5,8 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from triggergraph.models import Effect, Finding, Source, effect_size_band
+from triggergraph.effects import effect_size_band
+from triggergraph.models import Effect, Finding, Source
 from triggergraph.vocabulary import load_vocabulary
 
 

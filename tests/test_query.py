@@ -56,7 +56,7 @@ def test_load_query_refuses_paths_outside_the_folder():
 @pytest.mark.parametrize("name", sorted(p.stem for p in QUERY_DIR.glob("*.rq")))
 def test_every_named_query_is_read_only_sparql(name):
     info = check_read_only(load_query(name))
-    assert info.kind in ("select", "construct")
+    assert info.kind in ("select", "construct", "ask")
 
 
 def test_query_names_lists_the_benchmark_questions():
@@ -126,3 +126,14 @@ def test_describe_resource_returns_the_resource_triples(store):
     assert result.kind == "graph"
     assert f"<{iri}> <{PREFIXES['tg']}locator>" in result.ntriples
     assert "fixture-alpha-2" not in result.ntriples
+
+
+def test_resource_exists_sees_data_iris_but_not_the_bookkeeping_graph(store):
+    from rdflib import URIRef
+
+    assert run_query(
+        store, "resource_exists", resource=URIRef(BASE + "finding/fixture-alpha-1")
+    ).boolean
+    meta = URIRef(store.meta_graph)
+    assert not run_query(store, "resource_exists", resource=meta).boolean
+    assert not run_query(store, "resource_exists", resource=URIRef(BASE + "nothing/x")).boolean

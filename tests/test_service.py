@@ -11,6 +11,13 @@ import orjson
 import pytest
 import yaml
 
+from triggergraph.answers import (
+    FactorsQuery,
+    FindingsQuery,
+    LangQuery,
+    MatrixQuery,
+    SourcesQuery,
+)
 from triggergraph.config import Settings
 from triggergraph.exceptions import (
     ConflictError,
@@ -339,7 +346,7 @@ def test_unreachable_store_serves_last_index_and_refuses_writes(service, monkeyp
     assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
     health = service.health()
     assert health["stale"] is True and health["status"] == "degraded"
-    assert service.findings()["total"] == 3
+    assert service.findings(FindingsQuery())["total"] == 3
     with pytest.raises(StoreUnavailableError):
         service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
 
@@ -450,10 +457,10 @@ def test_negotiate_prefers_higher_quality():
 def _index_answers(service: EvidenceService) -> tuple:
     index = service.index
     return (
-        index.matrix_json("all", "en"),
-        index.factors_json(lang="nl"),
-        orjson.dumps(index.findings(limit=1000)),
-        orjson.dumps(index.sources(limit=1000)),
+        index.matrix_json(MatrixQuery(cols="all", lang="en")),
+        index.factors_json(FactorsQuery(lang="nl")),
+        orjson.dumps(index.findings(FindingsQuery(limit=500))),
+        orjson.dumps(index.sources(SourcesQuery(limit=500))),
     )
 
 
@@ -587,7 +594,7 @@ def test_refresher_picks_up_literature_change_without_requests(tmp_path, literat
 
 def test_refresher_not_started_with_interval_zero(service):
     assert service.start_refresher() is False
-    assert service.cached_answer("matrix", {"cols": "driver", "lang": "en"}) is None
+    assert service.cached_answer("matrix", MatrixQuery()) is None
 
 
 def test_cached_answer_after_first_computation_same_bytes(tmp_path, literature):
@@ -596,20 +603,20 @@ def test_cached_answer_after_first_computation_same_bytes(tmp_path, literature):
     )
     try:
         service.start_refresher()
-        args = {"id": "detention", "lang": "en"}
+        args = ("detention", LangQuery(lang="en"))
         assert service.cached_answer("factor", args) is None
-        body = service.factor_json("detention", "en")
+        body = service.factor_json("detention", LangQuery(lang="en"))
         assert service.cached_answer("factor", args) is body
         service.create_source(as_yaml(entry("added_one", ["added-one-1"])), "application/yaml")
         assert service.cached_answer("factor", args) is None  # a new index starts empty
-        assert b"added-one-1" in service.factor_json("detention", "en")
+        assert b"added-one-1" in service.factor_json("detention", LangQuery(lang="en"))
     finally:
         service.close()
 
 
 def test_matrix_json_cells_list_finding_ids_and_directness_only(read_service):
-    matrix = json.loads(read_service.matrix_json(cols="driver", lang="en"))
-    full = read_service.index.matrix(cols="driver", lang="en")
+    matrix = json.loads(read_service.matrix_json(MatrixQuery(cols="driver", lang="en")))
+    full = read_service.index.matrix(MatrixQuery(cols="driver", lang="en"))
     counted = 0
     for factor, row in matrix["cells"].items():
         for column, cell in row.items():

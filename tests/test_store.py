@@ -24,6 +24,7 @@ from triggergraph.exceptions import (
     ConfigError,
     ConflictError,
     EntryError,
+    PreconditionFailedError,
     QueryError,
     QueryTimeoutError,
     StoreError,
@@ -37,7 +38,7 @@ from triggergraph.store import (
     check_read_only,
     open_store,
 )
-from triggergraph.store.base import bind_values
+from triggergraph.store.base import ABSENT, bind_values
 from triggergraph.store.guard import inject_values
 
 REPO = Path(__file__).resolve().parents[1]
@@ -238,6 +239,73 @@ def test_concurrent_replace_graph_keeps_all_fifty(store):
     assert store.graph_names() == sorted(f"{BASE}graph/c{i}" for i in range(50))
     count = store.query(f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f <{DCT_ID}> ?id }}").rows[0]["n"]
     assert count == 50
+
+
+# ---- compare-and-set writes ------------------------------------------------------------------
+def revision_of(store: Store, graph: str) -> str | None:
+    return store.graph_versions()[1].get(graph)
+
+
+def test_create_of_existing_graph_is_refused_and_changes_nothing(loaded):
+    before = loaded.dump_nquads(), loaded.version()
+    with pytest.raises(PreconditionFailedError, match="does not exist yet"):
+        loaded.replace_graph(G1, finding_nt("x1"), expected=ABSENT)
+    assert (loaded.dump_nquads(), loaded.version()) == before
+
+
+def test_replace_with_current_revision_writes_and_stale_one_is_refused(loaded):
+    seen = revision_of(loaded, G1)
+    version = loaded.replace_graph(G1, finding_nt("t9"), expected=seen)
+    assert revision_of(loaded, G1) == version
+    with pytest.raises(PreconditionFailedError, match="revision"):
+        loaded.replace_graph(G1, finding_nt("t8"), expected=seen)
+    with pytest.raises(PreconditionFailedError):
+        loaded.delete_graph(G1, expected=seen)
+    assert lines_of(loaded.graph_ntriples(G1)) == lines_of(finding_nt("t9"))
+
+
+def test_delete_with_current_revision_drops_the_graph(loaded):
+    loaded.delete_graph(G1, expected=revision_of(loaded, G1))
+    assert loaded.graph_names() == [G2]
+    assert revision_of(loaded, G1) is None
+
+
+def test_owned_subject_in_another_graph_is_refused(loaded):
+    # t3 lives in G2: a new graph may not describe it too
+    with pytest.raises(PreconditionFailedError):
+        loaded.replace_graph(G3, finding_nt("t3"), expected=ABSENT, owned=[BASE + "finding/t3"])
+    assert G3 not in loaded.graph_names()
+    # the graph that holds it may keep it
+    loaded.replace_graph(G2, finding_nt("t3"), owned=[BASE + "finding/t3"])
+
+
+def test_racing_creates_of_one_graph_exactly_one_wins(store):
+    """Threads of one process; across processes see tests/test_concurrent_writes.py."""
+    rounds, outcomes = 10, []
+    for number in range(rounds):
+        graph = f"{BASE}graph/race{number}"
+        barrier = threading.Barrier(4)
+        won: list[str] = []
+
+        def create(tag: str, graph: str = graph, barrier=barrier, won=won, number=number) -> None:
+            barrier.wait()
+            try:
+                store.replace_graph(graph, finding_nt(f"race{number}-{tag}"), expected=ABSENT)
+                won.append(tag)
+            except PreconditionFailedError:
+                pass
+
+        threads = [threading.Thread(target=create, args=(str(i),)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        outcomes.append(len(won))
+        # the winner's triples and nothing of the losers'
+        assert lines_of(store.graph_ntriples(graph)) == lines_of(
+            finding_nt(f"race{number}-{won[0]}")
+        )
+    assert outcomes == [1] * rounds
 
 
 # ---- queries -----------------------------------------------------------------------------

@@ -47,8 +47,9 @@ def finding(
     demographics=(),
     indirectness=(),
     stages=(),
+    **extra,
 ):
-    return {
+    return extra | {
         "id": fid,
         "factor": factor,
         "drivers": [{"driver": d, "basis": b} for d, b in drivers],
@@ -149,7 +150,7 @@ def test_verdict_contested_increases_vs_no_association(vocab):
     assert (cell.verdict, cell.direction) == ("contested", "increases")
     assert set(cell.deciding) == {"f1", "f2"}
     assert "2 independent sources" in cell.explanation["en"]
-    assert "omstreden" in cell.explanation["nl"]
+    assert "tegenstrijdig" in cell.explanation["nl"]
 
 
 def test_verdict_not_contested_when_minority_only_d(vocab):
@@ -160,7 +161,9 @@ def test_verdict_not_contested_when_minority_only_d(vocab):
         ),
     ]
     cell = cell_for(vocab, sources)
+    # two levels below the body's start: counted in the directions, but it lowers nothing
     assert (cell.verdict, cell.direction, cell.deciding) == ("moderate", "increases", ("f1",))
+    assert [d.domain for d in cell.downgrades] == []
 
 
 def test_verdict_not_contested_within_one_overlap_group(vocab):
@@ -207,9 +210,10 @@ def test_verdict_indirect_only_construct_and_proposed_driver(vocab):
     assert (cell.n_direct, cell.n_indirect) == (0, 1)
     assert cell.findings[0].reasons == ("construct_not_trigger", "proposed_driver_link")
     assert find_gaps([cell])["indirect_only"] == [cell]
-    assert "1 finding is indirect" in cell.explanation["en"]
+    assert [(d.domain, d.levels) for d in cell.downgrades] == [("indirectness", 1)]
+    assert "Rated down: indirectness, 1 level" in cell.explanation["en"]
     assert "related construct" in cell.explanation["en"]
-    assert "1 bevinding is indirect" in cell.explanation["nl"]
+    assert "Lager gewaardeerd: indirectheid, 1 niveau" in cell.explanation["nl"]
 
 
 def test_indirect_own_reason_downgrades(vocab):
@@ -266,6 +270,7 @@ def test_mixed_findings_do_not_vote(vocab):
     cell = cell_for(vocab, sources)
     assert (cell.verdict, cell.direction, cell.n_findings) == ("limited", "increases", 2)
     assert "1 mixed finding does not vote" in cell.explanation["en"]
+    assert "1 wisselende bevinding telt niet mee" in cell.explanation["nl"]
 
 
 def test_mixed_only_is_limited(vocab):
@@ -334,11 +339,13 @@ def test_explanation_mentions_counts_letters_indirectness(vocab):
     assert cell.verdict == "moderate"
     en, nl = cell.explanation["en"], cell.explanation["nl"]
     assert en.startswith(
-        "moderate: 2 findings (B, C) from 2 independent sources, same direction (increases)"
+        "moderate (certainty B): 2 findings (B, C) from 2 independent sources, direction: increases."
     )
-    assert "1 finding is indirect" in en and "proposed by the compilers" in en
+    assert (
+        "indirectness, 1 level" in en and "proposed by the compilers, not by the source: f2" in en
+    )
     assert nl.startswith(
-        "redelijk: 2 bevindingen (B, C) uit 2 onafhankelijke bronnen, zelfde richting (verhoogt)"
+        "redelijk (zekerheid B): 2 bevindingen (B, C) uit 2 onafhankelijke bronnen, richting: verhoogt."
     )
     assert "voorgesteld door de samenstellers" in nl
 
@@ -438,20 +445,241 @@ def test_worked_example_of_docs_verdicts(vocab):
         6,
         3,
     )
+    assert cell.certainty == "B"
     assert cell.explanation["en"] == (
-        "moderate: 4 findings (B, B, C, D) from 4 sources in 3 independent groups (sources sharing "
-        "primary studies count once), directions differ (3 increases, 1 no association); most "
-        "independent support: increases; 1 finding is indirect, counted one level lower (driver link "
-        "proposed by the compilers, not by the source)."
+        "moderate (certainty B): 4 findings (B, B, C, D) from 4 sources in 3 independent groups "
+        "(sources sharing primary studies count once), directions differ (increases: 2 groups; "
+        "no association: 1 group); most independent support: increases.\n"
+        "Rated down: indirectness, 1 level (driver link proposed by the compilers, not by the "
+        "source: f3)."
     )
     assert cell.explanation["nl"] == (
-        "redelijk: 4 bevindingen (B, B, C, D) uit 4 bronnen in 3 onafhankelijke groepen (bronnen die "
-        "primaire studies delen tellen één keer), richtingen verschillen (3 verhoogt, 1 geen samenhang); "
-        "meeste onafhankelijke steun: verhoogt; 1 bevinding is indirect en telt één niveau lager "
-        "(koppeling aan drijfveer voorgesteld door de samenstellers, niet door de bron)."
+        "redelijk (zekerheid B): 4 bevindingen (B, B, C, D) uit 4 bronnen in 3 onafhankelijke "
+        "groepen (bronnen die primaire studies delen tellen één keer), richtingen verschillen "
+        "(verhoogt: 2 groepen; geen samenhang: 1 groep); meeste onafhankelijke steun: verhoogt.\n"
+        "Lager gewaardeerd: indirectheid, 1 niveau (koppeling aan drijfveer voorgesteld door de "
+        "samenstellers, niet door de bron: f3)."
     )
     sources[3] = source(
         vocab, "s4", [finding("f4", certainty="C", direction="no_association", drivers=JUSTICE)]
     )
     contested = cell_for(vocab, sources)
     assert (contested.verdict, contested.deciding) == ("contested", ("f1", "f2", "f4"))
+
+
+# ---- the GRADE-style rules of docs/verdicts.md (sections 1, 4 and 5) ------------------------
+
+
+def test_protective_opposite_counts_inverted(vocab):
+    s = source(
+        vocab,
+        "s1",
+        [finding("f1", factor="school_attachment", certainty="B", direction="decreases")],
+    )
+    cell = cell_for(vocab, [s], factor="job_loss_or_school_dropout", column="any")
+    assert (cell.verdict, cell.direction) == ("limited", "increases")
+    assert cell.findings[0].inverted and cell.findings[0].reported_direction == "decreases"
+    assert (
+        "Counted inverted: School attachment is the opposite of job loss" in cell.explanation["en"]
+    )
+    assert "Omgekeerd geteld: schoolbinding" in cell.explanation["nl"].lower() or (
+        "Omgekeerd geteld:" in cell.explanation["nl"]
+    )
+    assert "directions differ" not in cell.explanation["en"]
+
+
+def test_protective_opposite_and_trigger_agree(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", factor="school_attachment", direction="decreases")]),
+        source(vocab, "s2", [finding("f2", factor="job_loss_or_school_dropout", certainty="C")]),
+    ]
+    cell = cell_for(vocab, sources, factor="job_loss_or_school_dropout", column="any")
+    assert cell.direction == "increases" and not cell.downgrades[1:]
+    assert "directions differ" not in cell.explanation["en"]
+
+
+@pytest.mark.parametrize("kind", ["within_extremists", "disengagement"])
+def test_other_outcomes_are_context_not_votes(vocab, kind):
+    s = source(vocab, "s1", [finding("f1", certainty="A", drivers=JUSTICE, outcome_kind=kind)])
+    cell = cell_for(vocab, [s])
+    assert (cell.verdict, cell.n_findings) == ("no_evidence", 0)
+    assert [(c.id, c.why) for c in cell.context] == [("f1", kind)]
+    assert "Not counted, shown as context: f1" in cell.explanation["en"]
+    assert "Niet meegeteld, getoond als context: f1" in cell.explanation["nl"]
+    assert cell.as_dict()["n_context"] == 1
+
+
+def test_context_does_not_dilute_a_vote(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="B", drivers=JUSTICE)]),
+        source(
+            vocab,
+            "s2",
+            [
+                finding(
+                    "f2",
+                    certainty="A",
+                    direction="decreases",
+                    drivers=JUSTICE,
+                    outcome_kind="within_extremists",
+                )
+            ],
+        ),
+    ]
+    cell = cell_for(vocab, sources)
+    assert (cell.verdict, cell.direction, cell.n_findings) == ("moderate", "increases", 1)
+
+
+def test_bundle_of_several_events_is_context_for_each(vocab):
+    s = source(vocab, "s1", [finding("f1", factor="adverse_life_events", certainty="A")])
+    for factor in ("confrontation_with_death", "problems_at_home"):
+        cell = cell_for(vocab, [s], factor=factor, column="any")
+        assert cell.verdict == "no_evidence"
+        assert [(c.id, c.why) for c in cell.context] == [("f1", "bundle")]
+        assert "names several life events together" in cell.explanation["en"]
+    assert vocab.triggers_for("adverse_life_events") == []
+
+
+def test_tie_is_reported_not_broken(vocab):
+    sources = [
+        source(vocab, "s1", [finding(f"f{i}", certainty="D", drivers=JUSTICE) for i in (1, 2, 3)]),
+        source(vocab, "s2", [finding("f4", certainty="D", direction="decreases", drivers=JUSTICE)]),
+    ]
+    cell = cell_for(vocab, sources)
+    # three findings of one study do not outvote one finding of another
+    assert (cell.verdict, cell.direction, cell.tied) == (
+        "limited",
+        None,
+        ("increases", "decreases"),
+    )
+    assert "tie (increases: 1 group; decreases: 1 group, equally certain)" in cell.explanation["en"]
+    assert "gelijke stand" in cell.explanation["nl"]
+    assert cell.as_dict()["tie"] is True
+
+
+def test_tie_of_c_or_better_sides_is_contested(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="C", drivers=JUSTICE)]),
+        source(
+            vocab, "s2", [finding("f2", certainty="C", direction="no_association", drivers=JUSTICE)]
+        ),
+    ]
+    cell = cell_for(vocab, sources)
+    assert (cell.verdict, cell.direction, cell.tied) == (
+        "contested",
+        None,
+        ("increases", "no_association"),
+    )
+
+
+def test_cross_sectional_caveat_rates_down_as_indirectness(vocab):
+    s = source(
+        vocab, "s1", [finding("f1", certainty="C", drivers=JUSTICE, caveats=["cross_sectional"])]
+    )
+    cell = cell_for(vocab, [s])
+    assert cell.findings[0].reasons == ("cross_sectional_for_trigger",)
+    assert (cell.certainty, [(d.domain, d.levels) for d in cell.downgrades]) == (
+        "D",
+        [("indirectness", 1)],
+    )
+    assert "causal (trigger) claim on cross-sectional data: f1" in cell.explanation["en"]
+
+
+@pytest.mark.parametrize(
+    ("caveat", "reason"),
+    [("ecological", "ecological_for_individual"), ("non_western_context", "other_population")],
+)
+def test_caveats_that_stand_for_indirectness(vocab, caveat, reason):
+    s = source(vocab, "s1", [finding("f1", certainty="B", drivers=JUSTICE, caveats=[caveat])])
+    assert cell_for(vocab, [s]).findings[0].reasons == (reason,)
+
+
+def test_risk_of_bias_rates_down(vocab):
+    s = source(
+        vocab,
+        "s1",
+        [finding("f1", certainty="B", drivers=JUSTICE, caveats=["low_quality_per_authors"])],
+    )
+    cell = cell_for(vocab, [s])
+    assert (cell.verdict, cell.certainty) == ("limited", "C")
+    assert [(d.domain, d.reasons) for d in cell.downgrades] == [
+        ("risk_of_bias", ("low_quality_per_authors",))
+    ]
+    assert "risk of bias, 1 level" in cell.explanation["en"]
+    assert "risico op vertekening, 1 niveau" in cell.explanation["nl"]
+
+
+def test_imprecision_one_small_study(vocab):
+    s = source(
+        vocab,
+        "s1",
+        [
+            finding(
+                "f1",
+                certainty="B",
+                drivers=JUSTICE,
+                effect={"measure": "r", "value": 0.3, "n": 120},
+            )
+        ],
+    )
+    cell = cell_for(vocab, [s])
+    assert (cell.verdict, cell.certainty) == ("limited", "C")
+    assert [(d.domain, d.reasons) for d in cell.downgrades] == [("imprecision", ("small_sample",))]
+
+
+def test_imprecision_not_when_two_groups_agree(vocab):
+    small = {"measure": "r", "value": 0.3, "n": 120}
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="B", drivers=JUSTICE, effect=small)]),
+        source(vocab, "s2", [finding("f2", certainty="B", drivers=JUSTICE, effect=small)]),
+    ]
+    assert [d.domain for d in cell_for(vocab, sources).downgrades] == []
+
+
+def test_publication_bias_rates_down(vocab):
+    s = source(
+        vocab,
+        "s1",
+        [finding("f1", certainty="A", drivers=JUSTICE, caveats=["publication_bias_per_authors"])],
+    )
+    cell = cell_for(vocab, [s])
+    assert (cell.verdict, cell.certainty) == ("moderate", "B")
+    assert [d.domain for d in cell.downgrades] == ["publication_bias"]
+
+
+def test_inconsistency_rates_down_a_close_dissent(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="C", drivers=JUSTICE)]),
+        source(vocab, "s2", [finding("f2", certainty="D", direction="decreases", drivers=JUSTICE)]),
+    ]
+    cell = cell_for(vocab, sources)
+    assert (cell.verdict, cell.direction, cell.certainty) == ("limited", "increases", "D")
+    assert [(d.domain, d.findings) for d in cell.downgrades] == [("inconsistency", ("f2",))]
+    assert "an independent group reports another direction: f2" in cell.explanation["en"]
+
+
+def test_domain_at_lowest_level_is_named_without_levels(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="D", drivers=JUSTICE)]),
+        source(vocab, "s2", [finding("f3", certainty="D", drivers=JUSTICE)]),
+        source(vocab, "s3", [finding("f2", certainty="D", direction="decreases", drivers=JUSTICE)]),
+    ]
+    cell = cell_for(vocab, sources)
+    assert [(d.domain, d.levels) for d in cell.downgrades] == [("inconsistency", 0)]
+    assert "inconsistency, already at the lowest level" in cell.explanation["en"]
+
+
+def test_two_d_groups_do_not_make_c(vocab):
+    sources = [
+        source(vocab, "s1", [finding("f1", certainty="D", drivers=JUSTICE)]),
+        source(vocab, "s2", [finding("f2", certainty="D", drivers=JUSTICE)]),
+    ]
+    assert cell_for(vocab, sources).certainty == "D"
+
+
+def test_every_domain_and_context_reason_has_both_labels():
+    from triggergraph.verdict import CONTEXT_LABELS, DOMAIN_LABELS, DOMAINS
+
+    assert set(DOMAIN_LABELS) == set(DOMAINS)
+    for labels in [*DOMAIN_LABELS.values(), *CONTEXT_LABELS.values()]:
+        assert set(labels) == {"en", "nl"} and all(labels.values())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from triggergraph.answers import MatrixQuery, ProfileQuery
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.index import EvidenceIndex
 from triggergraph.loader import load_literature
@@ -141,8 +142,8 @@ def test_render_evidence_map_has_legend_with_every_verdict(index):
 
 def test_render_evidence_map_cells_for_every_row_and_column(index):
     html = render_evidence_map(index, lang="en")
-    rows = len(index.matrix(cols="all")["rows"])
-    columns = len(index.matrix(cols="all")["columns"])
+    rows = len(index.matrix(MatrixQuery(cols="all"))["rows"])
+    columns = len(index.matrix(MatrixQuery(cols="all"))["columns"])
     assert html.count('<td class="cell') == rows * columns
     empty = html.count('data-verdict="no_evidence"')
     assert 0 < empty < rows * columns
@@ -158,7 +159,7 @@ def test_render_evidence_map_switches_language(index):
 
 def test_render_evidence_map_verdict_filter_marks_cells_off(index):
     html = render_evidence_map(index, lang="en", params={"verdict": "strong"})
-    matrix = index.matrix(cols="all")
+    matrix = index.matrix(MatrixQuery(cols="all"))
     strong = sum(
         1 for cells in matrix["cells"].values() for c in cells.values() if c["verdict"] == "strong"
     )
@@ -182,7 +183,7 @@ def test_render_evidence_map_rejects_bad_parameter(index, field, value):
 def test_render_profile_page_shows_notice_in_both_languages(index):
     en = render_profile_page(index, lang="en", params={"driver": "justice_seeker"})
     nl = render_profile_page(index, lang="nl")
-    assert index.profile(driver="justice_seeker", lang="en")["notice"]["en"] in en
+    assert index.profile(ProfileQuery(driver="justice_seeker", lang="en"))["notice"]["en"] in en
     assert "risk assessment" in en
     assert "risicotaxatie" in nl and 'id="choose-one"' in nl
 
@@ -193,7 +194,8 @@ def test_render_profile_page_ranks_like_index(index):
     )
     shown = re.findall(r'<li data-factor="([^"]+)"', html)
     expected = [
-        i["factor"]["id"] for i in index.profile(sex="sex_female", age="age_under_18")["items"]
+        i["factor"]["id"]
+        for i in index.profile(ProfileQuery(sex="sex_female", age="age_under_18"))["items"]
     ]
     assert shown == expected and "detention" in shown
 

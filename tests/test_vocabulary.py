@@ -110,3 +110,30 @@ def test_every_scheme_member_is_typed_skos_concept():
     factor = next(iter(load_vocabulary().factors.values()))
     types = set(graph.objects(URIRef(factor.iri), RDF.type))
     assert SKOS.Concept in types and len(types) >= 2
+
+
+def test_routes_for_protective_opposite_is_inverted(vocab):
+    (route,) = vocab.routes_for("school_attachment")
+    assert (route.factor, route.direct, route.inverted, route.bundle) == (
+        "job_loss_or_school_dropout",
+        False,
+        True,
+        False,
+    )
+    assert ("job_loss_or_school_dropout", "oppositeOf") in vocab.constructs[
+        "school_attachment"
+    ].maps_to
+
+
+def test_routes_for_several_narrower_events_is_a_bundle(vocab):
+    routes = vocab.routes_for("adverse_life_events")
+    assert len(routes) > 1 and all(r.bundle for r in routes)
+    assert vocab.triggers_for("adverse_life_events") == []
+
+
+def test_routes_for_trigger_factor_is_direct_and_not_inverted(vocab):
+    assert [tuple(r) for r in vocab.routes_for("detention")] == [("detention", True, False, False)]
+
+
+def test_mapping_notes_are_read(vocab):
+    assert "opposite" in vocab.constructs["school_attachment"].mapping_notes["en"]

@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Effect": "triggergraph.models",
     "CitedWork": "triggergraph.models",
     "ContextNote": "triggergraph.models",
-    "effect_size_band": "triggergraph.models",
+    "effect_size_band": "triggergraph.effects",
     # vocabulary, loading, RDF, validation
     "Vocabulary": "triggergraph.vocabulary",
     "Concept": "triggergraph.vocabulary",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
+from .answers.queries import MatrixQuery
 from .exceptions import EntryError, TriggergraphError
 
 if TYPE_CHECKING:
@@ -113,13 +114,25 @@ def command_validate(args: argparse.Namespace) -> int:
         _say(f"FAILED: {len(sources)} sources loaded, SHACL check unavailable", sys.stderr)
         return EXIT_ERROR
     problems = validate_sources(sources, vocabulary)
+    problems += _needs("triggergraph.shapes", "validate_vocabulary")(vocabulary)
     if problems:
         for problem in problems:
             _say(str(problem), sys.stderr)
         _say(f"FAILED: {len(problems)} SHACL problem(s)", sys.stderr)
         return EXIT_ERROR
+    from .checks import check_sources
+
+    checks = check_sources(sources, vocabulary, directory=settings.literature_dir)
+    for check in checks:
+        _say(str(check), sys.stderr)
+    errors = sum(1 for c in checks if c.severity == "error")
+    warnings = len(checks) - errors
+    if errors:
+        _say(f"FAILED: {errors} consistency error(s), {warnings} warning(s)", sys.stderr)
+        return EXIT_ERROR
     findings = sum(len(s.findings) for s in sources)
-    _say(f"OK: {len(sources)} sources, {findings} findings")
+    note = f"; {warnings} warning(s)" if warnings else ""
+    _say(f"OK: {len(sources)} sources, {findings} findings{note}")
     return EXIT_OK
 
 
@@ -168,11 +181,23 @@ def command_build(args: argparse.Namespace) -> int:
 
 def command_matrix(args: argparse.Namespace) -> int:
     """Print the evidence matrix (factors x drivers or a demographic dimension)."""
-    index = _index(build_settings(args))
+    settings = build_settings(args)
+    if args.explain:
+        from .verdict import cell_report, compute_cell, group_sources
+
+        vocabulary = _vocabulary(settings)
+        sources = _sources(settings, vocabulary)
+        pairs = [(f, s) for s in sources for f in s.findings]
+        factor, column = args.explain
+        cell = compute_cell(factor, column, pairs, vocabulary, groups=group_sources(sources))
+        _say(cell_report(cell, vocabulary, args.lang))
+        return EXIT_OK
+    index = _index(settings)
+    query = MatrixQuery(cols=args.cols, lang=args.lang)
     if args.format == "csv":
-        _say(index.matrix_csv(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_csv(query).rstrip("\n"))
     else:
-        _say(index.matrix_table(args.cols, args.lang).rstrip("\n"))
+        _say(index.matrix_table(query).rstrip("\n"))
     return EXIT_OK
 
 
@@ -184,10 +209,43 @@ def command_gaps(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    """Run the HTTP API with uvicorn (by import string; this package never imports ``api``)."""
+    """Run the HTTP API with uvicorn (by import string; this package never imports ``api``).
+
+    Without a configured base IRI the IRIs are minted under the address served
+    (``http://HOST:PORT/``), so they dereference on this server.
+    """
+    import os
+
+    from .config import Settings
+
     uvicorn_run = _needs("uvicorn", "run")
+    settings = Settings()
+    if settings.base_iri_is_default:
+        base = serve_base_iri(args.host, args.port)
+        # handed to the app (and any reloader child) the way every setting travels
+        os.environ["TRIGGERGRAPH_BASE_IRI"] = base
+        _say(f"base IRI {base} (set TRIGGERGRAPH_BASE_IRI to mint under a public address)")
     uvicorn_run("api.main:app", host=args.host, port=args.port, reload=args.reload)
     return EXIT_OK
+
+
+def serve_base_iri(host: str, port: int) -> str:
+    """The base IRI of a server reached at ``host:port``.
+
+    Examples
+    --------
+    >>> serve_base_iri("127.0.0.1", 8000)
+    'http://127.0.0.1:8000/'
+    >>> serve_base_iri("0.0.0.0", 8080)
+    'http://127.0.0.1:8080/'
+    >>> serve_base_iri("::1", 9000)
+    'http://[::1]:9000/'
+    """
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"  # every address: the local one is the one known to answer
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
 
 
 def command_dump(args: argparse.Namespace) -> int:
@@ -256,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
     _literature_option(matrix)
     matrix.add_argument("--cols", choices=MATRIX_COLUMNS, default="driver")
     matrix.add_argument("--format", choices=("table", "csv"), default="table")
+    matrix.add_argument(
+        "--explain",
+        nargs=2,
+        metavar=("FACTOR", "COLUMN"),
+        help="explain one cell: its verdict, the domains that rated it down, its votes and "
+        "context (COLUMN: any, a driver id or a demographic group id)",
+    )
     _lang_option(matrix)
     matrix.set_defaults(handler=command_matrix)
 

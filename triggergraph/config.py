@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_BASE_IRI = "http://127.0.0.1:8000/"
 
 
 def bundled_dir(name: str) -> Path:
@@ -58,7 +59,9 @@ class Settings(BaseSettings):
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
     api_token: SecretStr | None = None
-    base_iri: str = "http://127.0.0.1:8000/"
+    #: Every IRI the data mints starts with it, so it must be where the server is reached;
+    #: ``triggergraph serve`` derives it from ``--host``/``--port`` when it is not set.
+    base_iri: str = DEFAULT_BASE_IRI
     literature_dir: Path = BUNDLED_LITERATURE
     ontology_dir: Path = BUNDLED_ONTOLOGY
     dist_dir: Path = Field(default_factory=lambda: work_dir() / "dist")
@@ -66,6 +69,14 @@ class Settings(BaseSettings):
     sparql_result_limit: int = Field(default=10_000, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     version_check_interval_s: float = Field(default=1.0, ge=0)
+    #: Origins whose browser pages may read the API and /sparql cross-site ("*": any);
+    #: writes are never allowed cross-site, whatever this says.
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @property
+    def base_iri_is_default(self) -> bool:
+        """True when nobody chose the base IRI (it is the ``make run`` default)."""
+        return "base_iri" not in self.model_fields_set
 
     @field_validator("base_iri")
     @classmethod

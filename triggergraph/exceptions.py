@@ -6,6 +6,7 @@
     ├── EntryError            bad literature entry (YAML/JSON/BibTeX/RIS), carries all problems
     ├── NotFoundError         unknown factor, driver, source, finding ... id
     ├── ConflictError         an id that already exists, or a write that would overwrite another
+    │   └── PreconditionFailedError the store changed since the writer looked (HTTP 412)
     ├── AuthError             missing or wrong write token, or writes not enabled
     ├── QueryError            malformed, forbidden (update, SERVICE) or failed SPARQL
     │   └── QueryTimeoutError time or result limit exceeded
@@ -85,6 +86,10 @@ class NotFoundError(TriggergraphError):
 
 class ConflictError(TriggergraphError):
     """A write that would overwrite something it must not."""
+
+
+class PreconditionFailedError(ConflictError):
+    """A conditional write whose precondition (the revision the writer saw) no longer holds."""
 
 
 class AuthError(TriggergraphError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .answers.queries import MatrixQuery
 from .exceptions import NotFoundError
 from .verdict import VERDICT_LABELS, check_min_verdict, meets_min_verdict
 from .vocabulary import suggest
@@ -70,7 +71,8 @@ def project_graph(
         ``kind`` ("factor" | "driver" | "demographic"), ``id``, ``label``, ``iri`` and
         ``level`` (factors), ``dimension`` (groups), ``n_findings`` (factors, overall). One edge
         per cell with evidence, with ``weight`` = ``score``, ``verdict``, ``verdict_label``,
-        ``direction``, ``n_findings``, ``score``, ``explanation`` (in ``lang``) and
+        ``direction`` (``tie`` for a tie), ``certainty``, ``n_groups``, ``n_findings``,
+        ``score``, ``explanation`` (in ``lang``) and
         ``deciding`` (comma-separated finding ids). With a column or verdict filter, factors
         left without edges are dropped.
 
@@ -83,7 +85,7 @@ def project_graph(
     (0, 'driver')
     """
     check_min_verdict(min_verdict)
-    matrix = index.matrix(cols="all", level=level, lang=lang)
+    matrix = index.matrix(MatrixQuery(cols="all", level=level, lang=lang))
     columns = matrix["columns"]
     if driver is not None or demographic is not None:
         wanted: set[str] = set()
@@ -150,7 +152,9 @@ def project_graph(
                         "score": cell["score"],
                         "verdict": cell["verdict"],
                         "verdict_label": VERDICT_LABELS[cell["verdict"]][lang],
-                        "direction": cell["direction"],
+                        "direction": "tie" if cell.get("tie") else cell["direction"],
+                        "certainty": cell.get("certainty"),
+                        "n_groups": cell.get("n_groups"),
                         "n_findings": cell["n_findings"],
                         "explanation": cell["explanation"][lang],
                         "deciding": ",".join(cell["deciding"]),

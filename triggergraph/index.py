@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .answers.queries import FactorsQuery, FindingsQuery, MatrixQuery, ProfileQuery, SourcesQuery
+from .effects import effect_flags, effect_size_band
 from .exceptions import EntryError, NotFoundError, Problem
-from .models import effect_size_band
 from .verdict import (
     ANY_COLUMN,
     ANY_LABELS,
@@ -47,7 +48,31 @@ MAX_CACHED_ANSWERS = 512
 #: One-letter verdict codes of the terminal table, per language.
 VERDICT_CODES: dict[str, dict[str, str]] = {
     "en": {"strong": "S", "moderate": "M", "limited": "L", "contested": "X", "no_evidence": "."},
-    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "O", "no_evidence": "."},
+    "nl": {"strong": "S", "moderate": "R", "limited": "B", "contested": "T", "no_evidence": "."},
+}
+#: Direction signs of the terminal table: a null result never looks like an increase.
+DIRECTION_SIGNS: dict[str, str] = {
+    "increases": "+",
+    "decreases": "-",
+    "no_association": "o",
+    "mixed": "~",
+    "tie": "=",
+}
+DIRECTION_SIGN_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "increases": "increases",
+        "decreases": "decreases",
+        "no_association": "no association",
+        "mixed": "mixed",
+        "tie": "tie, no direction",
+    },
+    "nl": {
+        "increases": "verhoogt",
+        "decreases": "verlaagt",
+        "no_association": "geen samenhang",
+        "mixed": "wisselend",
+        "tie": "gelijke stand, geen richting",
+    },
 }
 PROFILE_NOTICE: dict[str, str] = {
     "en": "This ranking summarises population-level research findings. It cannot predict what "
@@ -118,10 +143,10 @@ def _spliced(
     kept = [item for item in routes if item[1].id != source_id]
     if source is not None:
         block = [
-            (finding, source, direct)
+            (finding, source, route)
             for finding in source.findings
-            for target, direct in vocabulary.triggers_for(finding.factor)
-            if target == factor_id
+            for route in vocabulary.routes_for(finding.factor)
+            if route.factor == factor_id
         ]
         at = bisect_left(kept, source_id, key=lambda item: item[1].id)
         kept[at:at] = block
@@ -215,7 +240,7 @@ class EvidenceIndex:
             }
             self._groups = group_sources(self._sources.values())
             self._grouped = _grouped(self._groups)
-            # (finding, source, direct) by every factor the finding counts toward
+            # (finding, source, route) by every factor the finding reaches
             self._routed = route_by_factor(self._pairs, vocabulary)
             fresh = compute_cells(keys, self._routed, vocabulary, groups=self._groups)
         else:
@@ -286,13 +311,13 @@ class EvidenceIndex:
         return touched
 
     def _factors_of(self, *sources: Source | None) -> set[str]:
-        """The trigger factors the findings of ``sources`` count toward."""
+        """The trigger factors the findings of ``sources`` reach (:func:`route_by_factor`)."""
         return {
-            factor_id
+            route.factor
             for source in sources
             if source is not None
             for finding in source.findings
-            for factor_id, _direct in self.vocabulary.triggers_for(finding.factor)
+            for route in self.vocabulary.routes_for(finding.factor)
         }
 
     def updated(self, changes: Mapping[str, Source | None], version: str) -> EvidenceIndex:
@@ -351,7 +376,7 @@ class EvidenceIndex:
         # of findings doing all of them here would make every rebuild after a write seconds
         # slower, and every matrix variant (cols x lang) would be held whether asked or not
         for lang in LANGS:
-            self.factors_json(lang=lang)
+            self.factors_json(FactorsQuery(lang=lang))
 
     # ---- checks and small helpers -----------------------------------------------------------
     @staticmethod
@@ -492,24 +517,13 @@ class EvidenceIndex:
         }
 
     # ---- factors -------------------------------------------------------------------------
-    def factors(
-        self,
-        *,
-        level: str | None = None,
-        driver: str | None = None,
-        sex: str | None = None,
-        age: str | None = None,
-        education: str | None = None,
-        min_verdict: str | None = None,
-        q: str | None = None,
-        lang: str = "en",
-        offset: int = 0,
-        limit: int = 50,
-    ) -> dict:
+    def factors(self, query: FactorsQuery) -> dict:
         """List trigger factors in report order, filtered.
 
         Parameters
         ----------
+        query : FactorsQuery
+            The fields below.
         level : str, optional
             ``micro``, ``meso`` or ``macro``.
         driver, sex, age, education : str, optional
@@ -531,6 +545,9 @@ class EvidenceIndex:
             level_label, group, group_label, report_section, verified, overall: cell,
             cells: {column: cell} (only the filtered columns)}]}``.
         """
+        level, driver, min_verdict, q = query.level, query.driver, query.min_verdict, query.q
+        sex, age, education = query.sex, query.age, query.education
+        lang, offset, limit = query.lang, query.offset, query.limit
         self._lang(lang)
         offset, limit = self._page(offset, limit)
         check_min_verdict(min_verdict)
@@ -805,6 +822,9 @@ class EvidenceIndex:
             "indirectness": [self._scale_ref("indirectness", r, lang) for r in f.indirectness],
             "effect": effect,
             "size_band": band,
+            "effect_flags": [
+                self._scale_ref("effect-flag", x, lang) for x in effect_flags(f.effect)
+            ],
             "size_band_label": self._scale_ref("size-band", band, lang)["label"],
             "outcome_stages": [self._scale_ref("outcome-stage", o, lang) for o in f.outcome_stages],
             "outcome": f.outcome,
@@ -825,24 +845,13 @@ class EvidenceIndex:
             },
         }
 
-    def findings(
-        self,
-        *,
-        factor: str | None = None,
-        driver: str | None = None,
-        demographic: str | None = None,
-        source: str | None = None,
-        direction: str | None = None,
-        certainty: str | None = None,
-        outcome_stage: str | None = None,
-        lang: str = "en",
-        offset: int = 0,
-        limit: int = 50,
-    ) -> dict:
+    def findings(self, query: FindingsQuery) -> dict:
         """Paged findings (sources by id, findings in entry order).
 
         Parameters
         ----------
+        query : FindingsQuery
+            The fields below.
         factor : str, optional
             A trigger factor id (findings that count toward it: itself, narrower factors and
             mapped constructs) or a construct id (findings about that construct).
@@ -858,6 +867,10 @@ class EvidenceIndex:
         dict
             ``{"total", "offset", "limit", "items": [finding dicts as in :meth:`finding`]}``.
         """
+        factor, driver, demographic = query.factor, query.driver, query.demographic
+        source, direction, certainty = query.source, query.direction, query.certainty
+        outcome_stage, lang = query.outcome_stage, query.lang
+        offset, limit = query.offset, query.limit
         self._lang(lang)
         offset, limit = self._page(offset, limit)
         vocab = self.vocabulary
@@ -922,10 +935,10 @@ class EvidenceIndex:
             "n_findings": len(s.findings),
         }
 
-    def sources(self, *, q: str | None = None, offset: int = 0, limit: int = 50) -> dict:
+    def sources(self, query: SourcesQuery) -> dict:
         """Paged sources by id; ``q`` searches id, title, authors, venue and year."""
-        offset, limit = self._page(offset, limit)
-        needle = q.casefold().strip() if q else ""
+        offset, limit = self._page(query.offset, query.limit)
+        needle = query.q.casefold().strip() if query.q else ""
         items = []
         for s in self._sources.values():
             if needle:
@@ -984,20 +997,13 @@ class EvidenceIndex:
             raise _problem("cols", cols, self._column_sets)
         return self._column_sets[cols]
 
-    def matrix(
-        self,
-        *,
-        cols: str = "driver",
-        level: str | None = None,
-        min_verdict: str | None = None,
-        outcome_stage: str | None = None,
-        direct_only: bool = False,
-        lang: str = "en",
-    ) -> dict:
+    def matrix(self, query: MatrixQuery) -> dict:
         """The evidence map: factors (rows) by drivers or demographic values (columns).
 
         Parameters
         ----------
+        query : MatrixQuery
+            The fields below.
         cols : str
             ``driver``, ``sex``, ``age``, ``education`` or ``all`` (drivers and every value).
         level : str, optional
@@ -1017,6 +1023,8 @@ class EvidenceIndex:
             [factor summary + overall: {verdict, verdict_label, n_findings}], levels: [{id,
             label, factors: [ids]}], cells: {factor: {column: cell + passes}}, legend}``.
         """
+        cols, level, min_verdict = query.cols, query.level, query.min_verdict
+        outcome_stage, direct_only, lang = query.outcome_stage, query.direct_only, query.lang
         self._lang(lang)
         columns = self._columns(cols)
         check_min_verdict(min_verdict)
@@ -1129,15 +1137,7 @@ class EvidenceIndex:
         out["counts"] = {kind: len(items) for kind, items in found.items()}
         return out
 
-    def profile(
-        self,
-        *,
-        driver: str | None = None,
-        sex: str | None = None,
-        age: str | None = None,
-        education: str | None = None,
-        lang: str = "en",
-    ) -> dict:
+    def profile(self, query: ProfileQuery) -> dict:
         """Trigger factors ranked by the evidence for a profile (a driver and/or groups).
 
         For each factor one verdict is computed over the union of the findings that count
@@ -1155,6 +1155,8 @@ class EvidenceIndex:
         EntryError
             When none of ``driver``, ``sex``, ``age``, ``education`` is given.
         """
+        driver, sex, age, education = query.driver, query.sex, query.age, query.education
+        lang = query.lang
         self._lang(lang)
         chosen: dict[str, str] = {}
         if driver is not None:
@@ -1213,44 +1215,35 @@ class EvidenceIndex:
         }
 
     # ---- pre-serialised answers ---------------------------------------------------------------
-    def matrix_json(self, cols: str = "driver", lang: str = "en") -> bytes:
-        """``orjson.dumps(self.matrix(cols=cols, lang=lang))``, cached."""
-        return self._cached(("matrix", cols, lang), lambda: self.matrix(cols=cols, lang=lang))
+    def matrix_json(self, query: MatrixQuery) -> bytes:
+        """``orjson.dumps(self.matrix(query))``, cached."""
+        return self._cached(("matrix", query), lambda: self.matrix(query))
 
     def factor_json(self, id: str, lang: str = "en") -> bytes:
         """``orjson.dumps(self.factor(id, lang))``, cached."""
         return self._cached(("factor", id, lang), lambda: self.factor(id, lang))
 
-    def profile_json(
-        self,
-        *,
-        driver: str | None = None,
-        sex: str | None = None,
-        age: str | None = None,
-        education: str | None = None,
-        lang: str = "en",
-    ) -> bytes:
-        """``orjson.dumps(self.profile(...))``, cached."""
-        kwargs = {"driver": driver, "sex": sex, "age": age, "education": education, "lang": lang}
-        return self._cached(("profile", *kwargs.values()), lambda: self.profile(**kwargs))
+    def profile_json(self, query: ProfileQuery) -> bytes:
+        """``orjson.dumps(self.profile(query))``, cached."""
+        return self._cached(("profile", query), lambda: self.profile(query))
 
-    def factors_json(self, **kwargs: Any) -> bytes:
-        """``orjson.dumps(self.factors(**kwargs))``, cached per argument set."""
-        key = ("factors", *sorted(kwargs.items()))
-        return self._cached(key, lambda: self.factors(**kwargs))
+    def factors_json(self, query: FactorsQuery) -> bytes:
+        """``orjson.dumps(self.factors(query))``, cached per query."""
+        return self._cached(("factors", query), lambda: self.factors(query))
 
     # ---- text for the terminal ----------------------------------------------------------------
-    def matrix_table(self, cols: str = "driver", lang: str = "en") -> str:
+    def matrix_table(self, query: MatrixQuery) -> str:
         """Aligned plain-text matrix: one verdict code plus finding count per cell, grouped by
         level, with a legend line.
 
         Examples
         --------
         >>> from triggergraph.vocabulary import load_vocabulary
-        >>> print(EvidenceIndex.build([], load_vocabulary()).matrix_table().splitlines()[-1])
-        legend: S strong, M moderate, L limited, X contested, . no evidence; number = findings counted
+        >>> print(EvidenceIndex.build([], load_vocabulary()).matrix_table(MatrixQuery()).splitlines()[-1])
+        legend: S strong, M moderate, L limited, X contested, . no evidence; + increases, - decreases, o no association, ~ mixed, = tie, no direction; number = findings counted
         """
-        data = self.matrix(cols=cols, lang=lang)
+        data = self.matrix(query)
+        lang = query.lang
         codes = VERDICT_CODES[lang]
         headers = [c["label"][:16] for c in data["columns"]]
         width_label = max([len(r["label"]) for r in data["rows"]] + [len("factor")])
@@ -1272,36 +1265,39 @@ class EvidenceIndex:
                 for column, w in zip(data["columns"], widths, strict=True):
                     cell = cells[column["id"]]
                     code = codes[cell["verdict"]]
-                    texts.append(
-                        (code if cell["n_findings"] == 0 else f"{code}{cell['n_findings']}").ljust(
-                            w
-                        )
-                    )
+                    if cell["n_findings"]:
+                        sign = DIRECTION_SIGNS["tie" if cell.get("tie") else cell["direction"]]
+                        code = f"{code}{sign}{cell['n_findings']}"
+                    texts.append(code.ljust(w))
                 lines.append(
                     "  ".join([by_id[factor_id]["label"].ljust(width_label), *texts]).rstrip()
                 )
         legend = ", ".join(f"{codes[v]} {VERDICT_LABELS[v][lang]}" for v in VERDICTS)
+        legend += "; " + ", ".join(
+            f"{DIRECTION_SIGNS[d]} {word}" for d, word in DIRECTION_SIGN_WORDS[lang].items()
+        )
         suffix = "number = findings counted" if lang == "en" else "getal = getelde bevindingen"
         lines.append(
             f"legend: {legend}; {suffix}" if lang == "en" else f"legenda: {legend}; {suffix}"
         )
         return "\n".join(lines)
 
-    def matrix_csv(self, cols: str = "driver", lang: str = "en") -> str:
-        """The matrix as CSV: ``factor, label, level`` then ``<column>``/``<column>_n`` pairs
-        (verdict id and number of findings) per column."""
-        data = self.matrix(cols=cols, lang=lang)
+    def matrix_csv(self, query: MatrixQuery) -> str:
+        """The matrix as CSV: ``factor, label, level`` then ``<column>``, ``<column>_n`` and
+        ``<column>_direction`` (verdict id, number of findings, direction or ``tie``) per column."""
+        data = self.matrix(query)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         header = ["factor", "label", "level"]
         for column in data["columns"]:
-            header += [column["id"], f"{column['id']}_n"]
+            header += [column["id"], f"{column['id']}_n", f"{column['id']}_direction"]
         writer.writerow(header)
         for row in data["rows"]:
             line = [row["id"], row["label"], row["level"]]
             for column in data["columns"]:
                 cell = data["cells"][row["id"]][column["id"]]
-                line += [cell["verdict"], cell["n_findings"]]
+                direction = "tie" if cell.get("tie") else cell["direction"] or ""
+                line += [cell["verdict"], cell["n_findings"], direction]
             writer.writerow(line)
         return buffer.getvalue()
 

@@ -658,6 +658,50 @@ class _LazyLines:
         return self._lines.direct_line(key)
 
 
+def line_of(path: Path, key: tuple[str | int, ...], filename: str | None = None) -> int | None:
+    r"""Line of the key or list item at ``key`` in an entry file (None if it is not there).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     entry = Path(folder) / "x.yaml"
+    ...     _ = entry.write_text("id: x\nfindings:\n- id: F1\n  direction: increases\n")
+    ...     line_of(entry, ("findings", 0, "direction"))
+    4
+    """
+    return _LazyLines(Path(path), filename or Path(path).name).direct_line(key)
+
+
+def close_overlaps(sources: list[Source]) -> list[Source]:
+    """Make ``overlaps_with`` symmetric: if A names B, B names A too (a copy where it changes).
+
+    Overlap is symmetric by definition, so an entry need list it on one side only.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> a = Source(id="a", type="report", authors=["X"], year=2020, title="A", overlaps_with=["b"],
+    ...            added_by="t", added_on=date(2026, 1, 1))
+    >>> b = a.model_copy(update={"id": "b", "overlaps_with": []})
+    >>> [s.overlaps_with for s in close_overlaps([a, b])]
+    [['b'], ['a']]
+    """
+    by_id = {source.id: source for source in sources}
+    extra: dict[str, list[str]] = {}
+    for source in sources:
+        for other in source.overlaps_with:
+            target = by_id.get(other)
+            if target is not None and source.id not in target.overlaps_with:
+                extra.setdefault(other, []).append(source.id)
+    return [
+        s.model_copy(update={"overlaps_with": [*s.overlaps_with, *sorted(set(extra[s.id]))]})
+        if s.id in extra
+        else s
+        for s in sources
+    ]
+
+
 @dataclass
 class _Facts:
     """What the cross-file checks need of one entry, so its node tree can be let go."""
@@ -817,7 +861,7 @@ def load_literature(directory: Path, vocabulary: Vocabulary | None) -> list[Sour
     if problems:
         problems.sort(key=lambda p: (p.file or "", p.line or 0, p.field))
         raise EntryError(problems)
-    return sorted(sources, key=lambda s: s.id)
+    return close_overlaps(sorted(sources, key=lambda s: s.id))
 
 
 def literature_hash(directory: Path) -> str:

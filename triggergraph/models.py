@@ -94,6 +94,8 @@ MEASURE_RANGES: dict[str, tuple[float | None, float | None]] = {
     "percent": (0.0, 100.0),
     "count": (0.0, None),
     "cohen_d": (-10.0, 10.0),
+    "hedges_g": (-10.0, 10.0),
+    "hazard_ratio": (0.0, None),
     "beta": (None, None),
 }
 
@@ -300,6 +302,13 @@ class Finding(EntryModel):
     effect: Effect | None = None
     outcome_stages: list[str] = Field(default_factory=list)
     outcome: Text | None = None
+    outcome_kind: str = Field(
+        default="radicalisation",
+        description="What the outcome compares: 'radicalisation' (radicalised vs. a "
+        "non-radicalised comparison, or more vs. less radical), 'within_extremists' (violent vs. "
+        "non-violent, lone vs. group, ...) or 'disengagement' (exit). Only 'radicalisation' "
+        "counts toward a trigger cell; the others are shown as context.",
+    )
     population: Text | None = None
     locator: ShortText = Field(description="Page, table or section where the finding stands.")
     verified_from: Url | None = Field(default=None, description="The page where it was read.")
@@ -368,6 +377,11 @@ class Finding(EntryModel):
             [_check_scale(info, "outcome-stage", v, i) for i, v in enumerate(values)],
             "outcome_stages",
         )
+
+    @field_validator("outcome_kind")
+    @classmethod
+    def _known_outcome_kind(cls, value: str, info: ValidationInfo) -> str:
+        return _check_scale(info, "outcome-kind", value)
 
     @field_validator("trigger_role")
     @classmethod
@@ -476,50 +490,6 @@ class Source(EntryModel):
         if self.id in self.overlaps_with:
             raise _error("self_overlap", "a source cannot overlap with itself", {})
         return self
-
-
-def effect_size_band(effect: Effect | None) -> str:
-    """Return the |r| band of an effect, or 'unknown' when it cannot be put on that scale.
-
-    Odds and risk ratios are converted with the approximate thresholds of the evidence scale.
-
-    Examples
-    --------
-    >>> effect_size_band(Effect(measure="r", value=-0.26))
-    'moderate'
-    >>> effect_size_band(Effect(measure="odds_ratio", value=0.40))
-    'moderate'
-    >>> effect_size_band(Effect(measure="none"))
-    'unknown'
-    """
-    if effect is None or effect.value is None:
-        return "unknown"
-    if effect.measure == "r":
-        size = abs(effect.value)
-    elif effect.measure == "fisher_z":
-        size = abs(math.tanh(effect.value))
-    elif effect.measure in ("odds_ratio", "risk_ratio") and effect.value > 0:
-        ratio = effect.value if effect.value >= 1 else 1 / effect.value
-        for bound, band in (
-            (1.20, "negligible"),
-            (1.44, "very_small"),
-            (2.10, "small"),
-            (3.13, "moderate"),
-        ):
-            if ratio < bound:
-                return band
-        return "large"
-    else:
-        return "unknown"
-    for bound, band in (
-        (0.05, "negligible"),
-        (0.10, "very_small"),
-        (0.20, "small"),
-        (0.30, "moderate"),
-    ):
-        if size < bound:
-            return band
-    return "large"
 
 
 def dump_entry(source: Source) -> dict[str, Any]:

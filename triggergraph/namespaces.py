@@ -61,12 +61,15 @@ class TG(DefinedNamespace):
     indirectness: URIRef
     level: URIRef
     locator: URIRef
+    mappingNote: URIRef
     lowerBound: URIRef
     magnitudeInSource: URIRef
     note: URIRef
     numberOfStudies: URIRef
+    oppositeOf: URIRef
     originalId: URIRef
     outcome: URIRef
+    outcomeKind: URIRef
     outcomeStage: URIRef
     overlapsWith: URIRef
     pValue: URIRef
@@ -86,6 +89,8 @@ class TG(DefinedNamespace):
     venue: URIRef
     verified: URIRef
     verifiedFrom: URIRef
+    writeLock: URIRef
+    writeReceipt: URIRef
 
 
 BIBO = Namespace("http://purl.org/ontology/bibo/")
@@ -130,6 +135,8 @@ SCALE_SCHEMES: tuple[str, ...] = (
     "direction",
     "trigger-role",
     "outcome-stage",
+    "outcome-kind",
+    "effect-flag",
     "study-design",
     "source-type",
     "effect-measure",

@@ -158,6 +158,20 @@ def _validate(data: Graph, vocabulary: Vocabulary) -> list[Problem]:
     return _results_to_problems(results, data, vocabulary.base_iri)
 
 
+def validate_vocabulary(vocabulary: Vocabulary) -> list[Problem]:
+    """Validate the vocabulary itself (construct mappings) against the shapes.
+
+    Examples
+    --------
+    >>> from triggergraph.vocabulary import load_vocabulary
+    >>> validate_vocabulary(load_vocabulary())
+    []
+    """
+    data = new_graph()
+    data += vocabulary.graph
+    return _validate(data, vocabulary)
+
+
 def validate_sources(sources: list[Source], vocabulary: Vocabulary) -> list[Problem]:
     """Build the union graph of ``sources`` and validate it.
 

@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -34,7 +35,22 @@ MAPPING_PROPERTIES: dict[URIRef, str] = {
     SKOS.broadMatch: "broadMatch",
     SKOS.narrowMatch: "narrowMatch",
     SKOS.relatedMatch: "relatedMatch",
+    TG.oppositeOf: "oppositeOf",
 }
+#: Mapping names whose evidence counts toward the factor with its direction inverted.
+INVERTING_MAPPINGS: frozenset[str] = frozenset({"oppositeOf"})
+
+
+class Route(NamedTuple):
+    """How evidence on a factor or construct reaches one trigger factor."""
+
+    factor: str
+    #: the evidence is about the trigger factor itself (or a narrower factor)
+    direct: bool
+    #: a protective opposite: the finding's direction counts inverted
+    inverted: bool
+    #: one of several events named together: context, not a vote
+    bundle: bool
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,8 @@ class Concept:
     tool_page: str | None = None
     #: for constructs: (trigger factor id, SKOS mapping name) pairs
     maps_to: tuple[tuple[str, str], ...] = ()
+    #: for constructs: why the construct is mapped as it is (``tg:mappingNote``), per language
+    mapping_notes: dict[str, str] = field(default_factory=dict)
 
     def label(self, lang: str = "en") -> str:
         """Return the label in ``lang``, falling back to the other language."""
@@ -125,30 +143,51 @@ class Vocabulary:
 
         A trigger factor counts for itself (direct) and for its broader factor (direct); a
         construct counts, indirectly, for every factor it is mapped to and for their broader
-        factors, just as evidence on the narrower factor itself would.
+        factors, just as evidence on the narrower factor itself would. Bundles (see
+        :meth:`routes_for`) are left out: they are context, never a vote.
 
         Examples
         --------
         >>> load_vocabulary().triggers_for("meeting_radical_person_friends")
         [('meeting_radical_person_friends', True), ('meeting_radical_person', True)]
         """
+        return [(r.factor, r.direct) for r in self.routes_for(ident) if not r.bundle]
+
+    def routes_for(self, ident: str) -> list[Route]:
+        """Every trigger factor that evidence on ``ident`` reaches, and how.
+
+        A construct mapped with ``tg:oppositeOf`` reaches its factor *inverted* (its protective
+        opposite). A construct mapped ``skos:narrowMatch`` to several factors names several
+        events at once: it reaches each of them only as a *bundle*, which is context and never
+        a vote ("one event, one finding").
+
+        Examples
+        --------
+        >>> [tuple(r) for r in load_vocabulary().routes_for("school_attachment")]
+        [('job_loss_or_school_dropout', False, True, False)]
+        """
         if ident in self.factors:
-            out = [(ident, True)]
+            out = [Route(ident, True, False, False)]
             broader = self.factors[ident].broader
             if broader:
-                out.append((broader, True))
+                out.append(Route(broader, True, False, False))
             return out
         construct = self.constructs.get(ident)
         if construct is None:
             return []
-        out: list[tuple[str, bool]] = []
-        for factor_id, _ in construct.maps_to:
+        narrow = sum(1 for _, name in construct.maps_to if name == "narrowMatch")
+        out: list[Route] = []
+        seen: set[str] = set()
+        for factor_id, name in construct.maps_to:
+            inverted = name in INVERTING_MAPPINGS
+            bundle = name == "narrowMatch" and narrow > 1
             for target in (
                 factor_id,
                 self.factors[factor_id].broader if factor_id in self.factors else None,
             ):
-                if target and (target, False) not in out:
-                    out.append((target, False))
+                if target and target not in seen:
+                    seen.add(target)
+                    out.append(Route(target, False, inverted, bundle))
         return out
 
     def ordered_factors(self) -> list[Concept]:
@@ -273,6 +312,7 @@ def _concept(graph: Graph, iri: URIRef, kind: str) -> Concept:
         verified=bool(verified.toPython()) if verified is not None else None,
         tool_page=str(tool) if tool is not None else None,
         maps_to=tuple(sorted(maps_to)),
+        mapping_notes=_texts(graph, iri, TG.mappingNote),
     )
 
 

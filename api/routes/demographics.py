@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import ServiceDep
-from api.schemas import DemographicsOut, errors, json_ok
+from api.schemas import errors, json_response
+from triggergraph.answers import DemographicsAnswer, LangQuery
 
 router = APIRouter(prefix="/api/v1", tags=["demographics"])
 
 
 @router.get(
     "/demographics",
-    response_class=Response,
-    responses={**json_ok(DemographicsOut, "Dimensions and their groups."), **errors(422)},
+    response_model=DemographicsAnswer,
+    response_description="Dimensions and their groups.",
+    responses=errors(422),
 )
-def list_demographics(
-    service: ServiceDep,
-    lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
-) -> Response:
+def list_demographics(service: ServiceDep, query: Annotated[LangQuery, Query()]) -> Response:
     """Sex, age and education with their groups, in scale order."""
-    return Response(orjson.dumps(service.demographics(lang)), media_type="application/json")
+    return json_response(service.demographics(query))

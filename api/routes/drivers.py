@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import ServiceDep
-from api.schemas import DriverOut, DriversOut, errors, json_ok
+from api.schemas import errors, json_response
+from triggergraph.answers import DriverAnswer, DriversAnswer, LangQuery
 
 router = APIRouter(prefix="/api/v1", tags=["drivers"])
-
-Lang = Annotated[Literal["en", "nl"], Query(description="Label language.")]
 
 
 @router.get(
     "/drivers",
-    response_class=Response,
-    responses={**json_ok(DriversOut, "The drivers."), **errors(422)},
+    response_model=DriversAnswer,
+    response_description="The drivers.",
+    responses=errors(422),
 )
-def list_drivers(service: ServiceDep, lang: Lang = "en") -> Response:
+def list_drivers(service: ServiceDep, query: Annotated[LangQuery, Query()]) -> Response:
     """The identity, justice, meaning and sensation seeker."""
-    return Response(orjson.dumps(service.drivers(lang)), media_type="application/json")
+    return json_response(service.drivers(query))
 
 
 @router.get(
     "/drivers/{driver_id}",
-    response_class=Response,
-    responses={**json_ok(DriverOut, "One driver with its factors ranked."), **errors(404, 422)},
+    response_model=DriverAnswer,
+    response_description="One driver with its factors ranked.",
+    responses=errors(404, 422),
 )
 def read_driver(
     service: ServiceDep,
     driver_id: Annotated[str, Path(max_length=100, examples=["justice_seeker"])],
-    lang: Lang = "en",
+    query: Annotated[LangQuery, Query()],
 ) -> Response:
     """One driver with the trigger factors ranked by their evidence for it."""
-    return Response(orjson.dumps(service.driver(driver_id, lang)), media_type="application/json")
+    return json_response(service.driver(driver_id, query))

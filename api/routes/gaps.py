@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import ServiceDep
-from api.schemas import GapsOut, errors, json_ok
+from api.schemas import errors, json_response
+from triggergraph.answers import GapsAnswer, LangQuery
 
 router = APIRouter(prefix="/api/v1", tags=["gaps"])
 
 
 @router.get(
-    "/gaps", response_class=Response, responses={**json_ok(GapsOut, "The gaps."), **errors(422)}
+    "/gaps",
+    response_model=GapsAnswer,
+    response_description="The gaps.",
+    responses=errors(422),
 )
-def read_gaps(
-    service: ServiceDep,
-    lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
-) -> Response:
+def read_gaps(service: ServiceDep, query: Annotated[LangQuery, Query()]) -> Response:
     """Where the evidence is missing, indirect only, or contested."""
-    return Response(orjson.dumps(service.gaps(lang)), media_type="application/json")
+    return json_response(service.gaps(query))

@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import get_service
-from api.schemas import ProfileOut, errors, json_ok
+from api.schemas import errors, json_response
+from triggergraph.answers import ProfileAnswer, ProfileQuery
 
 router = APIRouter(prefix="/api/v1", tags=["profile"])
 
 
 @router.get(
     "/profile",
-    response_class=Response,
-    responses={
-        **json_ok(ProfileOut, "Ranked factors with the population-level notice."),
-        **errors(404, 422),
-    },
+    response_model=ProfileAnswer,
+    response_description="Ranked factors with the population-level notice.",
+    responses=errors(404, 422),
 )
-async def read_profile(
-    request: Request,
-    driver: Annotated[str | None, Query(examples=["justice_seeker"])] = None,
-    sex: Annotated[str | None, Query(examples=["sex_male"])] = None,
-    age: Annotated[str | None, Query(examples=["age_18_25"])] = None,
-    education: Annotated[str | None, Query(examples=["education_low"])] = None,
-    lang: Annotated[Literal["en", "nl"], Query(description="Label language.")] = "en",
-) -> Response:
+async def read_profile(request: Request, query: Annotated[ProfileQuery, Query()]) -> Response:
     """Trigger factors ranked by the evidence for this profile; population-level, never a person."""
     service = get_service(request)
-    filters = {"driver": driver, "sex": sex, "age": age, "education": education, "lang": lang}
-    body = service.cached_answer("profile", filters)
+    body = service.cached_answer("profile", query)
     if body is None:
-        body = await run_in_threadpool(service.profile_json, **filters)
-    return Response(body, media_type="application/json")
+        body = await run_in_threadpool(service.profile_json, query)
+    return json_response(body)

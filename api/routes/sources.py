@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, WriteAuthDep
-from api.schemas import MAX_OFFSET, SourceOut, SourcesPage, WriteOut, errors, json_ok
+from api.headers import etag_header, parse_if_match
+from api.schemas import WriteOut, errors, json_response
+from triggergraph.answers import SourceAnswer, SourcesPage, SourcesQuery
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 
@@ -69,39 +70,41 @@ ENTRY_BODY = {
 }
 
 SourceId = Annotated[str, Path(max_length=100, examples=["jasko17"])]
-
-
-def _json(data, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(
-        orjson.dumps(data), status_code=status, media_type="application/json", headers=headers
-    )
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=2000,
+        description='ETag(s) of the source as last read (`"..."`, or `*`); the write happens '
+        "only while the source still has one of them, else 412.",
+    ),
+]
 
 
 @router.get(
     "/sources",
-    response_class=Response,
-    responses={**json_ok(SourcesPage, "A page of sources."), **errors(422)},
+    response_model=SourcesPage,
+    response_description="A page of sources.",
+    responses=errors(422),
 )
-def list_sources(
-    service: ServiceDep,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Text in authors, title or venue.")
-    ] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> Response:
+def list_sources(service: ServiceDep, query: Annotated[SourcesQuery, Query()]) -> Response:
     """Sources, paged; ``total`` counts every match."""
-    return _json(service.sources(q=q, offset=offset, limit=limit))
+    return json_response(service.sources(query))
 
 
 @router.get(
     "/sources/{source_id}",
-    response_class=Response,
-    responses={**json_ok(SourceOut, "One source with its findings."), **errors(404, 422)},
+    response_model=SourceAnswer,
+    response_description="One source with its findings.",
+    responses=errors(404, 422),
 )
 def read_source(service: ServiceDep, source_id: SourceId) -> Response:
-    """One source: record, citation notes, flags, findings, cited works and context notes."""
-    return _json(service.source(source_id))
+    """One source: record, citation notes, flags, findings, cited works and context notes.
+
+    The ``ETag`` is the source's revision in the store; send it back in ``If-Match`` to
+    update or delete the source only if nobody changed it since.
+    """
+    body = service.source(source_id)
+    return json_response(body, headers=etag_header(service.source_revision(source_id)))
 
 
 @router.post(
@@ -120,7 +123,8 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     result = await run_in_threadpool(
         service.create_source, body, request.headers.get("content-type")
     )
-    return _json(result.as_dict(), 201, {"Location": f"/api/v1/sources/{result.id}"})
+    headers = {"Location": f"/api/v1/sources/{result.id}", **etag_header(result.version)}
+    return json_response(result.as_dict(), 201, headers)
 
 
 @router.put(
@@ -129,18 +133,26 @@ async def create_source(request: Request, service: ServiceDep, _auth: WriteAuthD
     openapi_extra=ENTRY_BODY,
     responses={
         200: {"model": WriteOut, "description": "Replaced."},
-        **errors(401, 403, 404, 409, 413, 422, 503),
+        **errors(401, 403, 404, 409, 412, 413, 422, 503),
     },
 )
 async def replace_source(
-    request: Request, service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId
+    request: Request,
+    service: ServiceDep,
+    _auth: WriteAuthDep,
+    source_id: SourceId,
+    if_match: IfMatch = None,
 ) -> Response:
     """Replace an existing source; the entry's ``id`` must equal the id in the URL."""
     body = await request.body()
     result = await run_in_threadpool(
-        service.replace_source, source_id, body, request.headers.get("content-type")
+        service.replace_source,
+        source_id,
+        body,
+        request.headers.get("content-type"),
+        parse_if_match(if_match),
     )
-    return _json(result.as_dict())
+    return json_response(result.as_dict(), headers=etag_header(result.version))
 
 
 @router.delete(
@@ -148,10 +160,12 @@ async def replace_source(
     response_class=Response,
     responses={
         200: {"model": WriteOut, "description": "Deleted."},
-        **errors(401, 403, 404, 422, 503),
+        **errors(401, 403, 404, 412, 422, 503),
     },
 )
-async def delete_source(service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId) -> Response:
-    """Delete a source with all its findings."""
-    result = await run_in_threadpool(service.delete_source, source_id)
-    return _json(result.as_dict())
+async def delete_source(
+    service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId, if_match: IfMatch = None
+) -> Response:
+    """Delete a source with all its findings (only while it has the ``If-Match`` ETag, if sent)."""
+    result = await run_in_threadpool(service.delete_source, source_id, parse_if_match(if_match))
+    return json_response(result.as_dict())

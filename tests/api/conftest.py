@@ -77,7 +77,7 @@ def auth() -> dict:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-class ApiServer(load_bench("load").ApiProcess):
+class ApiServer(load_bench("processes").ApiProcess):
     """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
 
     def __init__(self, env: dict[str, str], log: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.main import create_app
 
@@ -77,3 +78,33 @@ def test_write_without_configured_token_is_403_saying_how_to_enable(settings, au
 def test_write_with_right_token_is_accepted(client, auth):
     response = client.delete("/api/v1/sources/fixture_beta", headers=auth)
     assert response.status_code == 200
+
+
+def test_non_ascii_token_matches_as_utf8(settings, entry_yaml):
+    secret = "geheim-wachtwoord-ë"
+    utf8 = settings.model_copy(update={"api_token": SecretStr(secret)})
+    body = entry_yaml("utf8_token_one", ["utf8-token-1"])
+    with TestClient(create_app(utf8)) as client:
+
+        def post(token: bytes) -> int:
+            headers = {"Authorization": b"Bearer " + token, "Content-Type": "application/yaml"}
+            return client.post("/api/v1/sources", content=body, headers=headers).status_code
+
+        assert post("geheim-wachtwoord-é".encode()) == 401
+        assert post(secret.encode("utf-8")) == 201
+
+
+def test_token_sent_as_latin1_bytes_does_not_match_its_utf8_twin(settings):
+    from fastapi.security import HTTPAuthorizationCredentials
+
+    from api.deps import require_write_token
+    from triggergraph.exceptions import AuthError
+
+    secret = "geheim-wachtwoord-ë"
+    chosen = settings.model_copy(update={"api_token": SecretStr(secret)})
+    # the server decodes header bytes as Latin-1: the byte 0xEB arrives as "ë"
+    latin1 = HTTPAuthorizationCredentials(scheme="Bearer", credentials=secret)
+    with pytest.raises(AuthError, match="wrong write token"):
+        require_write_token(chosen, latin1)
+    utf8 = secret.encode("utf-8").decode("latin-1")
+    require_write_token(chosen, HTTPAuthorizationCredentials(scheme="Bearer", credentials=utf8))

@@ -67,3 +67,32 @@ def test_store_down_serves_stale_reads_and_refuses_writes(
     assert response.headers["Retry-After"]
     response = httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=30)
     assert response.status_code == 503
+
+
+def test_health_shows_the_base_iri(read_client):
+    body = read_client.get("/health").json()
+    assert body["base_iri"] == "http://127.0.0.1:8000/"
+
+
+def test_health_names_a_default_base_iri_that_is_not_where_the_server_answers(settings):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8123") as client:
+        body = client.get("/health").json()
+    assert "127.0.0.1:8123" in body["base_iri_problem"]
+    assert "TRIGGERGRAPH_BASE_IRI" in body["base_iri_problem"]
+
+
+def test_health_has_no_base_problem_when_the_base_is_chosen(settings):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    chosen = settings.model_copy(update={"base_iri": "https://tg.example.org/"})
+    chosen.model_fields_set.add("base_iri")
+    with TestClient(create_app(chosen), base_url="http://127.0.0.1:8123") as client:
+        body = client.get("/health").json()
+    assert body["base_iri"] == "https://tg.example.org/"
+    assert body["base_iri_problem"] is None

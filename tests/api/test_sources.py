@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -162,6 +163,89 @@ def test_delete_removes_source(client, auth):
     assert client.delete("/api/v1/sources/fixture_beta", headers=auth).status_code == 404
 
 
+# ---- ETag and If-Match --------------------------------------------------------------------
+def test_source_etag_is_its_revision_and_changes_with_a_write(client, auth, entry_yaml):
+    etag = client.get("/api/v1/sources/fixture_beta").headers["etag"]
+    body = entry_yaml("fixture_beta", ["b-etag-1"])
+    response = client.put("/api/v1/sources/fixture_beta", content=body, headers={**auth, **YAML})
+    assert response.status_code == 200
+    new = client.get("/api/v1/sources/fixture_beta").headers["etag"]
+    assert new != etag
+    assert response.headers["etag"] == new == f'"{response.json()["version"]}"'
+
+
+def test_put_with_current_if_match_writes(client, auth, entry_yaml):
+    etag = client.get("/api/v1/sources/fixture_beta").headers["etag"]
+    response = client.put(
+        "/api/v1/sources/fixture_beta",
+        content=entry_yaml("fixture_beta", ["b-match-1"]),
+        headers={**auth, **YAML, "If-Match": etag},
+    )
+    assert response.status_code == 200
+
+
+def test_put_and_delete_with_stale_if_match_are_412_and_change_nothing(client, auth, entry_yaml):
+    stale = client.get("/api/v1/sources/fixture_beta").headers["etag"]
+    assert (
+        client.put(
+            "/api/v1/sources/fixture_beta",
+            content=entry_yaml("fixture_beta", ["b-first"]),
+            headers={**auth, **YAML},
+        ).status_code
+        == 200
+    )
+    before = dump(client)
+    response = client.put(
+        "/api/v1/sources/fixture_beta",
+        content=entry_yaml("fixture_beta", ["b-second"]),
+        headers={**auth, **YAML, "If-Match": stale},
+    )
+    assert response.status_code == 412
+    assert response.json()["error"] == "PreconditionFailedError"
+    assert "ETag" in response.json()["detail"]
+    response = client.delete("/api/v1/sources/fixture_beta", headers={**auth, "If-Match": stale})
+    assert response.status_code == 412
+    assert dump(client) == before
+
+
+def test_delete_with_star_if_match_deletes(client, auth):
+    response = client.delete("/api/v1/sources/fixture_beta", headers={**auth, "If-Match": "*"})
+    assert response.status_code == 200
+
+
+def test_concurrent_creates_of_one_id_on_embedded_store_one_wins(tmp_path, settings, entry_yaml):
+    """The embedded Oxigraph backend, with threads: of two creates of one id exactly one wins."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    embedded = settings.model_copy(update={"store": "oxigraph", "store_path": tmp_path / "ox"})
+    rounds = 50
+    with TestClient(create_app(embedded)) as client:
+        headers = {"Authorization": f"Bearer {embedded.api_token.get_secret_value()}", **YAML}
+        outcomes = []
+        for number in range(rounds):
+            barrier = threading.Barrier(2)
+            statuses: dict[str, int] = {}
+
+            def post(tag: str, number: int = number, barrier=barrier, statuses=statuses) -> None:
+                body = entry_yaml(f"race_{number}", [f"race-{number}-{tag}"])
+                barrier.wait()
+                response = client.post("/api/v1/sources", content=body, headers=headers)
+                statuses[tag] = response.status_code
+
+            threads = [threading.Thread(target=post, args=(tag,)) for tag in "ab"]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+            outcomes.append(sorted(statuses.values()))
+            winner = next(tag for tag, status in statuses.items() if status == 201)
+            findings = client.get(f"/api/v1/sources/race_{number}").json()["findings"]
+            assert [f["id"] for f in findings] == [f"race-{number}-{winner}"]
+        assert outcomes == [[201, 409]] * rounds
+
+
 # ---- real servers -------------------------------------------------------------------------
 @pytest.mark.server
 def test_concurrent_posts_all_persist_and_survive_restart(api_server, auth, entry_yaml):
@@ -262,3 +346,68 @@ def test_post_hostile_body_is_422_not_500(read_client, auth, body, content_type)
     assert response.status_code == 422
     assert response.json()["problems"]
     assert dump(read_client) == before
+
+
+@pytest.mark.server
+def test_concurrent_creates_on_two_servers_sharing_oxigraph_serve_one_wins(
+    api_server, start_oxigraph_server, auth, entry_yaml
+):
+    """50 rounds: the same new id POSTed to two API processes at once gives one 201 and one
+    409, and the winner's source is what both processes then serve (no lost create); the
+    same for two ids sharing one finding id."""
+    store = start_oxigraph_server()
+    env = {
+        "TRIGGERGRAPH_STORE": "sparql",
+        "TRIGGERGRAPH_SPARQL_URL": store.query_url,
+        "TRIGGERGRAPH_SPARQL_UPDATE_URL": store.update_url,
+    }
+    servers = [api_server(**env), api_server(**env)]
+    clients = [httpx.Client(base_url=s.url, headers={**auth, **YAML}, timeout=60) for s in servers]
+
+    def race(bodies: list[bytes]) -> list[int]:
+        barrier = threading.Barrier(2)
+        statuses = [0, 0]
+
+        def post(i: int) -> None:
+            barrier.wait()
+            statuses[i] = clients[i].post("/api/v1/sources", content=bodies[i]).status_code
+
+        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        return statuses
+
+    rounds = 50
+    same_id, winners = [], {}
+    for number in range(rounds):
+        statuses = race([entry_yaml(f"twin_{number}", [f"twin-{number}-{i}"]) for i in range(2)])
+        same_id.append(sorted(statuses))
+        if 201 in statuses:
+            winners[f"twin_{number}"] = f"twin-{number}-{statuses.index(201)}"
+    shared_finding = []
+    for number in range(10):
+        statuses = race([entry_yaml(f"pair_{number}_{i}", [f"pair-{number}"]) for i in range(2)])
+        shared_finding.append(sorted(statuses))
+    assert same_id == [[201, 409]] * rounds
+    assert shared_finding == [[201, 409]] * 10
+    for client in clients:
+        client.close()
+    for server in servers:
+        deadline = time.monotonic() + 5
+        while True:
+            listed = httpx.get(server.url + "/api/v1/sources", params={"limit": 500}).json()
+            found = {s["id"] for s in listed["items"] if s["id"].startswith("twin_")}
+            if found == set(winners) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert found == set(winners)
+        for source_id, finding in winners.items():
+            answer = httpx.get(f"{server.url}/api/v1/sources/{source_id}").json()
+            assert [f["id"] for f in answer["findings"]] == [finding]
+        pairs = [
+            httpx.get(f"{server.url}/api/v1/findings/pair-{number}").status_code
+            for number in range(10)
+        ]
+        assert pairs == [200] * 10

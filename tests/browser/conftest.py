@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-class PageServer(load_bench("load").ApiProcess):
+class PageServer(load_bench("processes").ApiProcess):
     """``api.main:app`` under uvicorn on 127.0.0.1 with the memory store."""
 
     def __init__(self, literature: Path, log: Path):

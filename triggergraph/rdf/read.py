@@ -313,6 +313,9 @@ def _read_finding(reader: _Reader, node: URIRef) -> dict[str, Any]:
     verified = reader.text(node, TG.verifiedFrom, f"{where}.verified_from")
     if verified is not None:
         data["verified_from"] = verified
+    kind = reader.scale(node, TG.outcomeKind, "outcome-kind", f"{where}.outcome_kind")
+    if kind is not None:
+        data["outcome_kind"] = kind
     role = reader.scale(node, TG.triggerRole, "trigger-role", f"{where}.trigger_role")
     if role is not None:
         data["trigger_role"] = role

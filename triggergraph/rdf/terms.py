@@ -53,6 +53,7 @@ FIELD_PROPERTIES: dict[str, dict[str, tuple[URIRef, ...]]] = {
         "effect": (TG.effectMeasure, TG.sizeBand),
         "outcome_stages": (TG.outcomeStage,),
         "outcome": (TG.outcome,),
+        "outcome_kind": (TG.outcomeKind,),
         "population": (TG.population,),
         "locator": (TG.locator,),
         "verified_from": (TG.verifiedFrom,),

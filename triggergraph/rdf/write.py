@@ -6,8 +6,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from ..effects import effect_size_band
 from ..exceptions import EntryError, Problem
-from ..models import Finding, Source, effect_size_band
+from ..models import Finding, Source
 from ..namespaces import BIBO, CITO, TG, iri_for, source_graph_iri
 from ..vocabulary import Vocabulary
 from .terms import (
@@ -199,6 +200,7 @@ def _add_finding(
     add((node, TG.locator, _text(finding.locator)))
     if finding.verified_from is not None:
         add((node, TG.verifiedFrom, URIRef(iri_safe(finding.verified_from))))
+    add((node, TG.outcomeKind, terms.scale("outcome-kind", finding.outcome_kind)))
     if finding.trigger_role is not None:
         add((node, TG.triggerRole, terms.scale("trigger-role", finding.trigger_role)))
     if finding.note is not None:

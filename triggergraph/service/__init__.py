@@ -47,7 +47,14 @@ and only the graphs whose revision moved (:meth:`Store.graph_versions`) are read
 from __future__ import annotations
 
 from .core import EvidenceService
-from .formats import DESCRIBE_FORMATS, DESCRIBE_KINDS, EXPORT_FORMATS, entry_format, negotiate
+from .formats import (
+    DESCRIBE_FORMATS,
+    DESCRIBE_KINDS,
+    EXPORT_FORMATS,
+    acceptable,
+    entry_format,
+    negotiate,
+)
 from .literature import LITERATURE_GRAPH, RESERVED_SOURCE_IDS, dump_literature, read_store_sources
 from .process import freeze_loaded_heap, limit_heap_arenas, thaw_heap
 from .writes import WriteResult
@@ -60,6 +67,7 @@ __all__ = [
     "RESERVED_SOURCE_IDS",
     "EvidenceService",
     "WriteResult",
+    "acceptable",
     "dump_literature",
     "entry_format",
     "freeze_loaded_heap",

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..answers.queries import (
+    ENGLISH,
+    FactorsQuery,
+    FindingsQuery,
+    LangQuery,
+    MatrixQuery,
+    ProfileQuery,
+    SourcesQuery,
+)
 from ..exceptions import (
     EntryError,
     Problem,
@@ -67,6 +77,8 @@ def api_matrix(matrix: dict) -> dict:
     return {**matrix, "cells": cells}
 
 
+LOG = logging.getLogger("triggergraph")
+
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
 #: seconds between full scans of literature/ while file-system notifications cover the rest
@@ -115,6 +127,7 @@ class EvidenceService(LinkedData, SourceWrites):
         self._watcher = FolderWatcher(Path(settings.literature_dir))
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
+        self._base_warned = False
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -431,8 +444,16 @@ class EvidenceService(LinkedData, SourceWrites):
         return self.refresh()
 
     # ---- reads ----------------------------------------------------------------------------
-    def health(self) -> dict[str, Any]:
-        """Backend, data version, counts, the stale flag and literature problems."""
+    def health(self, served_at: str | None = None) -> dict[str, Any]:
+        """Backend, base IRI, data version, counts, the stale flag and literature problems.
+
+        Parameters
+        ----------
+        served_at : str, optional
+            The address the request reached (``http://host:port/``). When the base IRI was
+            left at its default and differs from it, the minted IRIs do not dereference on
+            this server: ``base_iri_problem`` says so (and the log, once).
+        """
         index = self.ensure_fresh()
         # counted once per data version: a health check polled many times a second must
         # not make the store count every finding each time
@@ -449,9 +470,21 @@ class EvidenceService(LinkedData, SourceWrites):
             except StoreError as error:
                 self._stale, self._store_error = True, str(error)
         problems = self._literature_problems + list(self._read_problems.values())
+        base = self.settings.base_iri
+        base_problem = None
+        if served_at and self.settings.base_iri_is_default and served_at.rstrip("/") + "/" != base:
+            base_problem = (
+                f"the IRIs are minted under the default base {base}, but this server answers at "
+                f"{served_at}; set TRIGGERGRAPH_BASE_IRI to the address clients use"
+            )
+            if not self._base_warned:
+                self._base_warned = True
+                LOG.warning(base_problem)
         return {
             "status": "degraded" if (self._stale or problems) else "ok",
             "backend": self.store.backend,
+            "base_iri": base,
+            "base_iri_problem": base_problem,
             "version": self._version,
             "stale": self._stale,
             "store_error": self._store_error,
@@ -463,27 +496,35 @@ class EvidenceService(LinkedData, SourceWrites):
         }
 
     # ---- hot answers: pre-serialised JSON bytes ---------------------------------------------
-    def cached_answer(self, kind: str, args: dict[str, Any]) -> bytes | None:
+    def cached_answer(self, kind: str, query: Hashable) -> bytes | None:
         """A hot answer already serialised for the current index, or None.
 
         Lets an ``async`` route answer without a worker-thread hop: on None it calls the
         ``*_json`` method (``factors``, ``factor``, ``matrix``, ``profile``) in a worker
         thread, which computes, remembers and returns the bytes. Always None while no
         refresher runs, because reads must then check freshness first.
+
+        Parameters
+        ----------
+        kind : str
+            ``factors``, ``factor``, ``matrix`` or ``profile``.
+        query : hashable
+            The route's typed query (a frozen :mod:`~triggergraph.answers.queries` object);
+            for ``factor`` the pair ``(factor id, LangQuery)``.
         """
         if self._refresher is None:
             return None
         index, answers = self._hot
         if index is not self._index:
             return None
-        return answers.get((kind, *sorted(args.items())))
+        return answers.get((kind, query))
 
     def _hot_answer(
-        self, kind: str, args: dict[str, Any], make: Callable[[EvidenceIndex], bytes]
+        self, kind: str, query: Hashable, make: Callable[[EvidenceIndex], bytes]
     ) -> bytes:
         """The answer for the current index: remembered bytes, or ``make(index)`` remembered."""
         index = self.current_index()
-        key = (kind, *sorted(args.items()))
+        key = (kind, query)
         hot_index, answers = self._hot
         if hot_index is index:
             found = answers.get(key)
@@ -494,14 +535,15 @@ class EvidenceService(LinkedData, SourceWrites):
             answers[key] = body
         return body
 
-    def factors_json(self, **filters: Any) -> bytes:
+    def factors_json(self, query: FactorsQuery) -> bytes:
         """Paged trigger factors as JSON bytes (see :meth:`EvidenceIndex.factors`)."""
-        return self._hot_answer("factors", filters, lambda index: index.factors_json(**filters))
+        return self._hot_answer("factors", query, lambda index: index.factors_json(query))
 
-    def factor_json(self, ident: str, lang: str = "en") -> bytes:
+    def factor_json(self, ident: str, query: LangQuery) -> bytes:
         """One factor as JSON bytes."""
-        args = {"id": ident, "lang": lang}
-        return self._hot_answer("factor", args, lambda index: index.factor_json(ident, lang))
+        return self._hot_answer(
+            "factor", (ident, query), lambda index: index.factor_json(ident, query.lang)
+        )
 
     def page(
         self, render: Callable[..., str], lang: str, params: dict[str, str], **kwargs: Any
@@ -520,44 +562,44 @@ class EvidenceService(LinkedData, SourceWrites):
         str
             The HTML; a bad parameter raises as ``render`` does and is not remembered.
         """
-        args = {"lang": lang, "params": tuple(sorted(params.items())), **kwargs}
+        key = (lang, tuple(sorted(params.items())), tuple(sorted(kwargs.items())))
         return self._hot_answer(
             f"page:{render.__name__}",
-            args,
+            key,
             lambda index: render(index, lang=lang, params=params, **kwargs),
         )
 
-    def drivers(self, lang: str = "en") -> dict:
+    def drivers(self, query: LangQuery = ENGLISH) -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
-        answer = self.ensure_fresh().drivers(lang)
+        answer = self.ensure_fresh().drivers(query.lang)
         return {"total": len(answer.get("items", [])), **answer}
 
-    def driver(self, ident: str, lang: str = "en") -> dict:
+    def driver(self, ident: str, query: LangQuery = ENGLISH) -> dict:
         """One driver with its factors ranked."""
-        return self.ensure_fresh().driver(ident, lang)
+        return self.ensure_fresh().driver(ident, query.lang)
 
-    def demographics(self, lang: str = "en") -> dict:
+    def demographics(self, query: LangQuery = ENGLISH) -> dict:
         """Demographic dimensions and their values, all in one page (``total`` = dimensions)."""
-        answer = self.ensure_fresh().demographics(lang)
+        answer = self.ensure_fresh().demographics(query.lang)
         return {"total": len(answer.get("dimensions", [])), **answer}
 
-    def findings(self, **filters: Any) -> dict:
+    def findings(self, query: FindingsQuery) -> dict:
         """Paged findings (see :meth:`EvidenceIndex.findings`)."""
-        return self.ensure_fresh().findings(**filters)
+        return self.ensure_fresh().findings(query)
 
-    def finding(self, ident: str, lang: str = "en") -> dict:
+    def finding(self, ident: str, query: LangQuery = ENGLISH) -> dict:
         """One finding."""
-        return self.ensure_fresh().finding(ident, lang)
+        return self.ensure_fresh().finding(ident, query.lang)
 
-    def sources(self, **filters: Any) -> dict:
+    def sources(self, query: SourcesQuery) -> dict:
         """Paged sources."""
-        return self.ensure_fresh().sources(**filters)
+        return self.ensure_fresh().sources(query)
 
     def source(self, ident: str) -> dict:
         """One source."""
         return self.ensure_fresh().source(ident)
 
-    def matrix_json(self, **filters: Any) -> bytes:
+    def matrix_json(self, query: MatrixQuery) -> bytes:
         """The evidence matrix as JSON bytes, computed once per index and filter set.
 
         Each cell lists its counted findings as ``{id, direct}`` only: the full finding is
@@ -565,16 +607,16 @@ class EvidenceService(LinkedData, SourceWrites):
         grow with the evidence base (1.7 MB at 10k findings).
         """
         return self._hot_answer(
-            "matrix", filters, lambda index: orjson.dumps(api_matrix(index.matrix(**filters)))
+            "matrix", query, lambda index: orjson.dumps(api_matrix(index.matrix(query)))
         )
 
-    def gaps(self, lang: str = "en") -> dict:
+    def gaps(self, query: LangQuery = ENGLISH) -> dict:
         """Empty, indirect-only and contested cells."""
-        return self.ensure_fresh().gaps(lang)
+        return self.ensure_fresh().gaps(query.lang)
 
-    def profile_json(self, **filters: Any) -> bytes:
+    def profile_json(self, query: ProfileQuery) -> bytes:
         """Factors ranked for a profile, with the notice, as JSON bytes."""
-        return self._hot_answer("profile", filters, lambda index: index.profile_json(**filters))
+        return self._hot_answer("profile", query, lambda index: index.profile_json(query))
 
     def export(self, fmt: str) -> tuple[bytes, str, str]:
         """The whole evidence base as a file: ``(body, media type, file name)``.

@@ -15,7 +15,12 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 #: Linked Data media types :meth:`EvidenceService.describe` answers, with the rdflib format.
-DESCRIBE_FORMATS: dict[str, str] = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
+DESCRIBE_FORMATS: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 
 #: Kinds of resource :meth:`EvidenceService.describe` knows.
 DESCRIBE_KINDS = ("factor", "construct", "driver", "demographic", "finding", "source")
@@ -76,9 +81,22 @@ def negotiate(accept: str | None, offered: list[str], default: str) -> str:
     >>> negotiate("*/*", ["text/turtle"], "text/turtle")
     'text/turtle'
     """
-    if not accept:
+    return acceptable(accept, offered, default) or default
+
+
+def acceptable(accept: str | None, offered: list[str], default: str) -> str | None:
+    """Like :func:`negotiate`, but None when ``Accept`` names nothing offered (HTTP 406).
+
+    Examples
+    --------
+    >>> acceptable("application/pdf", ["text/turtle"], "text/turtle") is None
+    True
+    >>> acceptable(None, ["text/turtle"], "text/turtle")
+    'text/turtle'
+    """
+    if not accept or not accept.strip():
         return default
-    best, best_q = default, -1.0
+    best, best_q = None, -1.0
     for position, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
         wanted = fields[0].lower()
@@ -91,21 +109,24 @@ def negotiate(accept: str | None, offered: list[str], default: str) -> str:
                     quality = 0.0
         if quality <= 0:
             continue
-        aliases = {
-            "application/json": "application/sparql-results+json",
-            "application/xml": "application/sparql-results+xml",
-            "text/xml": "application/sparql-results+xml",
-            "text/plain": "application/n-triples",
-            "application/json+ld": "application/ld+json",
-        }
-        if wanted in ("*/*", ""):
+        if wanted in ("*/*", "*", ""):
             candidates = [default]
         elif wanted.endswith("/*"):
             candidates = [o for o in offered if o.startswith(wanted[:-1])]
         else:
-            candidates = [o for o in offered if o == wanted or o == aliases.get(wanted)]
+            candidates = [o for o in offered if o == wanted or o == ACCEPT_ALIASES.get(wanted)]
         # a slightly lower score for later entries keeps the client's order among equal q values
         score = quality - position * 1e-6
         if candidates and score > best_q:
             best, best_q = candidates[0], score
     return best
+
+
+#: Media types clients send for the ones offered.
+ACCEPT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/plain": "application/n-triples",
+    "application/json+ld": "application/ld+json",
+}

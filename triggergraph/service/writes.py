@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from ..exceptions import (
     ConflictError,
     EntryError,
     NotFoundError,
+    PreconditionFailedError,
     Problem,
     StoreError,
     StoreUnavailableError,
@@ -17,9 +19,13 @@ from ..loader import parse_entry
 from ..namespaces import iri_for, source_graph_iri
 from ..rdf import source_ntriples
 from ..shapes import validate_sources
+from ..store.base import ABSENT
 from ..vocabulary import suggest
 from .formats import entry_format
 from .literature import RESERVED_SOURCE_IDS
+
+#: Attempts of an unconditional replace or delete that lost a race with another writer.
+WRITE_ATTEMPTS = 3
 
 if TYPE_CHECKING:
     from ..models import Source
@@ -101,8 +107,29 @@ class SourceWrites:
         if self.store.backend == "sparql":
             self.reload()
 
+    def source_revision(self, source_id: str) -> str | None:
+        """The revision of a source's graph the index reflects (its ETag), None if unknown.
+
+        Raises
+        ------
+        NotFoundError
+            No source ``source_id``.
+        """
+        self.ensure_fresh()
+        if source_id not in self._sources:
+            raise NotFoundError("source", source_id, suggest(source_id, self._sources))
+        return (self._revisions or {}).get(source_id)
+
+    def _owned(self, source: Source) -> list[str]:
+        """The finding IRIs no other source's graph may hold (checked by the store)."""
+        return [str(iri_for(self.settings.base_iri, "finding", f.id)) for f in source.findings]
+
     def create_source(self, content: bytes, media_type: str | None) -> WriteResult:
         """Add a new source from a YAML or JSON entry.
+
+        The write is compare-and-set at the store (the graph must not exist, no other graph
+        may hold one of its findings), so of two processes creating one id at once exactly
+        one succeeds.
 
         Raises
         ------
@@ -116,20 +143,51 @@ class SourceWrites:
         source = self._parse(content, media_type)
         with self._write_lock:
             self._sync_for_write()
-            if source.id in RESERVED_SOURCE_IDS:
-                raise ConflictError(f"source id {source.id!r} is reserved; choose another id")
-            if source.id in self._sources:
-                raise ConflictError(
-                    f"source {source.id!r} already exists; use PUT /api/v1/sources/{source.id} to replace it"
-                )
-            self._check_findings_unique(source)
+            self._check_create(source)
             graph = str(source_graph_iri(self.settings.base_iri, source.id))
-            version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
+            try:
+                version = self.store.replace_graph(
+                    graph,
+                    source_ntriples(source, self.vocabulary),
+                    # a graph no source could be read from is replaced from its revision
+                    expected=(self._revisions or {}).get(source.id, ABSENT),
+                    owned=self._owned(source),
+                )
+            except PreconditionFailedError:
+                # another process wrote first: say exactly what it took
+                self.reload()
+                self._check_create(source)
+                raise ConflictError(
+                    f"source {source.id!r} was not created: another writer changed the "
+                    "store at the same moment; try again"
+                ) from None
             self._commit(source.id, source, version)
             return self._result(source, version, "created")
 
-    def replace_source(self, source_id: str, content: bytes, media_type: str | None) -> WriteResult:
+    def _check_create(self, source: Source) -> None:
+        if source.id in RESERVED_SOURCE_IDS:
+            raise ConflictError(f"source id {source.id!r} is reserved; choose another id")
+        if source.id in self._sources:
+            raise ConflictError(
+                f"source {source.id!r} already exists; use PUT /api/v1/sources/{source.id} to replace it"
+            )
+        self._check_findings_unique(source)
+
+    def replace_source(
+        self,
+        source_id: str,
+        content: bytes,
+        media_type: str | None,
+        if_match: list[str] | None = None,
+    ) -> WriteResult:
         """Replace an existing source; the entry's id must equal ``source_id``.
+
+        Parameters
+        ----------
+        if_match : list of str, optional
+            Revisions (ETags without quotes) the client last saw, or ``["*"]``; the write
+            happens only while the source still has one of them. Without it a write that
+            loses a race with another writer is tried again on the newer state.
 
         Raises
         ------
@@ -137,41 +195,88 @@ class SourceWrites:
             No source ``source_id`` (create it with POST).
         ConflictError
             The body's id differs from ``source_id``, or a finding id belongs to another source.
+        PreconditionFailedError
+            ``if_match`` no longer matches the source's revision.
         """
         source = self._parse(content, media_type)
-        with self._write_lock:
-            self._sync_for_write()
-            if source.id != source_id:
-                raise ConflictError(
-                    f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
-                    "a PUT may only replace the source it names"
-                )
-            if source_id not in self._sources:
-                raise NotFoundError("source", source_id, suggest(source_id, self._sources))
-            self._check_findings_unique(source)
-            graph = str(source_graph_iri(self.settings.base_iri, source.id))
-            version = self.store.replace_graph(graph, source_ntriples(source, self.vocabulary))
-            self._commit(source.id, source, version)
-            return self._result(source, version, "replaced")
+        if source.id != source_id:
+            raise ConflictError(
+                f"the entry's id {source.id!r} differs from the URL's id {source_id!r}; "
+                "a PUT may only replace the source it names"
+            )
+        ntriples = source_ntriples(source, self.vocabulary)
+        graph = str(source_graph_iri(self.settings.base_iri, source.id))
 
-    def delete_source(self, source_id: str) -> WriteResult:
-        """Delete a source and its findings.
+        def write(expected: str | None) -> str:
+            self._check_findings_unique(source)
+            return self.store.replace_graph(
+                graph, ntriples, expected=expected, owned=self._owned(source)
+            )
+
+        return self._conditional(source_id, source, if_match, write, "replaced")
+
+    def delete_source(self, source_id: str, if_match: list[str] | None = None) -> WriteResult:
+        """Delete a source and its findings (``if_match`` as for :meth:`replace_source`).
 
         Raises
         ------
         NotFoundError
             No source ``source_id``.
+        PreconditionFailedError
+            ``if_match`` no longer matches the source's revision.
         """
+        graph = str(source_graph_iri(self.settings.base_iri, source_id))
+        return self._conditional(
+            source_id,
+            None,
+            if_match,
+            lambda expected: self.store.delete_graph(graph, expected=expected),
+            "deleted",
+        )
+
+    def _conditional(
+        self,
+        source_id: str,
+        source: Source | None,
+        if_match: list[str] | None,
+        write: Callable[[str | None], str],
+        action: str,
+    ) -> WriteResult:
+        """Run ``write(expected revision)`` on an existing source as compare-and-set."""
         with self._write_lock:
-            self._sync_for_write()
-            source = self._sources.get(source_id)
-            if source is None:
-                raise NotFoundError("source", source_id, suggest(source_id, self._sources))
-            version = self.store.delete_graph(
-                str(source_graph_iri(self.settings.base_iri, source_id))
-            )
-            self._commit(source_id, None, version)
-            return self._result(source, version, "deleted")
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                self._sync_for_write()
+                old = self._sources.get(source_id)
+                if old is None:
+                    raise NotFoundError("source", source_id, suggest(source_id, self._sources))
+                revision = (self._revisions or {}).get(source_id)
+                if if_match is not None and "*" not in if_match and revision not in if_match:
+                    raise PreconditionFailedError(
+                        f"source {source_id!r} has changed: its ETag is now "
+                        f'"{revision}", not {", ".join(repr(t) for t in if_match)}; '
+                        "read it again and retry"
+                    )
+                try:
+                    version = write(revision)
+                except PreconditionFailedError:
+                    # rare (a lost race): read the store back whole rather than trust
+                    # revisions that just proved stale
+                    self._revisions = None
+                    self.reload()
+                    if source is not None:
+                        # a finding another writer just took is a conflict, not a stale ETag
+                        self._check_findings_unique(source)
+                    if if_match is not None and "*" not in if_match:
+                        raise
+                    if attempt == WRITE_ATTEMPTS:
+                        raise ConflictError(
+                            f"source {source_id!r} kept changing under other writers; "
+                            f"not {action} after {WRITE_ATTEMPTS} attempts, try again"
+                        ) from None
+                    continue
+                self._commit(source_id, source, version)
+                return self._result(source or old, version, action)
+        raise AssertionError("not reached")  # pragma: no cover - the loop returns or raises
 
     def _result(self, source: Source, version: str, action: str) -> WriteResult:
         return WriteResult(

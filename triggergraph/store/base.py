@@ -22,6 +22,7 @@ from rdflib import URIRef
 from triggergraph.exceptions import (
     ConflictError,
     EntryError,
+    PreconditionFailedError,
     Problem,
     QueryError,
     QueryTimeoutError,
@@ -82,6 +83,10 @@ INTEGER_TYPES = frozenset(
 VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: How many rows a worker reads between two looks at the clock.
 DEADLINE_CHECK_EVERY = 256
+#: ``expected`` revision of a graph that must not exist yet (a create).
+ABSENT = ""
+#: How long a write receipt stays in the meta graph, so the writer can read it back.
+RECEIPT_KEEP_S = 300
 
 T = TypeVar("T")
 
@@ -139,16 +144,33 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
         """Atomically replace one named graph with ``ntriples``; return the new version.
+
+        The write is compare-and-set: ``expected`` is the graph's revision the caller saw
+        (:meth:`graph_versions`; :data:`ABSENT` for a graph that must not exist yet, None
+        for no precondition), and no other named graph may hold a subject of ``owned``.
+        Both are checked inside the same atomic update that writes, so of two writers
+        racing on one graph (also in two processes sharing the store) exactly one wins;
+        the other gets :class:`PreconditionFailedError` and nothing changes.
 
         Invalid N-Triples raise :class:`EntryError` (with line and column) and change
         nothing; the meta graph raises :class:`ConflictError`. The content hash stays.
         """
 
     @abstractmethod
-    def delete_graph(self, graph_iri: str) -> str:
-        """Atomically drop one named graph; return the new version."""
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
+        """Atomically drop one named graph; return the new version.
+
+        ``expected`` as for :meth:`replace_graph`: a mismatch raises
+        :class:`PreconditionFailedError` and nothing changes.
+        """
 
     # ---- reads ---------------------------------------------------------------------
     @abstractmethod
@@ -226,25 +248,19 @@ class Store(ABC):
         """Release files, processes or connections."""
 
     # ---- shared helpers ------------------------------------------------------------
-    def _graph_update(self, graph_iri: str, ntriples: str | None) -> tuple[str, str]:
-        """The one SPARQL Update that writes a named graph; returns ``(update, version)``.
-
-        It drops the graph, inserts ``ntriples`` (none: the graph is deleted), sets or clears
-        the graph's revision and sets the new data version, so a backend that applies one
-        update atomically writes all of it or nothing. Invalid N-Triples and the meta graph
-        raise before anything is sent.
-        """
-        graph = self._check_graph_iri(graph_iri)
-        triples = parse_ntriples(ntriples) if ntriples is not None else []
-        version = new_version()
-        written = [graph.value] if triples else []
-        ops = [
-            f"DROP SILENT GRAPH {graph}",
-            insert_data({graph.value: triples}),
-            graph_version_update(self.meta_graph, version, written, [graph.value]),
-            meta_update(self.meta_graph, version, None, keep_hash=True),
-        ]
-        return " ;\n".join(op for op in ops if op), version
+    def _refused(self, graph_iri: str, expected: str | None) -> PreconditionFailedError:
+        """The error for a write whose gate did not open."""
+        want = (
+            "that it does not exist yet"
+            if expected == ABSENT
+            else f"revision {expected!r}"
+            if expected is not None
+            else "no finding of it in another graph"
+        )
+        return PreconditionFailedError(
+            f"graph {graph_iri} was not written: the store no longer matches the precondition "
+            f"({want}); another writer changed it first"
+        )
 
     def _limits(self, timeout_s: float | None, max_rows: int | None) -> tuple[float, int]:
         return (

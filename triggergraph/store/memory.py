@@ -16,6 +16,7 @@ from rdflib.plugins.sparql.sparql import Query
 from triggergraph.exceptions import QueryError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
+    ABSENT,
     XSD_STRING,
     Answer,
     QueryResult,
@@ -25,6 +26,7 @@ from triggergraph.store.base import (
     check_deadline,
     check_media_type,
     limit_error,
+    named_node,
     new_version,
     ox_from_rdflib,
     parse_nquads,
@@ -117,10 +119,18 @@ class MemoryStore(Store):
         with self._write_lock:
             return self._publish(new, content_hash, set(new), clear_all=True)
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
+    def replace_graph(
+        self,
+        graph_iri: str,
+        ntriples: str,
+        expected: str | None = None,
+        owned: Iterable[str] = (),
+    ) -> str:
         graph = self._check_graph_iri(graph_iri).value
         triples = tuple(_fresh_blank_nodes(parse_ntriples(ntriples)))
+        owned_nodes = {named_node(str(iri), "owned") for iri in owned}
         with self._write_lock:
+            self._check_precondition(graph, expected, owned_nodes)
             new = dict(self._graphs)
             if triples:
                 new[graph] = triples
@@ -128,12 +138,26 @@ class MemoryStore(Store):
                 new.pop(graph, None)
             return self._publish(new, self._hash, {graph} if triples else set(), {graph})
 
-    def delete_graph(self, graph_iri: str) -> str:
+    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
         graph = self._check_graph_iri(graph_iri).value
         with self._write_lock:
+            self._check_precondition(graph, expected, set())
             new = dict(self._graphs)
             new.pop(graph, None)
             return self._publish(new, self._hash, set(), {graph})
+
+    def _check_precondition(
+        self, graph: str, expected: str | None, owned: set[ox.NamedNode]
+    ) -> None:
+        """The gate of :func:`~triggergraph.store.update.gated_graph_update`, checked in Python
+        under the write lock (this store lives in one process)."""
+        revision = self._revisions[1].get(graph)
+        if expected is not None and (revision or ABSENT) != expected:
+            raise self._refused(graph, expected)
+        if owned and any(
+            t.subject in owned for other, ts in self._graphs.items() if other != graph for t in ts
+        ):
+            raise self._refused(graph, None)
 
     def _publish(
         self,

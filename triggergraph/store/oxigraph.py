@@ -17,7 +17,6 @@ from triggergraph.store.base import (
     Answer,
     QueryResult,
     QueryRunner,
-    Store,
     bind_values,
     check_deadline,
     check_media_type,
@@ -29,9 +28,10 @@ from triggergraph.store.base import (
     parse_nquads,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.update import UpdateStore
 
 
-class OxigraphStore(Store):
+class OxigraphStore(UpdateStore):
     """A store in a local directory, opened by one process at a time.
 
     Writes are single SPARQL Update requests (``DROP SILENT GRAPH``, ``INSERT DATA``, the
@@ -213,16 +213,25 @@ class OxigraphStore(Store):
             ops.append(insert_data(refill))
         return ops
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        return self._update(*self._graph_update(graph_iri, ntriples))
+    def _gated(
+        self, update: str, version: str, graph_iri: str, expected: str | None, emptied: bool
+    ) -> str:
+        """Apply a gated update (:func:`~triggergraph.store.update.gated_graph_update`); refuse if its gate stayed shut.
 
-    def delete_graph(self, graph_iri: str) -> str:
-        return self._update(*self._graph_update(graph_iri, None))
-
-    def _update(self, text: str, version: str) -> str:
+        The gate and the receipt check run under the write lock, one step for this process
+        (the only one that can have the store's directory open). A graph left empty is then
+        dropped, so :meth:`graph_names` no longer lists it.
+        """
+        receipt = ox.Quad(
+            self._meta, ox.NamedNode(str(TG.writeReceipt)), ox.Literal(version), self._meta
+        )
         try:
             with self._write_lock:
-                self.store.update(text)
+                self.store.update(update)
+                if receipt not in self.store:
+                    raise self._refused(graph_iri, expected)
+                if emptied:
+                    self.store.update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
                 self._written += 1
                 mine = self._written
             # Group commit: one flush covers every update that finished before it started,

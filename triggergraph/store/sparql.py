@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -24,7 +27,6 @@ from triggergraph.store.base import (
     OX_RESULT_FORMATS,
     Answer,
     QueryResult,
-    Store,
     bind_values,
     check_media_type,
     graph_version_update,
@@ -36,6 +38,7 @@ from triggergraph.store.base import (
     timeout_error,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.update import UpdateStore
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -53,9 +56,12 @@ GRAPH_VERSIONS_QUERY = (
 GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { } }"
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+LOCKS_QUERY = f"SELECT ?lock WHERE {{ GRAPH ?m {{ ?m <{TG.writeLock}> ?lock }} }}"
+#: Seconds after which a write lock left by a writer that died counts as released.
+WRITE_LOCK_LEASE_S = 30.0
 
 
-class SparqlStore(Store):
+class SparqlStore(UpdateStore):
     """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
 
     Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA``, the graph's
@@ -208,18 +214,70 @@ class SparqlStore(Store):
         ops = ["DROP SILENT ALL", insert_data(graphs)]
         ops.append(graph_version_update(self.meta_graph, version, graphs, clear_all=True))
         ops.append(meta_update(self.meta_graph, version, content_hash, keep_hash=False))
-        self._post_update(" ;\n".join(op for op in ops if op))
+        with self._write_lock():
+            self._post_update(" ;\n".join(op for op in ops if op))
         return version
 
-    def replace_graph(self, graph_iri: str, ntriples: str) -> str:
-        update, version = self._graph_update(graph_iri, ntriples)
-        self._post_update(update)
+    def _gated(
+        self, update: str, version: str, graph_iri: str, expected: str | None, emptied: bool
+    ) -> str:
+        """Send a gated update under the store's write lock, then read back its receipt:
+        present means the gate opened and the write happened, absent means the
+        precondition failed and nothing changed. A graph left empty is then dropped."""
+        with self._write_lock():
+            self._post_update(update)
+            body = self._post_query(
+                self._receipt_query(version), JSON_RESULTS, self.timeout_s, None
+            )
+            answer = self._parse_results(body, ox.QueryResultsFormat.JSON)
+            if not isinstance(answer, ox.QueryBoolean) or not bool(answer):
+                raise self._refused(graph_iri, expected)
+            if emptied:
+                # still under the lock: nobody can have written the graph since
+                self._post_update(f"DROP SILENT GRAPH {ox.NamedNode(graph_iri)}")
         return version
 
-    def delete_graph(self, graph_iri: str) -> str:
-        update, version = self._graph_update(graph_iri, None)
-        self._post_update(update)
-        return version
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """Hold the store-wide write lock, shared by every process that writes this store.
+
+        A SPARQL server need not isolate concurrent updates from each other (Oxigraph
+        server evaluates each on a snapshot and commits without a conflict check, so two
+        gates can both open). Each writer therefore adds its own claim
+        ``<meta> tg:writeLock "token"`` (time-ordered, unique) and reads the claims back: it
+        holds the lock only when its claim is the only one; otherwise it withdraws it and
+        tries again after a random pause. Of two writers, the one whose read-back comes
+        later sees both claims, so two can never hold the lock at once. A claim older than
+        :data:`WRITE_LOCK_LEASE_S` (a writer that died) is removed by the next writer.
+        """
+        token = new_version()
+        deadline = time.monotonic() + self.write_timeout_s
+        m = ox.NamedNode(self.meta_graph)
+        claim = f"GRAPH {m} {{ {m} <{TG.writeLock}> {ox.Literal(token)} }}"
+        stale = ox.Literal(f"{time.time_ns() - int(WRITE_LOCK_LEASE_S * 1e9):x}")
+        claim_update = (
+            f"DELETE {{ GRAPH {m} {{ {m} <{TG.writeLock}> ?old }} }} WHERE {{ GRAPH {m} "
+            f"{{ {m} <{TG.writeLock}> ?old FILTER(STR(?old) < {stale}) }} }} ;\n"
+            f"INSERT DATA {{ {claim} }}"
+        )
+        pause = 0.005
+        try:
+            while True:
+                self._post_update(claim_update)
+                claims = {row["lock"].value for row in self._select(LOCKS_QUERY)}
+                if claims == {token}:
+                    break
+                self._post_update(f"DELETE DATA {{ {claim} }}")
+                if time.monotonic() > deadline:
+                    raise StoreUnavailableError(
+                        f"the write lock of {self.update_url} stayed taken for "
+                        f"{self.write_timeout_s:g} s; another writer holds it"
+                    )
+                time.sleep(random.uniform(pause, 2 * pause))
+                pause = min(pause * 2, 0.2)
+            yield
+        finally:
+            self._post_update(f"DELETE DATA {{ {claim} }}")
 
     # ---- internal reads (no result limit) --------------------------------------------
     def _select(

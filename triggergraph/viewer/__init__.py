@@ -15,6 +15,7 @@ from .pages import (
     render_source_page,
     status_for,
 )
+from .resource import render_resource_page
 
 __all__ = [
     "build_map_data",
@@ -30,6 +31,7 @@ __all__ = [
     "render_network_html",
     "render_network_page",
     "render_profile_page",
+    "render_resource_page",
     "render_single_file",
     "render_source_page",
     "safe_href",

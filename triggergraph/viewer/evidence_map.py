@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.queries import MatrixQuery
 from .common import (
     check_choice,
     check_lang,
@@ -101,7 +102,9 @@ def build_map_data(
         ``{"rows": [...], "groups": [...], "cells": {factor: {column: {...}}}, "findings": {...}}``
         with plain (unescaped) strings; cell explanations are in ``lang``.
     """
-    matrix = index.matrix(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
+    matrix = index.matrix(
+        MatrixQuery(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
+    )
     rows = _flatten_rows(matrix.get("rows", []))
     groups = column_groups(index, lang)
     cells: dict[str, dict[str, dict]] = {}

@@ -93,6 +93,11 @@ TEXT: dict[str, dict[str, str]] = {
         "context_notes": "Context notes",
         "flags": "Citation flags",
         "not_found": "Not found",
+        "resource_about": "Statements",
+        "resource_incoming": "Referred to by",
+        "resource_formats": "This IRI also answers in Turtle, JSON-LD, N-Triples and RDF/XML "
+        "(ask with the Accept header).",
+        "resource_truncated": "Only the first 500 are listed here; the RDF answers hold all.",
         "did_you_mean": "Did you mean",
         "bad_request": "Bad request",
         "profile_title": "Profile lens",
@@ -194,6 +199,11 @@ TEXT: dict[str, dict[str, str]] = {
         "context_notes": "Contextnotities",
         "flags": "Citatievlaggen",
         "not_found": "Niet gevonden",
+        "resource_about": "Uitspraken",
+        "resource_incoming": "Verwezen vanuit",
+        "resource_formats": "Deze IRI antwoordt ook in Turtle, JSON-LD, N-Triples en RDF/XML "
+        "(vraag erom met de Accept-header).",
+        "resource_truncated": "Alleen de eerste 500 staan hier; de RDF-antwoorden bevatten alles.",
         "did_you_mean": "Bedoelde u",
         "bad_request": "Ongeldig verzoek",
         "profile_title": "Profiellens",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.queries import ProfileQuery
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
 from .common import check_choice, check_lang, column_groups, summarise_finding
 from .html import (
@@ -458,7 +459,7 @@ def render_profile_page(
     notice = PROFILE_NOTICE
     result = ""
     if any(chosen.values()):
-        profile = index.profile(lang=lang, **{k: v for k, v in chosen.items() if v})
+        profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
         notice = profile.get("notice") or PROFILE_NOTICE
         items = profile.get("items") or profile.get("factors") or profile.get("ranking") or []
         lis = []

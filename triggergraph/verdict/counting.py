@@ -1,0 +1,318 @@
+"""Which findings count toward a cell: routes to factors, columns, independence, per-finding grading."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..effects import effect_flags
+from ..exceptions import NotFoundError
+from ..vocabulary import Route, suggest
+from .terms import (
+    ANY_COLUMN,
+    CAVEAT_INDIRECTNESS,
+    CERTAINTIES,
+    IMPRECISION_CAVEATS,
+    INVERTED_DIRECTION,
+    PUBLICATION_BIAS_CAVEATS,
+    RISK_OF_BIAS_CAVEATS,
+)
+
+if TYPE_CHECKING:
+    from ..models import Finding, Source
+    from ..vocabulary import Vocabulary
+
+EvidencePair = tuple["Finding", "Source"]
+#: a pair plus the route by which the finding reaches the cell's factor
+RoutedEvidence = tuple["Finding", "Source", Route]
+
+
+@dataclass(frozen=True)
+class CountedFinding:
+    """One finding as counted in one cell: its vote, how direct it is, and its grading."""
+
+    id: str
+    source: str
+    group: str
+    #: the direction it votes for in this cell (inverted for a protective opposite)
+    direction: str
+    certainty: str
+    effective_certainty: str
+    direct: bool
+    #: indirectness reason ids (each lowers the finding one level at most, together)
+    reasons: tuple[str, ...]
+    #: the direction the source reports
+    reported_direction: str = ""
+    #: counted with its direction inverted (the construct is the factor's protective opposite)
+    inverted: bool = False
+    #: caveat ids that rate the finding down for risk of bias
+    risk_of_bias: tuple[str, ...] = ()
+    #: caveat or flag ids that make the finding imprecise
+    imprecision: tuple[str, ...] = ()
+    #: caveat ids that point to publication bias
+    publication_bias: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "direction": self.direction,
+            "reported_direction": self.reported_direction or self.direction,
+            "inverted": self.inverted,
+            "certainty": self.certainty,
+            "effective_certainty": self.effective_certainty,
+            "direct": self.direct,
+            "reasons": list(self.reasons),
+            "risk_of_bias": list(self.risk_of_bias),
+        }
+
+
+@dataclass(frozen=True)
+class ContextFinding:
+    """A finding on the cell's factor and column that is context, not a vote, and why."""
+
+    id: str
+    source: str
+    #: ``within_extremists``, ``disengagement`` or ``bundle``
+    why: str
+    direction: str
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "source": self.source, "why": self.why, "direction": self.direction}
+
+
+def downgrade(letter: str, levels: int = 1) -> str:
+    """Return the certainty ``levels`` lower (D stays D).
+
+    Examples
+    --------
+    >>> downgrade("A"), downgrade("C"), downgrade("D"), downgrade("A", 2)
+    ('B', 'D', 'D', 'C')
+    """
+    index = CERTAINTIES.index(letter)
+    return CERTAINTIES[min(index + levels, len(CERTAINTIES) - 1)]
+
+
+def group_sources(sources: Iterable[Source]) -> dict[str, str]:
+    """Map each source id to its independent group (sources joined by ``overlaps_with``).
+
+    Overlap is symmetric and transitive; a group is named by its smallest source id.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> group_sources([S(id="b", overlaps_with=["a"]), S(id="c", overlaps_with=["b"]), S(id="d", overlaps_with=[])])
+    {'a': 'a', 'b': 'a', 'c': 'a', 'd': 'd'}
+    """
+    parent: dict[str, str] = {}
+
+    def find(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for source in sources:
+        find(source.id)
+        for other in source.overlaps_with:
+            a, b = find(source.id), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {item: find(item) for item in sorted(parent)}
+
+
+def column_kind(column: str, vocabulary: Vocabulary) -> str:
+    """Return ``"any"``, ``"driver"`` or ``"demographic"``, or raise NotFoundError.
+
+    Examples
+    --------
+    >>> from triggergraph.vocabulary import load_vocabulary
+    >>> column_kind("justice_seeker", load_vocabulary()), column_kind("sex_male", load_vocabulary())
+    ('driver', 'demographic')
+    """
+    if column == ANY_COLUMN:
+        return ANY_COLUMN
+    if column in vocabulary.drivers:
+        return "driver"
+    if column in vocabulary.demographics:
+        return "demographic"
+    choices = [ANY_COLUMN, *vocabulary.drivers, *vocabulary.demographics]
+    raise NotFoundError("column", column, suggest(column, choices))
+
+
+def _column_reasons(finding: Finding, kinds: Sequence[tuple[str, str]]) -> list[str] | None:
+    """Indirectness the cell's column adds, or None when the finding names no column of it."""
+    best: list[str] | None = None
+    for column, kind in kinds:
+        if kind == ANY_COLUMN:
+            extra: list[str] = []
+        elif kind == "driver":
+            link = next((lnk for lnk in finding.drivers if lnk.driver == column), None)
+            if link is None:
+                continue
+            extra = ["proposed_driver_link"] if link.basis == "proposed" else []
+        else:
+            if column not in finding.demographics:
+                continue
+            extra = []
+        if best is None or len(extra) < len(best):
+            best = extra
+    return best
+
+
+def indirectness_reasons(
+    finding: Finding, route: Route, column_reasons: Sequence[str]
+) -> tuple[str, ...]:
+    """Every reason a finding is indirect evidence for a cell, without repeats.
+
+    From the route (a construct, not the trigger), the column (a proposed driver link), the
+    entry's own ``indirectness`` and the caveats that stand for one (cross-sectional data for
+    a trigger claim, ecological data, another population).
+    """
+    reasons = ([] if route.direct else ["construct_not_trigger"]) + list(column_reasons)
+    derived = [CAVEAT_INDIRECTNESS[c] for c in finding.caveats if c in CAVEAT_INDIRECTNESS]
+    for reason in [*finding.indirectness, *derived]:
+        if reason not in reasons:
+            reasons.append(reason)
+    return tuple(reasons)
+
+
+def assess_finding(
+    finding: Finding, factor_id: str, columns: Sequence[str], vocabulary: Vocabulary
+) -> tuple[bool, tuple[str, ...]] | None:
+    """Decide whether a finding counts toward a cell, and if so whether it is direct.
+
+    Returns ``(direct, reasons)`` with the indirectness reason ids, or None when the finding
+    does not count (another factor, another column, a bundle or another kind of outcome).
+    """
+    route = next((r for r in vocabulary.routes_for(finding.factor) if r.factor == factor_id), None)
+    if route is None or route.bundle or finding.outcome_kind != "radicalisation":
+        return None
+    kinds = tuple((column, column_kind(column, vocabulary)) for column in columns)
+    extra = _column_reasons(finding, kinds)
+    if extra is None:
+        return None
+    reasons = indirectness_reasons(finding, route, extra)
+    return (not reasons, reasons)
+
+
+def count_finding(
+    finding: Finding,
+    source: Source,
+    route: Route,
+    kinds: Sequence[tuple[str, str]],
+    group: str,
+) -> CountedFinding | ContextFinding | None:
+    """How one finding enters one cell: a vote, context, or (None) not at all."""
+    extra = _column_reasons(finding, kinds)
+    if extra is None:
+        return None
+    if finding.outcome_kind != "radicalisation" or route.bundle:
+        why = "bundle" if finding.outcome_kind == "radicalisation" else finding.outcome_kind
+        return ContextFinding(finding.id, source.id, why, finding.direction)
+    reasons = indirectness_reasons(finding, route, extra)
+    risk = tuple(c for c in finding.caveats if c in RISK_OF_BIAS_CAVEATS)
+    effective = downgrade(finding.certainty, int(bool(reasons)) + int(bool(risk)))
+    flags = [f for f in effect_flags(finding.effect) if f in ("small_sample",)]
+    imprecise = tuple([c for c in finding.caveats if c in IMPRECISION_CAVEATS] + flags)
+    direction = INVERTED_DIRECTION[finding.direction] if route.inverted else finding.direction
+    return CountedFinding(
+        id=finding.id,
+        source=source.id,
+        group=group,
+        direction=direction,
+        certainty=finding.certainty,
+        effective_certainty=effective,
+        direct=not reasons,
+        reasons=reasons,
+        reported_direction=finding.direction,
+        inverted=route.inverted,
+        risk_of_bias=risk,
+        imprecision=tuple(dict.fromkeys(imprecise)),
+        publication_bias=tuple(c for c in finding.caveats if c in PUBLICATION_BIAS_CAVEATS),
+    )
+
+
+def route_by_factor(
+    evidence: Iterable[EvidencePair], vocabulary: Vocabulary
+) -> dict[str, list[RoutedEvidence]]:
+    """Group (finding, source) pairs by every trigger factor they reach, with the route.
+
+    Bundles and findings on other outcomes are routed too (they are context on the factor);
+    :func:`count_finding` keeps them out of the vote.
+    """
+    out: dict[str, list[RoutedEvidence]] = defaultdict(list)
+    for finding, source in evidence:
+        for route in vocabulary.routes_for(finding.factor):
+            out[route.factor].append((finding, source, route))
+    return dict(out)
+
+
+def finding_columns(finding: Finding) -> set[str]:
+    """The single columns a finding can count toward: ``any``, its drivers and its groups.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> f = S(drivers=[S(driver="justice_seeker")], demographics=["sex_male"])
+    >>> sorted(finding_columns(f))
+    ['any', 'justice_seeker', 'sex_male']
+    """
+    return {ANY_COLUMN, *(link.driver for link in finding.drivers), *finding.demographics}
+
+
+def touched_cells(findings: Iterable[Finding], vocabulary: Vocabulary) -> set[tuple[str, str]]:
+    """Every single-column cell ``(factor, column)`` the given findings can reach.
+
+    A change to these findings (added, removed or edited) can only change these cells, and
+    a change to their sources' independent groups likewise.
+    """
+    cells: set[tuple[str, str]] = set()
+    for finding in findings:
+        columns = finding_columns(finding)
+        for route in vocabulary.routes_for(finding.factor):
+            cells.update((route.factor, column) for column in columns)
+    return cells
+
+
+def bucket_by_column(routed: Iterable[RoutedEvidence]) -> dict[str, list[RoutedEvidence]]:
+    """Routed evidence of one factor split by the single columns each finding can reach.
+
+    Order within a bucket is the order of ``routed``, so which route of a finding is met
+    first stays the same as over the whole list.
+    """
+    buckets: dict[str, list[RoutedEvidence]] = defaultdict(list)
+    for item in routed:
+        for column in finding_columns(item[0]):
+            buckets[column].append(item)
+    return buckets
+
+
+def count_cell(
+    routed: Iterable[RoutedEvidence],
+    kinds: Sequence[tuple[str, str]],
+    groups: Mapping[str, str],
+    *,
+    direct_only: bool = False,
+) -> tuple[list[CountedFinding], list[ContextFinding]]:
+    """The votes and the context of one cell, each finding once, best certainty first."""
+    counted: list[CountedFinding] = []
+    context: list[ContextFinding] = []
+    seen: set[str] = set()
+    for finding, source, route in routed:
+        if finding.id in seen:
+            continue
+        item = count_finding(finding, source, route, kinds, groups.get(source.id, source.id))
+        if item is None:
+            continue
+        seen.add(finding.id)
+        if isinstance(item, ContextFinding):
+            context.append(item)
+        elif not (direct_only and not item.direct):
+            counted.append(item)
+    counted.sort(key=lambda c: (CERTAINTIES.index(c.effective_certainty), c.id))
+    context.sort(key=lambda c: c.id)
+    return counted, context
