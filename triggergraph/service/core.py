@@ -404,15 +404,18 @@ class EvidenceService(LinkedData, SourceWrites):
         recomputing only what those sources reach (:meth:`EvidenceIndex.updated`)."""
         sources = dict(self._sources)
         owner = dict(self._finding_owner)
+        added = False
         for ident, source in changes.items():
-            old = sources.pop(ident, None)
+            old = sources.pop(ident, None) if source is None else sources.get(ident)
             for finding in old.findings if old is not None else ():
                 owner.pop(finding.id, None)
             if source is not None:
+                # a replaced source keeps its place; only a new id needs the order rebuilt
+                added = added or old is None
                 sources[ident] = source
                 owner.update((finding.id, ident) for finding in source.findings)
         index = self._index.updated(changes, version)
-        self._swap(dict(sorted(sources.items())), owner, index, version)
+        self._swap(dict(sorted(sources.items())) if added else sources, owner, index, version)
 
     def _swap(
         self, sources: dict[str, Source], owner: dict[str, str], index: EvidenceIndex, version: str
