@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint validate build matrix bench soak screenshots clean needs-test needs-soak
+.PHONY: run test lint validate build matrix bench soak screenshots i18n clean needs-test needs-soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ bench: $(STAMP)
 
 soak: needs-soak $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
+
+# Interface texts: extract from the viewer's Python and templates, merge into the nl/en
+# catalogues, compile the .mo files (committed, so a fresh clone and the wheel work), then fail
+# on any message without a translation or a catalogue out of step with the code.
+LOCALE := triggergraph/viewer/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output --project triggergraph -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_viewer_i18n.py
 
 clean:
 	rm -rf dist .pytest_cache var

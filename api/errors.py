@@ -16,19 +16,24 @@ from triggergraph.exceptions import (
     PreconditionFailedError,
     QueryError,
     QueryTimeoutError,
+    QueryUriTooLongError,
     StoreError,
     StoreUnavailableError,
+    TooManyQueriesError,
     TriggergraphError,
 )
 
 #: Status per error class; the first class in this order that matches wins.
-#: A query past its time or result limit is the server refusing to spend more, not the client
-#: waiting too long, so it is 503 (with Retry-After) rather than 408.
+#: A query past its time limit is the server refusing to spend more, not the client waiting too
+#: long, so it is 503 (with Retry-After) rather than 408. An answer over the result limit would
+#: be over it again: 400 without Retry-After, so polite clients do not retry it.
 STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (EntryError, 422),
     (NotFoundError, 404),
     (PreconditionFailedError, 412),
     (ConflictError, 409),
+    (QueryUriTooLongError, 414),
+    (TooManyQueriesError, 429),
     (QueryTimeoutError, 503),
     (QueryError, 400),
     (StoreUnavailableError, 503),
@@ -88,7 +93,7 @@ async def handle_triggergraph_error(request: Request, error: Exception) -> JSONR
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    if status == 503:
+    if status in (429, 503):
         headers["Retry-After"] = "5"
     return JSONResponse(error_body(error), status_code=status, headers=headers)
 

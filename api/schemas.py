@@ -77,6 +77,11 @@ ERRORS = {
         "description": "If-Match names an ETag the source no longer has; read it again.",
     },
     413: {"model": ErrorOut, "description": "Request body over the size limit."},
+    414: {"model": ErrorOut, "description": "A GET query too long for a URL; send it with POST."},
+    429: {
+        "model": ErrorOut,
+        "description": "This client already has the most SPARQL queries running or waiting.",
+    },
     422: {"model": ErrorOut, "description": "Invalid parameter or entry; every problem is listed."},
     503: {
         "model": ErrorOut,

@@ -55,6 +55,48 @@ def read_status_kib(pid: int, field_name: str = "VmRSS") -> int | None:
     return None
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (children, grandchildren, ...), from ``/proc``.
+
+    Examples
+    --------
+    >>> process_tree(os.getpid())[0] == os.getpid()
+    True
+    """
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name (field 2) may hold spaces and parentheses: split after its end
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and all processes below it, summed (kB)."""
+    return sum(read_status_kib(p) or 0 for p in process_tree(pid))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) one process has used so far; 0.0 once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def read_log_tail(path: Path, chars: int) -> str:
     """The last ``chars`` characters of a server's log, or "" when it cannot be read."""
     try:

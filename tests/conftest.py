@@ -59,3 +59,20 @@ def start_oxigraph_server(
     finally:
         for server in servers:
             server.stop()
+
+
+# --- viewer -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_index():
+    """The read model over the small fixture corpus in ``tests/data/api`` (not the shipped one)."""
+    from pathlib import Path
+
+    from triggergraph.index import EvidenceIndex
+    from triggergraph.loader import load_literature
+    from triggergraph.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    folder = Path(__file__).resolve().parent / "data" / "api"
+    return EvidenceIndex.build(load_literature(folder, vocabulary), vocabulary)

@@ -459,8 +459,9 @@ def runaway_server(tmp_path_factory):
 def test_result_over_limit_is_refused_naming_the_limit(runaway_server, transport):
     with httpx.Client(base_url=runaway_server.url, timeout=30) as http:
         response = _sparql_request(http, transport, "SELECT * WHERE { ?s ?p ?o }")
-        body = assert_json_error(response, 503)
+        body = assert_json_error(response, 400)
         assert "result limit of 100" in body["detail"] and "LIMIT" in body["detail"]
+        assert body["error"] == "ResultLimitError" and "retry-after" not in response.headers
         capped = _sparql_request(http, transport, "SELECT * WHERE { ?s ?p ?o } LIMIT 100")
         assert capped.status_code == 200
         assert len(capped.json()["results"]["bindings"]) == 100
@@ -505,18 +506,17 @@ def test_runaway_queries_are_cut_off_while_other_requests_are_answered(runaway_s
             started = time.perf_counter()
             response = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
             cutoffs[name] = time.perf_counter() - started
-            body = assert_json_error(response, 503)
-            assert "time limit" in body["detail"] or "busy" in body["detail"], body
-            assert response.headers["retry-after"]
+            # stopped at the time limit (503), or earlier by the worker's memory cap (400)
+            body = assert_json_error(response, 503, 400)
+            assert "time limit" in body["detail"] or "memory cap" in body["detail"], body
     finally:
         stop.set()
         for thread in pollers:
             thread.join(timeout=30)
 
-    # pyoxigraph cannot stop a query inside one native call: its worker stays busy, so the
-    # endpoint may answer "busy" (503) for a while; the app's own named queries are separate.
+    # the runaway's process was killed at the limit: the endpoint answers at once again
     after = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=30)
-    assert after.status_code in (200, 503), after.text
+    assert after.status_code == 200, after.text
     csv = httpx.get(url + "/api/v1/export", params={"format": "csv"}, timeout=30)
     assert csv.status_code == 200, csv.text[:300]
     for name, seconds in cutoffs.items():
@@ -629,8 +629,9 @@ def _check_injection_answer(response: httpx.Response, param: str, payload: str) 
     assert response.status_code < 500, (param, payload[:60], response.text[:300])
     content_type = response.headers.get("content-type", "")
     if response.status_code >= 400:
-        body = assert_json_error(response, 400, 404, 422)
-        # 404 for an unknown id names the kind of id (driver, level, ...), 422 the parameter
+        body = assert_json_error(response, 400, 404, 414, 422)
+        # 404 for an unknown id names the kind of id (driver, level, ...), 422 the parameter,
+        # 414 a SPARQL query too long for GET
         kinds = {"min_verdict": "verdict", "outcome_stage": "outcome_stage"}
         assert _field_named(body, param) or body.get("kind") in (kinds.get(param), param), body
     elif content_type.startswith("application/json"):

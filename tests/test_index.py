@@ -383,7 +383,12 @@ def test_gaps_lists_empty_indirect_contested(index):
 def test_profile_ranking_and_notice(index):
     answer = index.profile(ProfileQuery(driver="justice_seeker", sex="sex_male"))
     ranked = [(i["factor"]["id"], i["cell"]["verdict"]) for i in answer["items"]]
-    assert ranked == [("detention", "strong"), ("marriage", "contested")]
+    # AND: only f1 carries both; marriage's findings (f4, f5) name men but no driver
+    assert ranked == [("detention", "strong")]
+    assert [f["id"] for f in answer["items"][0]["cell"]["findings"]] == ["f1"]
+    assert "marriage" in {f["id"] for f in answer["no_evidence"]}
+    men = answer["per_choice"]["sex"]["items"]
+    assert ("marriage", "contested") in {(i["factor"]["id"], i["cell"]["verdict"]) for i in men}
     ranks = [VERDICT_RANK[i["cell"]["verdict"]] for i in answer["items"]]
     assert ranks == sorted(ranks, reverse=True)
     assert "training" in {f["id"] for f in answer["no_evidence"]}
@@ -436,7 +441,9 @@ def test_json_variants_raise_for_unknown(index):
 
 
 def test_matrix_csv_parses(index, vocab):
-    rows = list(csv.DictReader(io.StringIO(index.matrix_csv(MatrixQuery(cols="driver", lang="en")))))
+    rows = list(
+        csv.DictReader(io.StringIO(index.matrix_csv(MatrixQuery(cols="driver", lang="en"))))
+    )
     assert len(rows) == len(vocab.factors)
     by_id = {r["factor"]: r for r in rows}
     assert (by_id["detention"]["justice_seeker"], by_id["detention"]["justice_seeker_n"]) == (
@@ -553,3 +560,20 @@ def test_updated_leaves_the_old_index_unchanged(vocab):
     with pytest.raises(NotFoundError):
         updated.source(gone)
     assert index.source(gone)["id"] == gone
+
+
+def test_profile_combines_choices_with_and_not_or(fixture_index):
+    # identity seeker (fixture-alpha-2) and 18-25 (fixture-alpha-1) are on detention, but no
+    # single finding carries both: a union would rank detention, the AND must not
+    both = fixture_index.profile(ProfileQuery(driver="identity_seeker", age="age_18_25"))
+    assert both["combination"] == "all" and both["items"] == []
+    alone = {k: [i["factor"]["id"] for i in v["items"]] for k, v in both["per_choice"].items()}
+    assert set(alone["driver"]) == {"detention", "marriage"} and alone["age"] == ["detention"]
+
+
+def test_profile_and_keeps_findings_that_carry_every_choice(fixture_index):
+    found = fixture_index.profile(ProfileQuery(driver="justice_seeker", age="age_18_25"))
+    assert [i["factor"]["id"] for i in found["items"]] == ["detention"]
+    assert [f["id"] for f in found["items"][0]["cell"]["findings"]] == ["fixture-alpha-1"]
+    single = fixture_index.profile(ProfileQuery(sex="sex_male"))
+    assert single["items"] == [] and single["per_choice"] == {}

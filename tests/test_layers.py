@@ -24,6 +24,7 @@ LAYERS = {
     "checks": 2,
     "store": 2,
     "query": 3,
+    "sparql": 3,
     "answers": 3,
     "queries": 3,
     "verdict": 4,

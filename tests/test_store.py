@@ -27,6 +27,7 @@ from triggergraph.exceptions import (
     PreconditionFailedError,
     QueryError,
     QueryTimeoutError,
+    ResultLimitError,
     StoreError,
     StoreUnavailableError,
 )
@@ -504,11 +505,11 @@ def test_query_result_limit_is_refused_not_truncated(store):
     many = "".join(finding_nt(f"r{i}") for i in range(RESULT_LIMIT + 1))
     store.replace_graph(G1, many)
     query = f"SELECT ?f WHERE {{ ?f <{DCT_ID}> ?id }}"
-    with pytest.raises(QueryTimeoutError, match=f"result limit of {RESULT_LIMIT} rows"):
+    with pytest.raises(ResultLimitError, match=f"result limit of {RESULT_LIMIT} rows"):
         store.query(query)
-    with pytest.raises(QueryTimeoutError, match="result limit"):
+    with pytest.raises(ResultLimitError, match="result limit"):
         store.query_serialized(query, "text/csv")
-    with pytest.raises(QueryTimeoutError, match="result limit"):
+    with pytest.raises(ResultLimitError, match="result limit"):
         store.query_serialized(f"CONSTRUCT WHERE {{ ?f <{DCT_ID}> ?id }}", "text/turtle")
     assert len(store.query(query, max_rows=RESULT_LIMIT + 1).rows) == RESULT_LIMIT + 1
 

@@ -14,6 +14,7 @@ from triggergraph.index import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.models import Source
 from triggergraph.viewer import (
+    build_cell_findings,
     build_network_data,
     dump_script_json,
     escape_html,
@@ -125,8 +126,14 @@ def test_keep_verdict_order_strength_and_contested():
 def test_render_evidence_map_escapes_entry_strings(index):
     html = render_evidence_map(index, lang="en")
     assert raw_payloads_in(html) == []
+    # the map ships cells only; a cell's findings arrive as JSON when it is opened, and the
+    # offline copy embeds them: both keep the payloads as data, never as markup
+    cell = build_cell_findings(index, {"factor": "detention", "column": "justice_seeker"})
+    assert IMG in cell["findings"]["XSSU1"]["locator"]
+    assert SCRIPT in cell["findings"]["XSSU1"]["effect"]
+    export = render_single_file(index, lang="en")
     data = re.search(
-        r'<script type="application/json" id="tg-data">(.*?)</script>', html, re.S
+        r'<script type="application/json" id="tg-data">(.*?)</script>', export, re.S
     ).group(1)
     finding = json.loads(data)["map"]["findings"]["XSSU1"]
     assert IMG in finding["locator"] and SCRIPT in finding["effect"]
@@ -135,9 +142,11 @@ def test_render_evidence_map_escapes_entry_strings(index):
 def test_render_evidence_map_has_legend_with_every_verdict(index):
     html = render_evidence_map(index, lang="en")
     legend = html[html.index('class="legend"') :]
-    for name in ("strong", "moderate", "limited", "contested", "no evidence"):
+    for name in ("strong", "moderate", "limited", "contested"):
         assert name in legend
-    assert "Mark size = number of findings" in legend
+    for empty in ("not studied", "not encoded", "filtered away"):
+        assert empty in legend
+    assert "Mark size and number = independent source groups" in legend
 
 
 def test_render_evidence_map_cells_for_every_row_and_column(index):
@@ -165,7 +174,8 @@ def test_render_evidence_map_verdict_filter_marks_cells_off(index):
     )
     shown = re.search(r'<span id="shown-count">(\d+)</span>', html).group(1)
     assert int(shown) == strong
-    assert html.count(' off"') == len(matrix["rows"]) * len(matrix["columns"]) - strong
+    off = len(re.findall(r'<td class="cell [^"]* off"', html))
+    assert off == len(matrix["rows"]) * len(matrix["columns"]) - strong
 
 
 @pytest.mark.parametrize(
@@ -192,7 +202,8 @@ def test_render_profile_page_ranks_like_index(index):
     html = render_profile_page(
         index, lang="en", params={"sex": "sex_female", "age": "age_under_18"}
     )
-    shown = re.findall(r'<li data-factor="([^"]+)"', html)
+    combined = html.split('id="ranking"', 1)[1].split("</ol>", 1)[0]
+    shown = re.findall(r'<li data-factor="([^"]+)"', combined)
     expected = [
         i["factor"]["id"]
         for i in index.profile(ProfileQuery(sex="sex_female", age="age_under_18"))["items"]
@@ -333,3 +344,44 @@ def test_render_source_page_shows_driver_term_provenance_and_cited_locator():
     cited = next(s for s in sources if any(c.locator for c in s.cites))
     locator = next(c.locator for c in cited.cites if c.locator)
     assert f"<small>{locator}</small>" in render_source_page(index, source_id=cited.id, lang="nl")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("nl", "geen risicotaxatie"), ("en", "it is no risk assessment")],
+)
+def test_render_single_file_carries_population_notice(index, lang, words):
+    html = render_single_file(index, lang=lang)
+    notice = html.split('id="notice"', 1)[1].split("</aside>", 1)[0]
+    assert words in notice
+
+
+def test_render_evidence_map_ships_cells_not_findings(index):
+    html = render_evidence_map(index, lang="en")
+    data = json.loads(re.search(r'id="tg-data">(.*?)</script>', html, re.S).group(1))["map"]
+    assert data["findings"] is None
+    assert all("findings" not in cell for row in data["cells"].values() for cell in row.values())
+    assert "XSSU1" not in html
+
+
+def test_build_cell_findings_pages_and_rejects_bad_parameters(index):
+    first = build_cell_findings(
+        index, {"factor": "detention", "column": "age_under_18", "limit": "1"}
+    )
+    assert first["total"] >= 1 and len(first["counted"]) == 1
+    assert first["next_offset"] == (1 if first["total"] > 1 else None)
+    with pytest.raises(EntryError) as caught:
+        build_cell_findings(index, {"factor": "detention", "column": "nobody"})
+    assert caught.value.problems[0].field == "column"
+    with pytest.raises(EntryError):
+        build_cell_findings(index, {"factor": "detention", "column": "any", "limit": "1000"})
+    with pytest.raises(NotFoundError):
+        build_cell_findings(index, {"factor": "detentoin", "column": "any"})
+
+
+def test_render_evidence_map_tells_three_kinds_of_empty_apart(index):
+    plain = render_evidence_map(index, lang="en")
+    kinds = set(re.findall(r'data-empty="([a-z_]+)"', plain))
+    assert {"not_encoded", "not_studied"} <= kinds and "filtered" not in kinds
+    stage = render_evidence_map(index, lang="en", params={"stage": "behaviour"})
+    assert "filtered" in set(re.findall(r'data-empty="([a-z_]+)"', stage))

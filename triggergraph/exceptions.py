@@ -9,7 +9,11 @@
     │   └── PreconditionFailedError the store changed since the writer looked (HTTP 412)
     ├── AuthError             missing or wrong write token, or writes not enabled
     ├── QueryError            malformed, forbidden (update, SERVICE) or failed SPARQL
-    │   └── QueryTimeoutError time or result limit exceeded
+    │   ├── QueryLimitError   refused before it ran: over a documented limit (length, depth, ...)
+    │   │   └── QueryUriTooLongError a GET query longer than a URL may carry (HTTP 414)
+    │   ├── ResultLimitError  the answer is longer than the result limit (not worth retrying)
+    │   ├── QueryTimeoutError time limit exceeded, or no query worker free (worth retrying)
+    │   └── TooManyQueriesError this client already has the most queries waiting (HTTP 429)
     ├── StoreError            the store failed
     │   └── StoreUnavailableError the store cannot be reached (HTTP 503)
     └── ConfigError           settings that cannot work
@@ -100,8 +104,28 @@ class QueryError(TriggergraphError):
     """A SPARQL query that is malformed, forbidden or failed."""
 
 
+class QueryLimitError(QueryError):
+    """A query refused before it ran because it breaks one limit; ``limit`` names the setting."""
+
+    def __init__(self, message: str, limit: str = ""):
+        self.limit = limit
+        super().__init__(message)
+
+
+class QueryUriTooLongError(QueryLimitError):
+    """A query sent in a GET URL that is longer than the endpoint takes there."""
+
+
+class ResultLimitError(QueryError):
+    """An answer longer than the result limit: the same query would fail again."""
+
+
 class QueryTimeoutError(QueryError):
-    """A SPARQL query that ran past the time or result limit."""
+    """A SPARQL query that ran past the time limit, or found no free worker in time."""
+
+
+class TooManyQueriesError(QueryError):
+    """A client that already has as many queries running or waiting as it may."""
 
 
 class StoreError(TriggergraphError):

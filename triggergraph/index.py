@@ -100,6 +100,29 @@ def _problem(field_name: str, value: object, valid: Iterable[str]) -> EntryError
     )
 
 
+def carries_all(finding: Finding, chosen: Mapping[str, str]) -> bool:
+    """Whether ``finding`` carries every chosen profile attribute (the AND of a profile).
+
+    ``chosen`` maps ``driver``/``sex``/``age``/``education`` to a driver id or demographic value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> f = NS(drivers=[NS(driver="justice_seeker")], demographics=["sex_male"])
+    >>> carries_all(f, {"driver": "justice_seeker", "sex": "sex_male"})
+    True
+    >>> carries_all(f, {"driver": "justice_seeker", "age": "age_18_25"})
+    False
+    """
+    for dimension, value in chosen.items():
+        if dimension == "driver":
+            if not any(link.driver == value for link in finding.drivers):
+                return False
+        elif value not in finding.demographics:
+            return False
+    return True
+
+
 def format_citation(source: Source) -> str:
     """Return an APA-like reference string for a source.
 
@@ -1140,15 +1163,19 @@ class EvidenceIndex:
     def profile(self, query: ProfileQuery) -> dict:
         """Trigger factors ranked by the evidence for a profile (a driver and/or groups).
 
-        For each factor one verdict is computed over the union of the findings that count
-        toward any chosen cell; factors are ranked by verdict (strong > moderate > limited =
-        contested), then score, then number of findings.
+        Choices combine with AND: for each factor one verdict is computed over the findings
+        that carry *every* chosen attribute (the driver link and each group), never over the
+        union. With more than one choice, ``per_choice`` gives the ranking for each choice on
+        its own, so a reader can see what exists when no finding carries them all. Factors
+        are ranked by verdict (strong > moderate > limited = contested), then score, then
+        number of findings.
 
         Returns
         -------
         dict
-            ``{"profile": {dimension: column ref}, "items": [{rank, factor, cell}],
-            "no_evidence": [factor summaries], "notice": {"nl", "en"}}``.
+            ``{"profile": {dimension: column ref}, "combination": "all", "items": [{rank,
+            factor, cell}], "no_evidence": [factor summaries], "per_choice": {dimension:
+            {"column": ref, "items": [...]}}, "notice": {"nl", "en"}}``.
 
         Raises
         ------
@@ -1176,28 +1203,42 @@ class EvidenceIndex:
                 ]
             )
         columns = list(chosen.values())
-        if len(columns) == 1:
-            # one choice is one column of the matrix, already computed
-            ranked = rank_cells([self._cells[f][columns[0]] for f in self._factor_order])
-        else:
-            ranked = rank_profile(
-                self._factor_order, columns, self._pairs, self.vocabulary, groups=self._groups
-            )
-        with_evidence = [c for c in ranked if c.verdict != "no_evidence"]
-        return {
-            "profile": {k: self._column_ref(v, lang) for k, v in chosen.items()},
-            "lang": lang,
-            "items": [
+
+        def ranked_items(ranked: list) -> list[dict]:
+            return [
                 {
                     "rank": i + 1,
                     "factor": self._factor_summary(c.factor, lang),
                     "cell": self._cell(c, lang),
                 }
-                for i, c in enumerate(with_evidence)
-            ],
+                for i, c in enumerate(c for c in ranked if c.verdict != "no_evidence")
+            ]
+
+        def single(column: str) -> list:
+            # one choice is one column of the matrix, already computed
+            return rank_cells([self._cells[f][column] for f in self._factor_order])
+
+        if len(columns) == 1:
+            ranked = single(columns[0])
+        else:
+            carrying = [(f, s) for f, s in self._pairs if carries_all(f, chosen)]
+            ranked = rank_profile(
+                self._factor_order, columns, carrying, self.vocabulary, groups=self._groups
+            )
+        return {
+            "profile": {k: self._column_ref(v, lang) for k, v in chosen.items()},
+            "lang": lang,
+            "combination": "all",
+            "items": ranked_items(ranked),
             "no_evidence": [
                 self._factor_summary(c.factor, lang) for c in ranked if c.verdict == "no_evidence"
             ],
+            "per_choice": {
+                k: {"column": self._column_ref(v, lang), "items": ranked_items(single(v))}
+                for k, v in chosen.items()
+            }
+            if len(columns) > 1
+            else {},
             "notice": dict(PROFILE_NOTICE),
         }
 

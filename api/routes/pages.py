@@ -1,76 +1,109 @@
-"""The human pages (evidence map, network, factor, source, profile) and their static assets."""
+"""The human pages (evidence map, network, factor, source, profile, about) and their static assets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from api.deps import ServiceDep
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.viewer import (
+    LANGUAGES,
+    build_about_page,
+    build_cell_findings,
+    build_construct_page,
+    build_error_page,
+    build_factor_page,
+    build_gaps_page,
+    build_map_download,
+    build_map_page,
+    build_network_page,
+    build_profile_page,
+    build_source_page,
+    environment,
     read_static,
-    render_construct_page,
-    render_error_page,
-    render_evidence_map,
-    render_factor_page,
-    render_network_page,
-    render_profile_page,
-    render_source_page,
     status_for,
 )
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(render, service, request: Request, **kwargs) -> HTMLResponse:
-    """One page of the current index (rendered once per data version); bad parameters become
-    an HTML 4xx page."""
+@lru_cache(maxsize=len(LANGUAGES))
+def _templates(lang: str) -> Jinja2Templates:
+    """The viewer's templates with the catalogue of ``lang`` installed."""
+    return Jinja2Templates(env=environment(lang))
+
+
+def _page(build: Callable, service, request: Request, **kwargs) -> HTMLResponse:
+    """Build one page's view model from the current index and render its template.
+
+    The view model is built once per data version, language and parameters. Bad parameters
+    and unknown ids become an HTML 4xx page in the asked language.
+    """
     lang = request.query_params.get("lang", "en")
     try:
-        return HTMLResponse(service.page(render, lang, dict(request.query_params), **kwargs))
+        view = service.page(build, lang, dict(request.query_params), **kwargs)
+        status = 200
     except (NotFoundError, EntryError) as error:
-        return HTMLResponse(
-            render_error_page(
-                error, lang=lang if lang in ("nl", "en") else "en", path=request.url.path
-            ),
-            status_code=status_for(error),
+        view = build_error_page(
+            error, lang=lang if lang in LANGUAGES else "en", path=request.url.path
         )
+        status = status_for(error)
+    return _templates(view.lang).TemplateResponse(
+        request, view.template, {"view": view}, status_code=status
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
 def evidence_map(service: ServiceDep, request: Request) -> HTMLResponse:
     """The evidence map: trigger factors × drivers, sex, age and education."""
-    return _page(render_evidence_map, service, request)
+    return _page(build_map_page, service, request)
 
 
 @router.get("/network", response_class=HTMLResponse)
 def network(service: ServiceDep, request: Request) -> HTMLResponse:
     """The network of factors, drivers and demographic groups."""
-    return _page(render_network_page, service, request)
+    return _page(build_network_page, service, request)
 
 
 @router.get("/factors/{factor_id}", response_class=HTMLResponse)
 def factor_page(factor_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
     """One trigger factor with its verdicts and findings."""
-    return _page(render_factor_page, service, request, factor_id=factor_id)
+    return _page(build_factor_page, service, request, factor_id=factor_id)
 
 
 @router.get("/constructs/{construct_id}", response_class=HTMLResponse)
 def construct_page(construct_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
     """One related construct with the trigger factors it informs and its findings."""
-    return _page(render_construct_page, service, request, construct_id=construct_id)
+    return _page(build_construct_page, service, request, construct_id=construct_id)
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
 def source_page(source_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
     """One literature source with its findings."""
-    return _page(render_source_page, service, request, source_id=source_id)
+    return _page(build_source_page, service, request, source_id=source_id)
 
 
 @router.get("/profile", response_class=HTMLResponse)
 def profile_page(service: ServiceDep, request: Request) -> HTMLResponse:
     """The profile lens: factors ranked for a chosen driver and/or group."""
-    return _page(render_profile_page, service, request)
+    return _page(build_profile_page, service, request)
+
+
+@router.get("/gaps", response_class=HTMLResponse)
+def gaps_page(service: ServiceDep, request: Request) -> HTMLResponse:
+    """The empty cells of the map by kind: not studied, not encoded, filtered away."""
+    return _page(build_gaps_page, service, request)
+
+
+@router.get("/about/population-evidence", response_class=HTMLResponse)
+def about_page(service: ServiceDep, request: Request) -> HTMLResponse:
+    """Why population evidence cannot predict a person, and what individual assessment needs."""
+    return _page(build_about_page, service, request)
 
 
 @router.get("/static/viewer/{name:path}")
@@ -82,4 +115,24 @@ def static_asset(name: str) -> Response:
     content, media_type = found
     return Response(
         content, media_type=media_type, headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get("/map/cell")
+def map_cell(service: ServiceDep, request: Request) -> Response:
+    """One map cell's findings, a page at a time (the map fetches them when a cell opens)."""
+    service.ensure_fresh()
+    # bad parameters and unknown ids go to the app's one error handler (JSON 4xx)
+    return JSONResponse(build_cell_findings(service.index, dict(request.query_params)))
+
+
+@router.get("/map/download")
+def map_download(service: ServiceDep, request: Request) -> Response:
+    """What the map shows with the given filters: cells as CSV, their sources as RIS or BibTeX."""
+    service.ensure_fresh()
+    name, media_type, text = build_map_download(service.index, dict(request.query_params))
+    return Response(
+        text,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

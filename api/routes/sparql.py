@@ -1,18 +1,20 @@
-"""``/sparql``: the read-only SPARQL 1.1 endpoint; result format chosen by the Accept header."""
+"""``/sparql``: the read-only SPARQL 1.1 Protocol endpoint and its service description."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import ServiceDep
+from api.deps import ServiceDep, SettingsDep
 from api.schemas import SPARQL_QUERY_EXAMPLE as QUERY_EXAMPLE
 from api.schemas import errors
-from triggergraph.exceptions import QueryError
+from triggergraph.exceptions import QueryError, QueryUriTooLongError
+from triggergraph.store import QueryDataset
 
 router = APIRouter(tags=["sparql"])
 
@@ -35,23 +37,50 @@ RESULT_CONTENT = {
 RESPONSES = {
     200: {
         "description": "SELECT/ASK results (JSON, XML, CSV, TSV) or a CONSTRUCT/DESCRIBE graph "
-        "(Turtle, N-Triples, JSON-LD, RDF/XML), by Accept.",
+        "(Turtle, N-Triples, JSON-LD, RDF/XML), by Accept. Without a query, GET answers the "
+        "SPARQL 1.1 Service Description (Turtle, N-Triples, JSON-LD or RDF/XML).",
         "content": RESULT_CONTENT,
     },
-    **errors(400, 413, 422, 503),
+    **errors(400, 413, 414, 429, 503),
 }
+READ_ONLY = "SPARQL updates are not accepted on this endpoint; it is read-only"
+GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 
-def _refuse_dataset_params(params: dict) -> None:
-    for name in ("default-graph-uri", "named-graph-uri"):
-        if params.get(name):
-            raise QueryError(
-                f"the parameter {name!r} is not supported; use GRAPH in the query instead"
-            )
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """One request of the SPARQL 1.1 Protocol: the query and the dataset it names."""
+
+    query: str | None
+    dataset: QueryDataset | None
 
 
-async def _answer(service, query: str, request: Request) -> Response:
-    body, media_type = await run_in_threadpool(service.sparql, query, request.headers.get("accept"))
+def parse_protocol(pairs: list[tuple[str, str]]) -> ProtocolRequest:
+    """Read ``query``, ``default-graph-uri`` and ``named-graph-uri`` from request parameters.
+
+    A repeated ``query`` and any ``update`` are refused (400); graph parameters may repeat.
+    """
+    queries = [value for name, value in pairs if name == "query"]
+    if len(queries) > 1:
+        raise QueryError(f"the parameter 'query' was given {len(queries)} times; give it once")
+    if any(name == "update" for name, _ in pairs):
+        raise QueryError(READ_ONLY)
+    graphs = {name: tuple(v for n, v in pairs if n == name) for name in GRAPH_PARAMS}
+    dataset = None
+    if any(graphs.values()):
+        dataset = QueryDataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
+    return ProtocolRequest(queries[0] if queries else None, dataset)
+
+
+async def _answer(service, protocol: ProtocolRequest, request: Request) -> Response:
+    client = request.client.host if request.client else ""
+    body, media_type = await run_in_threadpool(
+        service.sparql,
+        protocol.query or "",
+        request.headers.get("accept"),
+        client,
+        protocol.dataset,
+    )
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
@@ -59,22 +88,36 @@ async def _answer(service, query: str, request: Request) -> Response:
 async def sparql_get(
     request: Request,
     service: ServiceDep,
-    # a URL longer than about 64 KiB is cut off by the HTTP server itself (a bare text 400);
-    # 5,000 characters stay below that even when every character is percent-encoded UTF-8.
+    settings: SettingsDep,
     query: Annotated[
         str | None,
         Query(
-            max_length=5_000,
             examples=[QUERY_EXAMPLE],
-            description="The query; longer queries go in a POST body.",
+            description="The query; without it the service description is answered. Queries "
+            "longer than sparql_max_get_chars characters go in a POST body (414 here).",
         ),
     ] = None,
+    default_graph_uri: Annotated[
+        list[str] | None,
+        Query(alias="default-graph-uri", description="Graphs whose union is the default graph."),
+    ] = None,
+    named_graph_uri: Annotated[
+        list[str] | None,
+        Query(alias="named-graph-uri", description="Graphs that GRAPH may reach."),
+    ] = None,
 ) -> Response:
-    """Run a read-only query given as ``?query=``. Updates and SERVICE are refused (400)."""
-    _refuse_dataset_params(dict(request.query_params))
-    if request.query_params.get("update"):
-        raise QueryError("SPARQL updates are not accepted on this endpoint; it is read-only")
-    return await _answer(service, query or "", request)
+    """Run a read-only query given as ``?query=``, or describe the service without one."""
+    protocol = parse_protocol(list(request.query_params.multi_items()))
+    if protocol.query is None and protocol.dataset is None:
+        body, media_type = service.sparql_description(request.headers.get("accept"))
+        return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+    if protocol.query is not None and len(protocol.query) > settings.sparql_max_get_chars:
+        raise QueryUriTooLongError(
+            f"the query has {len(protocol.query)} characters, over the limit of "
+            f"{settings.sparql_max_get_chars} for GET (sparql_max_get_chars); send it with POST",
+            limit="get_chars",
+        )
+    return await _answer(service, protocol, request)
 
 
 @router.post(
@@ -92,7 +135,11 @@ async def sparql_get(
                 "application/x-www-form-urlencoded": {
                     "schema": {
                         "type": "object",
-                        "properties": {"query": {"type": "string"}},
+                        "properties": {
+                            "query": {"type": "string"},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
                         "required": ["query"],
                     },
                 },
@@ -104,23 +151,20 @@ async def sparql_post(request: Request, service: ServiceDep) -> Response:
     """Run a read-only query sent as ``application/sparql-query`` or form-encoded ``query=``."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
-    _refuse_dataset_params(dict(request.query_params))
+    in_url = list(request.query_params.multi_items())
     if content_type == "application/sparql-query":
-        query = _decode(body)
+        in_url = [(name, value) for name, value in in_url if name != "query"]
+        protocol = parse_protocol([*in_url, ("query", _decode(body))])
     elif content_type == "application/x-www-form-urlencoded":
-        form = parse_qs(_decode(body), keep_blank_values=True)
-        _refuse_dataset_params({k: v[0] for k, v in form.items()})
-        if "update" in form:
-            raise QueryError("SPARQL updates are not accepted on this endpoint; it is read-only")
-        query = form.get("query", [""])[0]
+        protocol = parse_protocol(in_url + parse_qsl(_decode(body), keep_blank_values=True))
     elif content_type == "application/sparql-update":
-        raise QueryError("SPARQL updates are not accepted on this endpoint; it is read-only")
+        raise QueryError(READ_ONLY)
     else:
         raise QueryError(
             f"unsupported Content-Type {content_type or '(none)'!r}; send application/sparql-query "
             "or application/x-www-form-urlencoded with 'query='"
         )
-    return await _answer(service, query, request)
+    return await _answer(service, protocol, request)
 
 
 def _decode(body: bytes) -> str:

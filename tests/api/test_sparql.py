@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 TG = "https://w3id.org/triggergraph/ontology#"
 COUNT_FINDINGS = f"SELECT (COUNT(?f) AS ?n) WHERE {{ GRAPH ?g {{ ?f a <{TG}Finding> }} }}"
@@ -125,15 +130,8 @@ def test_malformed_query_is_400_with_position(read_client):
     assert "line 1" in response.json()["detail"]
 
 
-def test_missing_query_is_400(read_client):
-    assert read_client.get("/sparql").status_code == 400
-
-
-def test_dataset_parameters_are_refused(read_client):
-    response = read_client.get(
-        "/sparql", params={"query": COUNT_FINDINGS, "default-graph-uri": "urn:x"}
-    )
-    assert response.status_code == 400
+def test_empty_query_is_400(read_client):
+    assert read_client.get("/sparql", params={"query": " "}).status_code == 400
 
 
 def test_unsupported_post_content_type_is_400(read_client):
@@ -257,12 +255,14 @@ def limited_client(tmp_path_factory):
         yield client
 
 
-def test_result_over_limit_is_503_naming_the_limit(limited_client):
+def test_result_over_limit_is_400_not_retryable_naming_the_limit(limited_client):
     response = limited_client.get(
         "/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}
     )
-    assert response.status_code == 503
+    assert response.status_code == 400
+    assert response.json()["error"] == "ResultLimitError"
     assert "limit of 5" in response.json()["detail"]
+    assert "retry-after" not in response.headers
 
 
 def test_query_over_time_limit_is_503(limited_client):
@@ -298,3 +298,231 @@ def test_served_concepts_are_typed_skos_concept(read_client):
     assert int(members["results"]["bindings"][0]["n"]["value"]) > 0
     untyped = read_client.get("/sparql", params={"query": UNTYPED_CONCEPTS}).json()
     assert untyped["results"]["bindings"] == []
+
+
+# ---- SPARQL 1.1 Protocol: datasets, service description, refusals --------------------------
+B = "http://127.0.0.1:8000/"
+ALPHA, BETA = B + "graph/fixture_alpha", B + "graph/fixture_beta"
+FINDINGS_IN_DEFAULT = f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{TG}Finding> }}"
+
+
+def count_of(response) -> int:
+    assert response.status_code == 200, response.text[:300]
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_default_graph_is_the_union_of_the_data_graphs(read_client):
+    assert count_of(read_client.get("/sparql", params={"query": FINDINGS_IN_DEFAULT})) == 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"ASK {{ ?m <{TG}dataVersion> ?v }}",
+        f"ASK {{ ?g <{TG}graphVersion> ?r }}",
+        f"ASK {{ <{B}graph/meta/literature> ?p ?o }}",
+    ],
+    ids=["data-version", "graph-revisions", "literature-list"],
+)
+def test_bookkeeping_is_not_in_the_default_graph(read_client, query):
+    response = read_client.get("/sparql", params={"query": query})
+    assert response.json()["boolean"] is False
+
+
+def test_from_chooses_the_default_graph(read_client):
+    query = f"SELECT (COUNT(?f) AS ?n) FROM <{BETA}> WHERE {{ ?f a <{TG}Finding> }}"
+    assert count_of(read_client.get("/sparql", params={"query": query})) == 1
+    nothing = f"SELECT (COUNT(?f) AS ?n) FROM <{B}graph/nonexistent> WHERE {{ ?f ?p ?o }}"
+    assert count_of(read_client.get("/sparql", params={"query": nothing})) == 0
+
+
+def test_from_named_limits_graph(read_client):
+    query = (
+        f"SELECT (COUNT(?f) AS ?n) FROM NAMED <{ALPHA}> "
+        f"WHERE {{ GRAPH ?g {{ ?f a <{TG}Finding> }} }}"
+    )
+    assert count_of(read_client.get("/sparql", params={"query": query})) == 2
+
+
+def test_protocol_dataset_parameters_replace_from(read_client):
+    query = f"SELECT (COUNT(?f) AS ?n) FROM <{ALPHA}> WHERE {{ ?f a <{TG}Finding> }}"
+    response = read_client.get("/sparql", params={"query": query, "default-graph-uri": BETA})
+    assert count_of(response) == 1
+    both = read_client.post(
+        "/sparql", data={"query": FINDINGS_IN_DEFAULT, "default-graph-uri": [ALPHA, BETA]}
+    )
+    assert count_of(both) == 3
+    named = read_client.post(
+        "/sparql?named-graph-uri=" + BETA,
+        content=COUNT_FINDINGS,
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert count_of(named) == 1
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [(None, "turtle"), ("text/turtle", "turtle"), ("application/rdf+xml", "xml")],
+)
+def test_get_without_query_is_the_service_description(read_client, accept, rdflib_format):
+    headers = {"Accept": accept} if accept else {}
+    response = read_client.get("/sparql", headers=headers)
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.content, format=rdflib_format)
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = URIRef(B + "sparql")
+    assert (endpoint, RDF.type, URIRef(sd + "Service")) in graph
+    assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in graph
+    assert (endpoint, URIRef(sd + "endpoint"), endpoint) in graph
+
+
+def test_repeated_query_is_400(read_client):
+    response = read_client.get("/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D")
+    assert response.status_code == 400
+    assert "'query' was given 2 times" in response.json()["detail"]
+    form = read_client.post(
+        "/sparql",
+        content="query=ASK+%7B%7D&query=ASK+%7B%7D",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 400
+
+
+def test_over_long_get_is_414_and_the_same_query_posts(read_client):
+    query = COUNT_FINDINGS + " #" + "x" * 9_000
+    response = read_client.get("/sparql", params={"query": query})
+    assert response.status_code == 414
+    assert "POST" in response.json()["detail"]
+    posted = read_client.post(
+        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert count_of(posted) == 3
+
+
+def flat_query(patterns: int) -> str:
+    lines = " .\n".join(f"OPTIONAL {{ ?f <{TG}p{i}> ?o{i} }}" for i in range(patterns))
+    return f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{TG}Finding> .\n{lines} }}"
+
+
+def test_flat_query_of_90_patterns_is_answered(read_client):
+    chain = " .\n".join(f"?v{i} <{TG}p{i}> ?v{i + 1}" for i in range(200))
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {chain} }}"
+    response = read_client.post(
+        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert count_of(response) == 0
+    assert count_of(read_client.post("/sparql", data={"query": flat_query(90)})) == 3
+
+
+@pytest.mark.parametrize(
+    ("shape", "limit"),
+    [
+        ("FILTER(" + "+".join(["1"] * 1_000) + " > 0)", "sparql_max_chain"),
+        (" UNION ".join(["{ ?s ?p ?o }"] * 300), "sparql_max_chain"),
+        ("{ " * 100 + "?s ?p ?o" + " }" * 100, "sparql_max_depth"),
+    ],
+    ids=["arithmetic", "union", "nesting"],
+)
+def test_over_limit_query_is_400_naming_the_limit(read_client, shape, limit):
+    query = f"SELECT * WHERE {{ ?s ?p ?o {shape} }}"
+    response = read_client.post(
+        "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "QueryLimitError"
+    assert limit in response.json()["detail"]
+
+
+# ---- real clients: datasets ------------------------------------------------------------------
+@pytest.mark.server
+def test_sparqlwrapper_from_and_default_graph_parameter(endpoint):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    def run(query: str, default_graph: str | None = None) -> int:
+        wrapper = SPARQLWrapper(endpoint)
+        wrapper.setQuery(query)
+        wrapper.setReturnFormat(JSON)
+        if default_graph:
+            wrapper.addDefaultGraph(default_graph)
+        return int(wrapper.query().convert()["results"]["bindings"][0]["n"]["value"])
+
+    assert run(f"SELECT (COUNT(?f) AS ?n) FROM <{ALPHA}> WHERE {{ ?f a <{TG}Finding> }}") == 2
+    assert run(FINDINGS_IN_DEFAULT, default_graph=BETA) == 1
+    assert run(FINDINGS_IN_DEFAULT) == 3
+
+
+@pytest.mark.server
+def test_sparqlwrapper_post_of_a_long_query(endpoint):
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setMethod(POST)
+    wrapper.setQuery(FINDINGS_IN_DEFAULT + " #" + "x" * 20_000)
+    wrapper.setReturnFormat(JSON)
+    assert int(wrapper.query().convert()["results"]["bindings"][0]["n"]["value"]) == 3
+
+
+@pytest.mark.server
+def test_rdflib_sparqlstore_named_graph_scoping(endpoint):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(endpoint, returnFormat="json")
+    finding = URIRef(f"{TG}Finding")
+    beta = Graph(store=store, identifier=URIRef(BETA))
+    assert len(list(beta.triples((None, RDF.type, finding)))) == 1
+    alpha = Graph(store=store, identifier=URIRef(ALPHA))
+    assert len(list(alpha.triples((None, RDF.type, finding)))) == 2
+    rows = list(beta.query(f"SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a <{TG}Finding> }}"))
+    assert int(rows[0][0]) == 1
+    whole = Graph(store=store)
+    assert len(list(whole.triples((None, RDF.type, finding)))) == 3
+    store.close()
+
+
+COMUNICA_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / (
+    "triggergraph-tests/comunica"
+)
+
+
+@pytest.fixture(scope="module")
+def comunica() -> Path:
+    """``comunica-sparql`` from npm (@comunica/query-sparql), installed once into a cache."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed, so Comunica (@comunica/query-sparql) cannot be fetched")
+    binary = COMUNICA_DIR / "node_modules" / ".bin" / "comunica-sparql"
+    if not binary.exists():
+        COMUNICA_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(COMUNICA_DIR),
+                "@comunica/query-sparql@4",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    return binary
+
+
+def comunica_count(binary: Path, endpoint: str, query: str) -> int:
+    out = subprocess.run(
+        [str(binary), f"sparql@{endpoint}", "-q", query, "-t", "application/sparql-results+json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(json.loads(out.stdout)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.server
+def test_comunica_queries_the_endpoint(comunica, endpoint):
+    assert comunica_count(comunica, endpoint, FINDINGS_IN_DEFAULT) == 3
+    scoped = f"SELECT (COUNT(?f) AS ?n) FROM <{ALPHA}> WHERE {{ ?f a <{TG}Finding> }}"
+    assert comunica_count(comunica, endpoint, scoped) == 2

@@ -355,3 +355,101 @@ def test_export_single_file_works_from_file_url(watch, browser_literature, tmp_p
         watch.requests
     )
     watch.assert_clean()
+
+
+def _source_with_doi(page_server) -> dict:
+    for item in page_server.api("/api/v1/sources", limit=200)["items"]:
+        record = page_server.api(f"/api/v1/sources/{item['id']}")
+        if record.get("doi") and record.get("findings"):
+            return record
+    pytest.fail("the browser corpus has no source with a DOI and findings")
+
+
+def test_finding_cards_fit_a_390px_phone_in_dutch(chromium, page_server):
+    source = _source_with_doi(page_server)
+    paths = [
+        "/factors/detention?lang=nl",
+        f"/sources/{source['id']}?lang=nl",
+        f"/sources/{XSS_SOURCE_ID}?lang=nl",
+        "/about/population-evidence?lang=nl",
+    ]
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        for path in paths:
+            page.goto(page_server.url + path)
+            for summary in page.locator("main summary").all()[:10]:
+                summary.click()
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls {overflow}px sideways on a 390px phone"
+            cards = page.locator("li.card")
+            if cards.count():
+                box = cards.first.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 391, path
+    finally:
+        context.close()
+
+
+def test_finding_card_links_doi_first(watch, page_server):
+    source = _source_with_doi(page_server)
+    page = open_page(watch, page_server, f"/sources/{source['id']}?lang=nl")
+    first = page.locator("li.card ul.links a").first
+    assert first.get_attribute("href").startswith("https://doi.org/")
+    assert source["doi"].split("/", 1)[1] in first.get_attribute("href")
+    top = page.locator("main > ul.links a").first
+    assert top.get_attribute("href").startswith("https://doi.org/")
+    watch.assert_clean()
+
+
+def test_map_deep_link_opens_cell_and_escape_returns_focus(watch, page_server):
+    page = open_page(watch, page_server, "/?lang=nl#cell=detention:justice_seeker")
+    panel = page.locator("#cell-details")
+    panel.wait_for(state="visible")
+    assert "Detentie" in panel.locator("h2").inner_text()
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    focused = page.evaluate("() => document.activeElement.dataset.column")
+    assert focused == "justice_seeker" and "#cell=" not in page.url
+    watch.assert_clean()
+
+
+def test_map_empty_filter_says_so_and_offers_nearest_view(watch, page_server):
+    page = open_page(watch, page_server, "/?lang=nl")
+    strong = set(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll('tbody[data-level]'))
+            .filter(tb => tb.querySelector('td.cell[data-verdict="strong"]'))
+            .map(tb => tb.dataset.level)"""
+        )
+    )
+    empty_level = next((lv for lv in ("meso", "macro", "micro") if lv not in strong), None)
+    if empty_level is None:
+        pytest.fail("every level has a strong cell in this corpus; the test needs one without")
+    page = open_page(watch, page_server, f"/?lang=nl&verdict=strong&level={empty_level}")
+    text = page.locator("#map-empty").inner_text()
+    assert text.startswith("Geen cellen met oordeel ‘sterk’ op")
+    page.locator("#map-empty a").click()
+    assert int(page.locator("#shown-count").inner_text()) > 0
+    watch.assert_clean()
+
+
+def test_profile_and_of_choices_in_dutch_says_when_no_finding_carries_all(watch, page_server):
+    query = {"driver": "justice_seeker", "sex": "sex_male", "age": "age_18_25"}
+    expected = page_server.api("/api/v1/profile", **query)
+    path = "/profile?lang=nl&" + "&".join(f"{k}={v}" for k, v in query.items())
+    page = open_page(watch, page_server, path)
+    if expected["items"]:
+        ranked = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.factor)")
+        assert ranked == [item["factor"]["id"] for item in expected["items"]]
+    else:
+        text = page.locator("#no-combination").inner_text()
+        assert text.startswith("Geen bevinding in onze kennisbank voldoet aan al deze keuzes")
+        assert "Rechtvaardigheidszoeker + Man + 18 tot 25" in text
+    assert page.locator("section.per-choice h2").all_inner_texts() == [
+        "Alleen Rechtvaardigheidszoeker",
+        "Alleen Man",
+        "Alleen 18 tot 25",
+    ]
+    watch.assert_clean()

@@ -33,6 +33,7 @@ from .profile import (
     GapEntry,
     GapsAnswer,
     ProfileAnswer,
+    ProfileChoice,
     RankedFactor,
 )
 from .queries import (
@@ -74,6 +75,7 @@ __all__ = [
     "MatrixQuery",
     "ProblemAnswer",
     "ProfileAnswer",
+    "ProfileChoice",
     "ProfileQuery",
     "RankedFactor",
     "SourceAnswer",

@@ -16,13 +16,30 @@ class RankedFactor(Answer):
     cell: Cell
 
 
+class ProfileChoice(Answer):
+    """One profile choice on its own: its column and the factors ranked for it."""
+
+    column: ColumnRef
+    items: list[RankedFactor]
+
+
 class ProfileAnswer(Answer):
-    """Factors ranked by the evidence for a profile; population-level, never about a person."""
+    """Factors ranked by the evidence for a profile; population-level, never about a person.
+
+    Choices combine with AND: ``items`` rank the findings that carry every choice.
+    """
 
     profile: dict[str, ColumnRef] = Field(description="The chosen driver and/or groups.")
     lang: str
+    combination: str = Field(
+        default="all", description="'all': only findings that carry every choice count."
+    )
     items: list[RankedFactor]
     no_evidence: list[FactorSummary]
+    per_choice: dict[str, ProfileChoice] = Field(
+        default_factory=dict,
+        description="With more than one choice: each choice's own ranking (not the profile).",
+    )
     notice: dict[str, str] = Field(
         examples=[
             {"en": "Population-level evidence, not a judgement about any person.", "nl": "..."}

@@ -34,8 +34,9 @@ from ..index import EvidenceIndex
 from ..loader import literature_hash, load_literature
 from ..query import run_query
 from ..rdf import build_dataset, canonical_source, serialize_dataset
-from ..store import check_read_only, open_store
-from ..store.base import GRAPH_FORMATS, SELECT_FORMATS
+from ..sparql import PoolLimits, QueryPool, service_description
+from ..store import open_store, precheck
+from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
 from .formats import EXPORT_FORMATS, negotiate
@@ -127,6 +128,8 @@ class EvidenceService(LinkedData, SourceWrites):
         self._watcher = FolderWatcher(Path(settings.literature_dir))
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
         self._base_warned = False
 
     # ---- life cycle ------------------------------------------------------------------------
@@ -159,8 +162,10 @@ class EvidenceService(LinkedData, SourceWrites):
         return service
 
     def close(self) -> None:
-        """Stop the background refresh (if started) and release the store."""
+        """Stop the background refresh (if started) and the query workers; release the store."""
         self.stop_refresher()
+        if self._pool is not None:
+            self._pool.close()
         self.store.close()
 
     # ---- background refresh -------------------------------------------------------------
@@ -549,27 +554,29 @@ class EvidenceService(LinkedData, SourceWrites):
         )
 
     def page(
-        self, render: Callable[..., str], lang: str, params: dict[str, str], **kwargs: Any
-    ) -> str:
-        """A human page rendered once per index (data version), language and parameters.
+        self, build: Callable[..., Any], lang: str, params: dict[str, str], **kwargs: Any
+    ) -> Any:
+        """A human page's view model, built once per index (data version), language and
+        parameters.
 
         Parameters
         ----------
-        render : callable
-            A page renderer of the viewer, ``render(index, lang=, params=, **kwargs) -> str``.
+        build : callable
+            A page builder of the viewer, ``build(index, lang=, params=, **kwargs)``.
         lang, params, kwargs
-            Passed on unchanged; together with ``render`` they are the key of the page.
+            Passed on unchanged; together with ``build`` they are the key of the page.
 
         Returns
         -------
-        str
-            The HTML; a bad parameter raises as ``render`` does and is not remembered.
+        object
+            What ``build`` returns; a bad parameter raises as ``build`` does and is not
+            remembered.
         """
         key = (lang, tuple(sorted(params.items())), tuple(sorted(kwargs.items())))
         return self._hot_answer(
-            f"page:{render.__name__}",
+            f"page:{build.__name__}",
             key,
-            lambda index: render(index, lang=lang, params=params, **kwargs),
+            lambda index: build(index, lang=lang, params=params, **kwargs),
         )
 
     def drivers(self, query: LangQuery = ENGLISH) -> dict:
@@ -664,8 +671,18 @@ class EvidenceService(LinkedData, SourceWrites):
         return out.getvalue().encode("utf-8")
 
     # ---- SPARQL and Linked Data ---------------------------------------------------------
-    def sparql(self, query: str, accept: str | None) -> tuple[bytes, str]:
-        """Run a read-only SPARQL query and serialise it in the format ``accept`` prefers.
+    def sparql(
+        self,
+        query: str,
+        accept: str | None,
+        client: str = "",
+        dataset: QueryDataset | None = None,
+    ) -> tuple[bytes, str]:
+        """Run a client's read-only SPARQL query in a worker process, in the format ``accept`` prefers.
+
+        The query is scanned against the limits first, then runs in a capped child process of
+        the :class:`~triggergraph.sparql.QueryPool` on a copy of the data graphs; the default
+        graph is the union of the data graphs, never the bookkeeping graphs.
 
         Parameters
         ----------
@@ -673,6 +690,10 @@ class EvidenceService(LinkedData, SourceWrites):
             SPARQL 1.1 query text (no updates, no SERVICE).
         accept : str or None
             The HTTP ``Accept`` header.
+        client : str
+            The client's address, for admission (``sparql_queue_per_client``).
+        dataset : QueryDataset, optional
+            ``default-graph-uri``/``named-graph-uri`` of the request; they replace FROM.
 
         Returns
         -------
@@ -682,11 +703,13 @@ class EvidenceService(LinkedData, SourceWrites):
         Raises
         ------
         QueryError
-            For a malformed, forbidden or failed query; ``QueryTimeoutError`` past the limits.
+            For a malformed, forbidden or failed query (``QueryLimitError`` over a limit,
+            ``ResultLimitError`` over the row limit); ``QueryTimeoutError`` past the time
+            limit; ``TooManyQueriesError`` when the client has too many queries waiting.
         """
         if not query or not query.strip():
             raise QueryError("empty query; pass the SPARQL text as 'query'")
-        form = check_read_only(query).kind.upper()
+        form = precheck(query, self.store.query_limits).kind.upper()
         if form in ("CONSTRUCT", "DESCRIBE"):
             media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
         else:
@@ -695,11 +718,40 @@ class EvidenceService(LinkedData, SourceWrites):
                 offered = ["application/sparql-results+json", "application/sparql-results+xml"]
             media_type = negotiate(accept, offered, "application/sparql-results+json")
         try:
-            return self.store.query_serialized(
-                query, media_type, timeout_s=self.settings.sparql_timeout_s
-            )
+            return self.query_pool.run(query, media_type, self._version, client, dataset)
         except TriggergraphError:
             raise
         except Exception as error:
             # an engine bug on an odd but valid query is still the query failing, never a 500
             raise QueryError(f"the query failed: {type(error).__name__}: {error}") from error
+
+    @property
+    def query_pool(self) -> QueryPool:
+        """The worker processes of client SPARQL, started with the first client query."""
+        with self._pool_lock:
+            if self._pool is None:
+                settings = self.settings
+                self._pool = QueryPool(
+                    self.store,
+                    PoolLimits(
+                        timeout_s=settings.sparql_timeout_s,
+                        max_rows=settings.sparql_result_limit,
+                        workers=settings.sparql_workers,
+                        memory_cap_mb=settings.sparql_worker_memory_mb,
+                        queue_per_client=settings.sparql_queue_per_client,
+                        query=self.store.query_limits,
+                    ),
+                )
+            return self._pool
+
+    def sparql_description(self, accept: str | None) -> tuple[bytes, str]:
+        """The endpoint's SPARQL 1.1 Service Description, in the RDF format ``accept`` prefers."""
+        media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
+        body = service_description(
+            self.settings.base_iri + "sparql",
+            self.store.query_limits,
+            self.settings.sparql_timeout_s,
+            self.settings.sparql_result_limit,
+            media_type,
+        )
+        return body, media_type

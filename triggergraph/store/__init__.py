@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from triggergraph.config import Settings
 from triggergraph.exceptions import ConfigError
-from triggergraph.store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryResult, Store
+from triggergraph.store.base import (
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    QueryDataset,
+    QueryResult,
+    Store,
+)
 from triggergraph.store.guard import QueryInfo, check_read_only
 from triggergraph.store.memory import MemoryStore
 from triggergraph.store.oxigraph import OxigraphStore
+from triggergraph.store.precheck import QueryLimits, QueryShape, precheck
 from triggergraph.store.sparql import SparqlStore
 
 __all__ = [
@@ -15,13 +22,35 @@ __all__ = [
     "SELECT_FORMATS",
     "MemoryStore",
     "OxigraphStore",
+    "QueryDataset",
     "QueryInfo",
+    "QueryLimits",
     "QueryResult",
+    "QueryShape",
     "SparqlStore",
     "Store",
     "check_read_only",
     "open_store",
+    "precheck",
+    "query_limits",
 ]
+
+
+def query_limits(settings: Settings) -> QueryLimits:
+    """The :class:`QueryLimits` the settings give (``sparql_max_*``).
+
+    Examples
+    --------
+    >>> query_limits(Settings(sparql_max_depth=8)).max_depth
+    8
+    """
+    return QueryLimits(
+        max_chars=settings.sparql_max_chars,
+        max_depth=settings.sparql_max_depth,
+        max_chain=settings.sparql_max_chain,
+        max_triple_patterns=settings.sparql_max_triple_patterns,
+        max_path_closures=settings.sparql_max_path_closures,
+    )
 
 
 def open_store(settings: Settings) -> Store:
@@ -50,7 +79,11 @@ def open_store(settings: Settings) -> Store:
     >>> store.backend, store.version()
     ('memory', '0')
     """
-    limits = {"timeout_s": settings.sparql_timeout_s, "result_limit": settings.sparql_result_limit}
+    limits = {
+        "timeout_s": settings.sparql_timeout_s,
+        "result_limit": settings.sparql_result_limit,
+        "query_limits": query_limits(settings),
+    }
     if settings.store == "memory":
         return MemoryStore(settings.base_iri, **limits)
     if settings.store == "oxigraph":

@@ -26,9 +26,11 @@ from triggergraph.exceptions import (
     Problem,
     QueryError,
     QueryTimeoutError,
+    ResultLimitError,
 )
 from triggergraph.namespaces import META_GRAPH, PREFIXES, TG
-from triggergraph.store.guard import inject_values
+from triggergraph.store.guard import check_read_only, inject_values
+from triggergraph.store.precheck import QueryLimits, precheck
 
 #: Result formats ``Store.query_serialized`` accepts, by media type.
 SELECT_FORMATS: dict[str, str] = {
@@ -110,6 +112,36 @@ class QueryResult:
     ntriples: str | None = None
 
 
+@dataclass(frozen=True)
+class QueryDataset:
+    """An RDF dataset named by the request (``default-graph-uri`` / ``named-graph-uri``).
+
+    It replaces the query's own ``FROM``/``FROM NAMED`` clauses, as the SPARQL 1.1 Protocol
+    says. An empty ``default_graphs`` is an empty default graph.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryRun:
+    """One query as a backend runs it: text with values bound, form, limits and dataset.
+
+    ``own_dataset`` tells that the text has ``FROM``/``FROM NAMED`` clauses (they then
+    replace the union default graph); ``dataset`` is a dataset named by the request, which
+    replaces both; ``client`` marks queries sent by endpoint clients (own workers).
+    """
+
+    text: str
+    kind: str
+    own_dataset: bool
+    timeout_s: float
+    max_rows: int
+    dataset: QueryDataset | None = None
+    client: bool = False
+
+
 class Store(ABC):
     """A quad store holding one named graph per source plus the vocabulary and meta graphs.
 
@@ -119,19 +151,28 @@ class Store(ABC):
     writes. The meta graph is bookkeeping: :meth:`graph_names` and :meth:`dump_nquads`
     leave it out and writes to it are refused.
 
-    Queries see the union of all named graphs as their default graph, are read-only
-    (:func:`triggergraph.store.guard.check_read_only`), stop after ``timeout_s`` with
+    Queries see the union of all named graphs as their default graph unless they name
+    their dataset (``FROM``, or a :class:`QueryDataset`), are read-only
+    (:func:`triggergraph.store.guard.check_read_only`; client queries
+    :func:`~triggergraph.store.precheck.precheck`), stop after ``timeout_s`` with
     :class:`QueryTimeoutError`, and refuse answers longer than the result limit with
-    :class:`QueryTimeoutError` ("result limit of N rows exceeded") instead of truncating
+    :class:`ResultLimitError` ("result limit of N rows exceeded") instead of truncating
     silently.
     """
 
     backend: str = "abstract"
 
-    def __init__(self, base_iri: str, timeout_s: float = 10.0, result_limit: int = 10_000):
+    def __init__(
+        self,
+        base_iri: str,
+        timeout_s: float = 10.0,
+        result_limit: int = 10_000,
+        query_limits: QueryLimits | None = None,
+    ):
         self.base_iri = base_iri
         self.timeout_s = timeout_s
         self.result_limit = result_limit
+        self.query_limits = query_limits or QueryLimits()
         self.meta_graph = base_iri + META_GRAPH
 
     # ---- writes --------------------------------------------------------------------
@@ -185,7 +226,6 @@ class Store(ABC):
     def dump_nquads(self) -> str:
         """The whole dataset as N-Quads, meta graph left out."""
 
-    @abstractmethod
     def query(
         self,
         sparql: str,
@@ -197,18 +237,39 @@ class Store(ABC):
 
         ``bindings`` maps variable names to rdflib terms (``URIRef``, ``Literal``) or Python
         scalars (``str`` becomes a plain literal, never an IRI). ``timeout_s`` and
-        ``max_rows`` default to the store's limits.
+        ``max_rows`` default to the store's limits. For the app's own named queries: the
+        text is checked by :func:`~triggergraph.store.guard.check_read_only`.
         """
+        info = check_read_only(sparql)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        text = bind_values(sparql, info.kind, bindings)
+        run = QueryRun(text, info.kind, bool(info.dataset), timeout, limit)
+        return self._run(run).to_result()
 
-    @abstractmethod
     def query_serialized(
         self,
         sparql: str,
         media_type: str,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        dataset: QueryDataset | None = None,
     ) -> tuple[bytes, str]:
-        """Run a read-only query and return ``(body, media type)`` in the requested format."""
+        """Run a client's read-only query; return ``(body, media type)`` in the requested format.
+
+        The text first passes :func:`~triggergraph.store.precheck.precheck` with the
+        store's :class:`QueryLimits`; ``dataset`` (from the request) replaces the query's
+        own FROM clauses.
+        """
+        shape = precheck(sparql, self.query_limits)
+        media = check_media_type(shape.kind, media_type)
+        timeout, limit = self._limits(timeout_s, max_rows)
+        own = bool(shape.default_graphs or shape.named_graphs)
+        run = QueryRun(sparql, shape.kind, own, timeout, limit, dataset, client=True)
+        return self._run(run).to_bytes(media), media
+
+    def _run(self, run: QueryRun) -> Answer:
+        """Run one checked query on the backend's engine (backends using the shared methods)."""
+        raise NotImplementedError(f"the {self.backend} store runs queries its own way")
 
     @abstractmethod
     def version(self) -> str:
@@ -601,9 +662,9 @@ def serialize_triples(triples: list[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
 
 
-def limit_error(max_rows: int, what: str = "rows") -> QueryTimeoutError:
+def limit_error(max_rows: int, what: str = "rows") -> ResultLimitError:
     """The error for an answer longer than the result limit."""
-    return QueryTimeoutError(
+    return ResultLimitError(
         f"result limit of {max_rows} {what} exceeded; add LIMIT or narrow the query"
     )
 

@@ -19,12 +19,10 @@ from triggergraph.store.base import (
     ABSENT,
     XSD_STRING,
     Answer,
-    QueryResult,
+    QueryRun,
     QueryRunner,
     Store,
-    bind_values,
     check_deadline,
-    check_media_type,
     limit_error,
     named_node,
     new_version,
@@ -32,7 +30,8 @@ from triggergraph.store.base import (
     parse_nquads,
     parse_ntriples,
 )
-from triggergraph.store.guard import PARSE_LOCK, check_read_only
+from triggergraph.store.guard import PARSE_LOCK
+from triggergraph.store.precheck import QueryLimits, precheck
 
 Graphs = dict[str, tuple[ox.Triple, ...]]
 #: The data version and the revision of each graph, published together as one object.
@@ -97,8 +96,9 @@ class MemoryStore(Store):
         timeout_s: float = 10.0,
         result_limit: int = 10_000,
         query_workers: int = 2,
+        query_limits: QueryLimits | None = None,
     ):
-        super().__init__(base_iri, timeout_s, result_limit)
+        super().__init__(base_iri, timeout_s, result_limit, query_limits)
         self._write_lock = threading.Lock()
         self._graphs: Graphs = {}
         self._version = "0"
@@ -228,43 +228,24 @@ class MemoryStore(Store):
         version, revisions = self._revisions  # one attribute: version and revisions agree
         return version, dict(revisions)
 
-    def query(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None = None,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        return self._answer(sparql, bindings, timeout_s, max_rows).to_result()
-
-    def query_serialized(
-        self,
-        sparql: str,
-        media_type: str,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> tuple[bytes, str]:
-        kind = check_read_only(sparql).kind
-        media = check_media_type(kind, media_type)
-        return self._answer(sparql, None, timeout_s, max_rows).to_bytes(media), media
-
-    def _answer(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None,
-        timeout_s: float | None,
-        max_rows: int | None,
-    ) -> Answer:
-        info = check_read_only(sparql)
-        timeout, limit = self._limits(timeout_s, max_rows)
-        text = bind_values(sparql, info.kind, bindings)
+    def _run(self, run: QueryRun) -> Answer:
+        if run.dataset is not None:
+            raise QueryError(
+                "the memory store takes its dataset from FROM clauses only, "
+                "not from default-graph-uri or named-graph-uri"
+            )
         dataset = self._dataset
         graphs = self._graphs
-        for iri in info.dataset:
-            # rdflib fetches FROM graphs it does not hold over the network; refuse instead.
-            if iri not in graphs:
-                raise QueryError(f"FROM <{iri}>: the store has no such graph")
-        prepared = _prepare(text)
+        if run.own_dataset:
+            for iri in precheck(run.text, self.query_limits).default_graphs:
+                # rdflib fetches FROM graphs it does not hold over the network; refuse instead.
+                if iri not in graphs:
+                    raise QueryError(f"FROM <{iri}>: the store has no such graph")
+        try:
+            prepared = _prepare(run.text)
+        except RecursionError:
+            raise QueryError("rdflib's parser ran out of stack on this query") from None
+        timeout, limit = run.timeout_s, run.max_rows
 
         def work(deadline: float) -> Answer:
             result = dataset.query(prepared)

@@ -15,11 +15,9 @@ from triggergraph.exceptions import QueryError, StoreError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
     Answer,
-    QueryResult,
+    QueryRun,
     QueryRunner,
-    bind_values,
     check_deadline,
-    check_media_type,
     graph_version_update,
     insert_data,
     limit_error,
@@ -27,7 +25,7 @@ from triggergraph.store.base import (
     new_version,
     parse_nquads,
 )
-from triggergraph.store.guard import check_read_only
+from triggergraph.store.precheck import QueryLimits
 from triggergraph.store.update import UpdateStore
 
 
@@ -64,17 +62,27 @@ class OxigraphStore(UpdateStore):
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         base_iri: str,
         timeout_s: float = 10.0,
         result_limit: int = 10_000,
         query_workers: int | None = None,
+        query_limits: QueryLimits | None = None,
+        read_only: bool = False,
     ):
-        super().__init__(base_iri, timeout_s, result_limit)
-        self.path = Path(path)
+        super().__init__(base_iri, timeout_s, result_limit, query_limits)
+        # no path: an in-memory store (the query workers' copy); read_only: a second view of
+        # a folder another process writes, as it was when opened
+        self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._store: ox.Store | None = ox.Store(str(self.path))
+            if self.path is None:
+                self._store: ox.Store | None = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(
                 f"cannot open the Oxigraph store at {self.path}: {exc} "
@@ -294,45 +302,22 @@ class OxigraphStore(UpdateStore):
         revisions.pop(self.meta_graph, None)
         return version, revisions
 
-    def query(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None = None,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        return self._answer(sparql, bindings, timeout_s, max_rows).to_result()
-
-    def query_serialized(
-        self,
-        sparql: str,
-        media_type: str,
-        timeout_s: float | None = None,
-        max_rows: int | None = None,
-    ) -> tuple[bytes, str]:
-        kind = check_read_only(sparql).kind
-        media = check_media_type(kind, media_type)
-        answer = self._answer(sparql, None, timeout_s, max_rows, self._client_runner)
-        return answer.to_bytes(media), media
-
-    def _answer(
-        self,
-        sparql: str,
-        bindings: dict[str, Any] | None,
-        timeout_s: float | None,
-        max_rows: int | None,
-        runner: QueryRunner | None = None,
-    ) -> Answer:
-        info = check_read_only(sparql)
-        timeout, limit = self._limits(timeout_s, max_rows)
-        text = bind_values(sparql, info.kind, bindings)
+    def _run(self, run: QueryRun) -> Answer:
         store = self.store
+        options: dict[str, Any] = {}
+        if run.dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in run.dataset.default_graphs]
+            if run.dataset.named_graphs:
+                options["named_graphs"] = [ox.NamedNode(g) for g in run.dataset.named_graphs]
+        elif not run.own_dataset:
+            # pyoxigraph's union flag would override the query's own FROM clauses
+            options["use_default_graph_as_union"] = True
 
         def work(deadline: float) -> Answer:
-            result = store.query(text, use_default_graph_as_union=True)
+            result = store.query(run.text, **options)
             error: BaseException | None = None
             try:
-                return _collect(result, deadline, timeout, limit)
+                return _collect(result, deadline, run.timeout_s, run.max_rows)
             except BaseException as exc:  # noqa: BLE001 - re-raised below without frames
                 # pyoxigraph results must be dropped on the thread that made them, so the
                 # error leaves without a traceback that would keep them alive.
@@ -342,10 +327,13 @@ class OxigraphStore(UpdateStore):
                 del result
             raise error
 
+        runner = self._client_runner if run.client else self._runner
         try:
-            return (runner or self._runner).run(work, timeout)
+            return runner.run(work, run.timeout_s)
         except SyntaxError as exc:
-            raise QueryError(f"Oxigraph could not parse the query: {exc}") from None
+            raise QueryError(syntax_message(str(exc))) from None
+        except ValueError as exc:
+            raise QueryError(f"the query names a graph that is not an IRI: {exc}") from None
         except OSError as exc:
             raise StoreError(f"Oxigraph store at {self.path} failed to read: {exc}") from None
 
@@ -353,7 +341,8 @@ class OxigraphStore(UpdateStore):
         """Flush and release the directory (queries still running keep it open until they end)."""
         if self._store is not None:
             try:
-                self._store.flush()
+                if self.path is not None and not self.read_only:
+                    self._store.flush()
             finally:
                 self._store = None
 
@@ -377,6 +366,23 @@ def _collect(result: Any, deadline: float, timeout: float, limit: int) -> Answer
         if len(triples) > limit:
             raise limit_error(limit, "triples")
     return Answer("graph", triples=list(triples))
+
+
+def syntax_message(text: str) -> str:
+    """Oxigraph's parse error (``error at 3:14: expected ...``) as a short message.
+
+    Examples
+    --------
+    >>> syntax_message('error at 1:25: expected one of "$", "(", FILTER')
+    'malformed SPARQL at line 1, column 25: expected one of "$", "(", FILTER'
+    """
+    head, _, rest = text.partition(": ")
+    place = head.removeprefix("error at ").split(":")
+    if len(place) == 2 and all(p.isdigit() for p in place) and rest:
+        where = f"line {place[0]}, column {place[1]}"
+        rest = " ".join(rest.split())
+        return f"malformed SPARQL at {where}: {rest[:300]}{'...' if len(rest) > 300 else ''}"
+    return f"Oxigraph could not parse the query: {text[:300]}"
 
 
 def delete_data(quads_by_graph: dict[str, list[ox.Triple]]) -> str:

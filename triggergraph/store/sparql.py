@@ -26,6 +26,7 @@ from triggergraph.store.base import (
     OX_GRAPH_FORMATS,
     OX_RESULT_FORMATS,
     Answer,
+    QueryDataset,
     QueryResult,
     bind_values,
     check_media_type,
@@ -38,6 +39,7 @@ from triggergraph.store.base import (
     timeout_error,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.precheck import QueryLimits, precheck
 from triggergraph.store.update import UpdateStore
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -101,8 +103,9 @@ class SparqlStore(UpdateStore):
         result_limit: int = 10_000,
         union_default_graph: bool = True,
         write_timeout_s: float = 60.0,
+        query_limits: QueryLimits | None = None,
     ):
-        super().__init__(base_iri, timeout_s, result_limit)
+        super().__init__(base_iri, timeout_s, result_limit, query_limits)
         if update_url is None:
             if not query_url.rstrip("/").endswith("/query"):
                 raise ConfigError(
@@ -114,6 +117,7 @@ class SparqlStore(UpdateStore):
         self.update_url = update_url
         self.union_default_graph = union_default_graph
         self.write_timeout_s = write_timeout_s
+        self.auth = auth
         self._client = httpx.Client(auth=auth, follow_redirects=False)
 
     # ---- HTTP ----------------------------------------------------------------------
@@ -123,7 +127,7 @@ class SparqlStore(UpdateStore):
         timeout_s: float,
         max_bytes: int | None,
         *,
-        data: dict[str, str] | None = None,
+        data: dict[str, Any] | None = None,
         content: str | None = None,
         headers: dict[str, str],
         params: dict[str, str] | None = None,
@@ -184,14 +188,25 @@ class SparqlStore(UpdateStore):
         raise StoreError(f"SPARQL endpoint {url} refused the update ({status}): {text}")
 
     def _post_query(
-        self, sparql: str, accept: str, timeout_s: float, max_bytes: int | None
+        self,
+        sparql: str,
+        accept: str,
+        timeout_s: float,
+        max_bytes: int | None,
+        dataset: QueryDataset | None = None,
     ) -> bytes:
         params = {"union-default-graph": ""} if self.union_default_graph else None
+        data: dict[str, Any] = {"query": sparql}
+        if dataset is not None:
+            # the request's dataset replaces both FROM clauses and the union default graph
+            params = None
+            data["default-graph-uri"] = list(dataset.default_graphs)
+            data["named-graph-uri"] = list(dataset.named_graphs)
         return self._request(
             self.query_url,
             timeout_s,
             max_bytes,
-            data={"query": sparql},
+            data=data,
             headers={"Accept": accept},
             params=params,
             is_query=True,
@@ -415,11 +430,15 @@ class SparqlStore(UpdateStore):
         media_type: str,
         timeout_s: float | None = None,
         max_rows: int | None = None,
+        dataset: QueryDataset | None = None,
     ) -> tuple[bytes, str]:
-        info = check_read_only(sparql)
+        # the scan runs here, before the text reaches the (possibly shared) server
+        info = precheck(sparql, self.query_limits)
         media = check_media_type(info.kind, media_type)
         timeout, limit = self._limits(timeout_s, max_rows)
-        body = self._post_query(sparql, media, timeout, limit * BYTES_PER_ROW + 65536)
+        body = self._post_query(
+            sparql, media, timeout, limit * BYTES_PER_ROW + 65536, dataset=dataset
+        )
         # Parsing the server's bytes counts the rows and catches answers the server cut
         # short (Oxigraph reports a late timeout inside an already started 200 response).
         if info.kind in ("construct", "describe"):

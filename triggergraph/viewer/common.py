@@ -1,4 +1,4 @@
-"""Shared helpers of the viewer pages: parameter checks, column groups, finding summaries."""
+"""Shared parts of the viewer pages: parameter checks, the page frame, column groups, finding cards."""
 
 from __future__ import annotations
 
@@ -6,23 +6,23 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..exceptions import EntryError, Problem
-from .html import LANGUAGES, text_for
+from .html import build_url, doi_href, path_segment, safe_href
+from .i18n import LANGUAGES, N_, translations_for
+from .labels import BASIS_LABELS, DIMENSION_LABELS, label_direction, label_scale
+from .views import Fact, FindingCard, Link, Option, Select
 
 DIMENSIONS = ("sex", "age", "education")
-PROPOSED = {
-    "en": "link proposed by the compilers",
-    "nl": "koppeling voorgesteld door de samenstellers",
-}
-
+#: Main navigation: path and the catalogue's message id of its name.
+NAV = (
+    ("/", N_("Evidence map")),
+    ("/network", N_("Network")),
+    ("/profile", N_("Profile")),
+    ("/gaps", N_("Gaps")),
+    ("/about/population-evidence", N_("About this evidence")),
+)
 REASON_LABELS = {
-    "en": {
-        "construct_not_trigger": "related construct, not the trigger factor itself",
-        "proposed_driver_link": "driver link proposed by the compilers, not stated by the source",
-    },
-    "nl": {
-        "construct_not_trigger": "verwant construct, niet de triggerfactor zelf",
-        "proposed_driver_link": "koppeling met drijfveer voorgesteld door de samenstellers, niet door de bron",
-    },
+    "construct_not_trigger": N_("related construct, not the trigger factor itself"),
+    "proposed_driver_link": N_("driver link proposed by the compilers, not stated by the source"),
 }
 
 
@@ -64,23 +64,91 @@ def check_choice(field: str, value: object, choices: Iterable[str]) -> str | Non
     )
 
 
+def page_frame(
+    lang: str,
+    title: str,
+    path: str,
+    params: Mapping[str, object] | None = None,
+    *,
+    scripts: Iterable[str] = (),
+    data: object = None,
+) -> dict:
+    """Return the fields every :class:`~triggergraph.viewer.views.Page` has, for ``lang``.
+
+    Examples
+    --------
+    >>> frame = page_frame("nl", "Kaart", "/", {"level": "meso"})
+    >>> frame["switch"].href, frame["nav"][0].current
+    ('/?level=meso&lang=en', True)
+    """
+    _ = translations_for(lang).gettext
+    other = "en" if lang == "nl" else "nl"
+    switch = Link(
+        href=build_url(path, {**(params or {}), "lang": other}),
+        text=_("Nederlands") if other == "nl" else _("English"),
+        note=other,
+    )
+    nav = [
+        Link(href=build_url(href, {"lang": lang}), text=_(name), current=href == path)
+        for href, name in NAV
+    ]
+    return {
+        "lang": lang,
+        "title": title,
+        "path": path,
+        "switch": switch,
+        "nav": nav,
+        "scripts": list(scripts),
+        "data": data,
+    }
+
+
+def make_select(
+    name: str,
+    label: str,
+    options: Iterable[tuple[str, str]],
+    selected: str | None,
+    *,
+    client: bool = False,
+) -> Select:
+    """Return a filter ``<select>`` model with ``selected`` marked."""
+    return Select(
+        name=name,
+        label=label,
+        client=client,
+        options=[
+            Option(value=v, label=text, selected=(v or "") == (selected or ""))
+            for v, text in options
+        ],
+    )
+
+
+def _items(answer: object, *keys: str) -> list:
+    if isinstance(answer, Mapping):
+        for key in keys:
+            if key in answer:
+                return list(answer[key])
+        return []
+    return list(answer or [])
+
+
 def column_groups(index: Any, lang: str) -> list[dict]:
     """Return the column groups of the map: drivers, then each demographic dimension.
 
     Each group is ``{"id", "label", "columns": [{"id", "label"}]}``.
     """
-    drivers = index.drivers(lang)
-    driver_items = drivers.get("items", drivers) if isinstance(drivers, Mapping) else drivers
+    _ = translations_for(lang).gettext
     groups = [
         {
             "id": "driver",
-            "label": text_for(lang, "drivers"),
-            "columns": [{"id": d["id"], "label": d.get("label") or d["id"]} for d in driver_items],
+            "label": _("Drivers"),
+            "columns": [
+                {"id": d["id"], "label": d.get("label") or d["id"]}
+                for d in _items(index.drivers(lang), "items")
+            ],
         }
     ]
-    demo = index.demographics(lang)
-    dims = demo.get("dimensions", demo.get("items", [])) if isinstance(demo, Mapping) else demo
-    by_id = {d["id"]: d for d in dims}
+    by_id = {d["id"]: d for d in _items(index.demographics(lang), "dimensions", "items")}
     for dim_id in DIMENSIONS:
         dim = by_id.get(dim_id)
         if dim is None:
@@ -88,7 +156,7 @@ def column_groups(index: Any, lang: str) -> list[dict]:
         groups.append(
             {
                 "id": dim_id,
-                "label": dim.get("label") or text_for(lang, dim_id),
+                "label": dim.get("label") or _(DIMENSION_LABELS[dim_id]),
                 "columns": [
                     {"id": v["id"], "label": v.get("label") or v["id"]}
                     for v in dim.get("values", [])
@@ -100,7 +168,9 @@ def column_groups(index: Any, lang: str) -> list[dict]:
 
 def label_reason(lang: str, reason: str) -> str:
     """Return a reader-facing label for an indirectness reason id."""
-    return REASON_LABELS.get(lang, {}).get(reason, reason.replace("_", " "))
+    if reason in REASON_LABELS:
+        return translations_for(lang).gettext(REASON_LABELS[reason])
+    return reason.replace("_", " ")
 
 
 def _number(value: object) -> str:
@@ -110,7 +180,7 @@ def _number(value: object) -> str:
 
 
 def describe_effect(effect: Mapping | None, lang: str) -> str:
-    """Return the effect in words as the source reported it; say so when nothing was retrieved.
+    """Return the effect's numbers as the source reported them; say so when none were retrieved.
 
     Examples
     --------
@@ -119,88 +189,155 @@ def describe_effect(effect: Mapping | None, lang: str) -> str:
     >>> describe_effect(None, "nl")
     'niet opgehaald'
     """
-    if not effect:
-        return text_for(lang, "not_retrieved")
     parts = []
-    measure = effect.get("measure")
-    if isinstance(measure, Mapping):
-        measure = measure.get("id") or measure.get("label")
-    value = effect.get("value")
-    if value is not None and measure and measure != "none":
-        text = f"{measure} = {_number(value)}"
-        ci = effect.get("ci")
-        if ci:
-            text += f" [{_number(ci[0])}, {_number(ci[1])}]"
-        parts.append(text)
-    for key in ("k", "n", "p"):
-        if effect.get(key) is not None:
-            parts.append(f"{key} = {effect[key]}")
-    for key in ("text", "magnitude_in_source"):
-        if effect.get(key):
-            parts.append(str(effect[key]))
-    return "; ".join(parts) if parts else text_for(lang, "not_retrieved")
+    if effect:
+        measure = effect.get("measure")
+        if isinstance(measure, Mapping):
+            measure = measure.get("id") or measure.get("label")
+        value = effect.get("value")
+        if value is not None and measure and measure != "none":
+            text = f"{measure} = {_number(value)}"
+            ci = effect.get("ci")
+            if ci:
+                text += f" [{_number(ci[0])}, {_number(ci[1])}]"
+            parts.append(text)
+        for key in ("k", "n", "p"):
+            if effect.get(key) is not None:
+                parts.append(f"{key} = {effect[key]}")
+    return "; ".join(parts) if parts else translations_for(lang).gettext("not retrieved")
 
 
-def source_ref(finding: Mapping) -> tuple[str | None, str]:
-    """Return ``(source id, citation text)`` of a finding dict from the index."""
-    source = finding.get("source")
-    source_id = finding.get("source_id")
-    citation = finding.get("citation")
-    if isinstance(source, Mapping):
-        source_id = source_id or source.get("id")
-        citation = citation or source.get("citation") or source.get("title")
-    elif isinstance(source, str):
-        source_id = source_id or source
-    return source_id, str(citation or source_id or "")
+def _label_of(item: object) -> str:
+    if isinstance(item, Mapping):
+        return str(item.get("label") or item.get("id") or "")
+    return str(item)
 
 
-def summarise_finding(finding: Mapping, lang: str) -> dict:
-    """Return the plain fields a page shows for one finding (all still unescaped)."""
-    source_id, citation = source_ref(finding)
+def finding_card(
+    index: Any, finding: Mapping, lang: str, *, link_source: bool = True
+) -> FindingCard:
+    """Return one finding as a card: facts in ``lang``, the curators' English texts apart.
+
+    The source's DOI comes first among the links (as https://doi.org/...), other copies after.
+    """
+    _ = translations_for(lang).gettext
+    source = finding.get("source") if isinstance(finding.get("source"), Mapping) else {}
+    source_id = source.get("id") or finding.get("source_id") or finding.get("source")
+    if source_id and "doi" not in source:
+        # the finding carries a short source reference; the record has the DOI and URL
+        source = {**source_record(index, str(source_id)), **source}
+    citation = str(source.get("citation") or source.get("title") or source_id or "")
     factor = finding.get("factor")
-    factor_label = finding.get("factor_label")
-    if isinstance(factor, Mapping):
-        factor_label = factor_label or factor.get("label")
-        factor = factor.get("id")
+    factor_label = _label_of(factor) if factor else ""
     drivers = []
     for link in finding.get("drivers") or []:
-        if isinstance(link, Mapping):
-            name = str(link.get("label") or link.get("driver"))
-            if link.get("term_in_source"):
-                # the source's own word keeps the link checkable against the source
-                said = "in the source" if lang == "en" else "in de bron"
-                name += f" [{said}: {link['term_in_source']}]"
-            if link.get("basis") == "proposed":
-                name += f" ({PROPOSED[lang if lang in PROPOSED else 'en']})"
-            drivers.append(name)
-    demographics = [
-        str(d.get("label") or d.get("id")) if isinstance(d, Mapping) else str(d)
-        for d in finding.get("demographics") or []
-    ]
-    caveats = [
-        str(c.get("label") or c.get("id")) if isinstance(c, Mapping) else str(c)
-        for c in finding.get("caveats") or []
-    ]
-    return {
-        "id": finding.get("id"),
-        "factor": factor,
-        "factor_label": factor_label or factor,
-        "source": source_id,
-        "citation": citation,
-        "locator": finding.get("locator"),
-        "verified_from": finding.get("verified_from"),
-        "effect": describe_effect(finding.get("effect"), lang),
-        "certainty": finding.get("certainty_label") or finding.get("certainty"),
-        "letter": finding.get("certainty"),
-        "certainty_reasons": "; ".join(str(r) for r in finding.get("certainty_reasons") or []),
-        "direction": finding.get("direction_label") or finding.get("direction"),
-        "drivers": ", ".join(drivers),
-        "demographics": ", ".join(demographics),
-        "caveats": ", ".join(caveats),
-        "outcome": finding.get("outcome"),
-        "population": finding.get("population"),
-        "note": finding.get("note"),
-        "added": " · ".join(
-            str(x) for x in (finding.get("added_by"), finding.get("added_on")) if x
+        if not isinstance(link, Mapping):
+            continue
+        name = str(link.get("label") or link.get("driver"))
+        if link.get("term_in_source"):
+            # the source's own word keeps the link checkable against the source
+            said = _("in the source")
+            name += f" [{said}: {link['term_in_source']}]"
+        if link.get("basis") in BASIS_LABELS and link.get("basis") != "stated":
+            name += f" ({_(BASIS_LABELS[link['basis']])})"
+        drivers.append(name)
+    direction = finding.get("direction")
+    effect = finding.get("effect") or {}
+    facts = [
+        Fact(label=_("Where"), value=str(finding.get("locator") or "")),
+        Fact(label=_("Effect"), value=describe_effect(effect, lang)),
+        Fact(
+            label=_("Certainty"),
+            value=str(finding.get("certainty_label") or finding.get("certainty") or ""),
         ),
+        Fact(label=_("Direction"), value=label_direction(lang, direction) if direction else ""),
+        Fact(label=_("Drivers"), value=", ".join(drivers)),
+        Fact(
+            label=_("Groups"),
+            value=", ".join(_label_of(d) for d in finding.get("demographics") or []),
+        ),
+        Fact(
+            label=_("Caveats"),
+            value=", ".join(_label_of(c) for c in finding.get("caveats") or []),
+        ),
+        Fact(
+            label=_("Outcome stage"),
+            value=", ".join(_label_of(s) for s in finding.get("outcome_stages") or []),
+        ),
+        Fact(
+            label=_("Added by"),
+            value=" · ".join(
+                str(x) for x in (finding.get("added_by"), finding.get("added_on")) if x
+            ),
+        ),
+    ]
+    notes = [
+        Fact(label=_("Why this certainty"), value="; ".join(
+            str(r) for r in finding.get("certainty_reasons") or []
+        )),
+        Fact(label=_("Effect as reported"), value="; ".join(
+            str(effect.get(k)) for k in ("text", "magnitude_in_source") if effect.get(k)
+        )),
+        Fact(label=_("Outcome"), value=str(finding.get("outcome") or "")),
+        Fact(label=_("Population"), value=str(finding.get("population") or "")),
+        Fact(label=_("Note"), value=str(finding.get("note") or "")),
+    ]  # fmt: skip
+    links = []
+    doi = doi_href(source.get("doi"))
+    if doi:
+        links.append(Link(href=doi, text=doi, note="doi"))
+    for url in (source.get("url"), finding.get("verified_from")):
+        href = safe_href(url)
+        if href and all(href != link.href for link in links):
+            links.append(Link(href=href, text=href))
+    fid = str(finding.get("id"))
+    reported = "; ".join(
+        str(effect.get(k)) for k in ("text", "magnitude_in_source") if effect.get(k)
+    )
+    return FindingCard(
+        locator=str(finding.get("locator") or ""),
+        effect="; ".join(x for x in (describe_effect(effect, lang), reported) if x),
+        id=fid,
+        heading=f"{fid} — {factor_label}" if factor_label else fid,
+        citation=citation,
+        source_id=str(source_id or ""),
+        source_href=build_url(f"/sources/{path_segment(source_id)}", {"lang": lang})
+        if link_source and source_id
+        else None,
+        facts=[f for f in facts if f.value],
+        notes=[f for f in notes if f.value],
+        notes_foreign=lang != "en",
+        links=links,
+    )
+
+
+def source_record(index: Any, source_id: str) -> Mapping:
+    """Return the source's record from the index, or an empty mapping when it has none."""
+    from ..exceptions import NotFoundError
+
+    try:
+        return index.source(source_id)
+    except NotFoundError:
+        return {}
+
+
+def card_data(card: FindingCard) -> dict:
+    """Return a finding card as JSON-able data for the map's script (plain strings)."""
+    return {
+        "id": card.id,
+        "heading": card.heading,
+        "citation": card.citation,
+        "source": card.source_id,
+        "source_href": card.source_href,
+        "facts": [[f.label, f.value] for f in card.facts],
+        "notes": [[f.label, f.value] for f in card.notes],
+        "notes_foreign": card.notes_foreign,
+        "links": [[link.href, link.text] for link in card.links],
+        "locator": card.locator,
+        "effect": card.effect,
     }
+
+
+def label_design(index: Any, value: object, lang: str) -> str:
+    """Return the vocabulary's name of a study design."""
+    return label_scale(index, "study-design", value, lang)

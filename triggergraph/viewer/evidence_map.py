@@ -7,28 +7,34 @@ from typing import Any
 
 from ..answers.queries import MatrixQuery
 from .common import (
+    card_data,
     check_choice,
     check_lang,
     column_groups,
+    finding_card,
     label_reason,
-    summarise_finding,
+    make_select,
+    page_frame,
 )
-from .html import (
-    LEVEL_LABELS,
+from .html import build_url, path_segment
+from .i18n import translations_for
+from .labels import (
+    DIRECTION_SIGNS,
+    DIRECTIONS,
+    LEVELS,
     STAGE_LABELS,
+    STAGES,
     STRENGTH_ORDER,
-    VERDICT_LABELS,
     VERDICT_SYMBOLS,
     VERDICTS,
-    escape_html,
+    label_direction,
+    label_level,
     label_verdict,
-    render_options,
-    render_page,
-    text_for,
 )
+from .report import EMPTY_KINDS, EMPTY_LABELS, EMPTY_SYMBOLS, empty_kind
+from .templating import render_template
+from .views import ColumnGroup, LegendItem, Link, MapCell, MapLevel, MapPage, MapRow, MapSection
 
-LEVELS = ("micro", "meso", "macro")
-STAGES = ("attitude", "intention", "behaviour")
 VERDICT_FILTERS = ("strong", "moderate", "limited", "contested", "no_evidence")
 
 
@@ -57,13 +63,19 @@ def keep_verdict(verdict: str, wanted: str | None) -> bool:
     return STRENGTH_ORDER.index(verdict) <= STRENGTH_ORDER.index(wanted)
 
 
-def size_class(n_findings: int) -> str:
-    """Return the mark-size class for a number of findings (``n0``..``n3``)."""
-    if n_findings <= 0:
+def size_class(n_groups: int) -> str:
+    """Return the mark-size class for a number of independent source groups (``n0``..``n3``).
+
+    Examples
+    --------
+    >>> [size_class(n) for n in (0, 1, 3, 4)]
+    ['n0', 'n1', 'n2', 'n3']
+    """
+    if n_groups <= 0:
         return "n0"
-    if n_findings == 1:
+    if n_groups == 1:
         return "n1"
-    return "n2" if n_findings <= 3 else "n3"
+    return "n2" if n_groups <= 3 else "n3"
 
 
 def _flatten_rows(rows: list) -> list[dict]:
@@ -91,8 +103,31 @@ def read_map_params(params: Mapping[str, str] | None) -> dict:
     }
 
 
+def _explanation(cell: Mapping, lang: str) -> str:
+    text = cell.get("explanation") or ""
+    if isinstance(text, Mapping):
+        text = text.get(lang) or text.get("en") or ""
+    return str(text)
+
+
+def _empty(factor: str, column_kind: str, cell: Mapping, unfiltered: Mapping) -> str | None:
+    verdict = cell.get("verdict") or "no_evidence"
+    kind = empty_kind(factor, column_kind, verdict)
+    if kind:
+        column = cell.get("column")
+        before = ((unfiltered.get(factor) or {}).get(column) or {}).get("verdict")
+        if before and before != "no_evidence":
+            return "filtered"
+    return kind
+
+
 def build_map_data(
-    index: Any, *, lang: str, stage: str | None = None, direct: bool = False
+    index: Any,
+    *,
+    lang: str,
+    stage: str | None = None,
+    direct: bool = False,
+    with_findings: bool = True,
 ) -> dict:
     """Collect everything the map shows (rows, columns, cells, findings) from the index.
 
@@ -110,195 +145,453 @@ def build_map_data(
     cells: dict[str, dict[str, dict]] = {}
     finding_ids: set[str] = set()
     raw_cells = matrix.get("cells", {})
+    # with outcome-stage or direct-only filters, a cell left empty may hold evidence unfiltered
+    unfiltered = (
+        index.matrix(MatrixQuery(cols="all", lang=lang)).get("cells", {})
+        if stage or direct
+        else raw_cells
+    )
     for row in rows:
         for group in groups:
             for column in group["columns"]:
                 cell = (raw_cells.get(row["id"]) or {}).get(column["id"]) or {}
-                explanation = cell.get("explanation") or {}
-                if isinstance(explanation, Mapping):
-                    explanation = explanation.get(lang) or explanation.get("en") or ""
-                counted = []
-                for item in cell.get("findings") or []:
-                    item = item if isinstance(item, Mapping) else {"id": item}
-                    finding_ids.add(item["id"])
-                    counted.append(
-                        {
-                            "id": item["id"],
-                            "direct": bool(item.get("direct", True)),
-                            "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
-                            "effective_certainty": item.get("effective_certainty"),
-                        }
-                    )
+                counted = (
+                    [_counted(item, lang) for item in cell.get("findings") or []]
+                    if with_findings
+                    else []
+                )
+                finding_ids.update(c["id"] for c in counted)
                 cells.setdefault(row["id"], {})[column["id"]] = {
                     "verdict": cell.get("verdict") or "no_evidence",
                     "n_findings": int(cell.get("n_findings") or 0),
+                    "n_groups": int(cell.get("n_groups") or 0),
                     "direction": cell.get("direction"),
-                    "explanation": explanation,
+                    "explanation": _explanation(cell, lang),
                     "deciding": list(cell.get("deciding") or []),
                     "findings": counted,
+                    "empty": _empty(row["id"], group["id"], cell, unfiltered),
                 }
-    findings = {}
-    for fid in sorted(finding_ids):
-        findings[fid] = summarise_finding(index.finding(fid, lang), lang)
+        overall = row.get("overall") or {}
+        cells.setdefault(row["id"], {})["any"] = {
+            "verdict": overall.get("verdict") or "no_evidence",
+            "n_findings": int(overall.get("n_findings") or 0),
+            "n_groups": overall.get("n_groups"),
+            "direction": overall.get("direction"),
+            "direction_known": "direction" in overall,
+            "empty": empty_kind(row["id"], "any", overall.get("verdict") or "no_evidence"),
+            "explanation": _explanation(overall, lang),
+            "deciding": [],
+            "findings": [],
+            "any": True,
+        }
+    findings = {
+        fid: card_data(finding_card(index, index.finding(fid, lang), lang))
+        for fid in (sorted(finding_ids) if with_findings else [])
+    }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
 
 
-def _render_filters(lang: str, chosen: dict, offline: bool) -> str:
-    level_opts = [("", text_for(lang, "all"))] + [(lv, LEVEL_LABELS[lang][lv]) for lv in LEVELS]
-    verdict_opts = [
-        ("", text_for(lang, "all")),
-        ("strong", text_for(lang, "min_strong")),
-        ("moderate", text_for(lang, "min_moderate")),
-        ("limited", text_for(lang, "min_limited")),
-        ("contested", text_for(lang, "only_contested")),
-        ("no_evidence", text_for(lang, "only_empty")),
+def server_filters(lang: str, chosen: dict) -> list:
+    """The filters the server applies (outcome stage, direct only), shared by map and gaps."""
+    _ = translations_for(lang).gettext
+    return [
+        make_select(
+            "stage",
+            _("Outcome stage"),
+            [("", _("all"))] + [(s, _(STAGE_LABELS[s])) for s in STAGES],
+            chosen["stage"],
+        ),
+        make_select(
+            "direct",
+            _("Evidence"),
+            [("", _("direct and indirect")), ("1", _("direct evidence only"))],
+            chosen["direct"],
+        ),
     ]
-    parts = [
-        '<form class="filters" method="get" action="/" id="map-filters">',
-        f'<input type="hidden" name="lang" value="{escape_html(lang)}">',
-        f'<label>{escape_html(text_for(lang, "level"))} <select name="level" data-client="1">'
-        f"{render_options(level_opts, chosen['level'])}</select></label>",
-        f'<label>{escape_html(text_for(lang, "verdict"))} <select name="verdict" data-client="1">'
-        f"{render_options(verdict_opts, chosen['verdict'])}</select></label>",
+
+
+def map_filters(lang: str, chosen: dict, offline: bool) -> list:
+    """Return the map's filter selects (level and verdict apply in the page)."""
+    _ = translations_for(lang).gettext
+    everything = [("", _("all"))]
+    selects = [
+        make_select(
+            "level",
+            _("Level"),
+            everything + [(lv, label_level(lang, lv)) for lv in LEVELS],
+            chosen["level"],
+            client=True,
+        ),
+        make_select(
+            "verdict",
+            _("Verdict"),
+            everything
+            + [
+                ("strong", _("strong only")),
+                ("moderate", _("moderate or stronger")),
+                ("limited", _("limited or stronger (incl. contested)")),
+                ("contested", _("contested only")),
+                ("no_evidence", _("no evidence only")),
+            ],
+            chosen["verdict"],
+            client=True,
+        ),
     ]
     if not offline:
-        stage_opts = [("", text_for(lang, "all"))] + [(s, STAGE_LABELS[lang][s]) for s in STAGES]
-        direct_opts = [
-            ("", text_for(lang, "direct_and_indirect")),
-            ("1", text_for(lang, "direct_only")),
-        ]
-        parts += [
-            f'<label>{escape_html(text_for(lang, "outcome_stage"))} <select name="stage">'
-            f"{render_options(stage_opts, chosen['stage'])}</select></label>",
-            f'<label>{escape_html(text_for(lang, "evidence"))} <select name="direct">'
-            f"{render_options(direct_opts, chosen['direct'])}</select></label>",
-            f'<button type="submit">{escape_html(text_for(lang, "apply"))}</button>',
-            f'<a class="button" href="/?lang={escape_html(lang)}">{escape_html(text_for(lang, "reset"))}</a>',
-        ]
-    else:
-        parts.append(f'<p class="note">{escape_html(text_for(lang, "offline_note"))}</p>')
-    parts.append("</form>")
-    return "".join(parts)
+        selects += server_filters(lang, chosen)
+    return selects
 
 
-def render_legend(lang: str) -> str:
-    """Return the verdict legend (symbol, colour swatch, name) and the mark-size note."""
-    items = "".join(
-        f'<li><span class="swatch v-{v}" aria-hidden="true">{VERDICT_SYMBOLS[v]}</span> '
-        f"{escape_html(VERDICT_LABELS[lang][v])}</li>"
+def verdict_legend(lang: str) -> tuple[list[LegendItem], list[LegendItem]]:
+    """Return the legend: verdicts (symbol, colour) and the separate direction signs."""
+    verdicts = [
+        LegendItem(key=v, symbol=VERDICT_SYMBOLS[v], label=label_verdict(lang, v))
         for v in VERDICTS
-    )
-    sizes = "".join(
-        f'<span class="swatch v-moderate {c}" aria-hidden="true"><span class="mark">●</span></span>'
-        for c in ("n1", "n2", "n3")
-    )
-    return (
-        f'<section class="legend" aria-label="{escape_html(text_for(lang, "legend"))}">'
-        f"<h2>{escape_html(text_for(lang, 'legend'))}</h2><ul>{items}</ul>"
-        f"<p>{sizes} {escape_html(text_for(lang, 'marksize'))}</p></section>"
-    )
+        if v != "no_evidence"
+    ]
+    gettext = translations_for(lang).gettext
+    verdicts += [
+        LegendItem(key=f"e-{k}", symbol=EMPTY_SYMBOLS[k], label=gettext(EMPTY_LABELS[k]))
+        for k in EMPTY_KINDS
+    ]
+    directions = [
+        LegendItem(key=d, symbol=DIRECTION_SIGNS[d], label=label_direction(lang, d))
+        for d in DIRECTIONS
+    ]
+    return verdicts, directions
 
 
-def render_map_table(data: dict, lang: str, chosen: dict, *, link_factors: bool = True) -> str:
-    """Return the map's ``<table>``: level headers, one row per factor, one cell per column."""
-    groups = data["groups"]
-    n_cols = sum(len(g["columns"]) for g in groups)
-    head1 = f'<th rowspan="2" scope="col">{escape_html(text_for(lang, "factor"))}</th>' + "".join(
-        f'<th colspan="{len(g["columns"])}" scope="colgroup" class="grp">{escape_html(g["label"])}</th>'
-        for g in groups
-    )
-    head2 = "".join(
-        f'<th scope="col" class="col"><span>{escape_html(c["label"])}</span></th>'
-        for g in groups
-        for c in g["columns"]
-    )
-    body = []
-    for level in LEVELS:
-        rows = [r for r in data["rows"] if r.get("level") == level]
-        if not rows:
-            continue
-        hidden = " hidden" if chosen["level"] and chosen["level"] != level else ""
-        body.append(
-            f'<tbody data-level="{level}"{hidden}><tr class="level"><th colspan="{n_cols + 1}" '
-            f'scope="rowgroup">{escape_html(LEVEL_LABELS[lang][level])}</th></tr>'
-        )
-        for row in rows:
-            label = escape_html(row.get("label") or row["id"])
-            if link_factors:
-                name = f'<a href="/factors/{escape_html(row["id"])}?lang={lang}">{label}</a>'
-            else:
-                name = label
-            cells = []
-            for group in groups:
-                for column in group["columns"]:
-                    cell = data["cells"][row["id"]][column["id"]]
-                    verdict = cell["verdict"] if cell["verdict"] in VERDICTS else "no_evidence"
-                    off = "" if keep_verdict(verdict, chosen["verdict"]) else " off"
-                    aria = (
-                        f"{row.get('label') or row['id']} × {column['label']}: "
-                        f"{label_verdict(lang, verdict)}, {cell['n_findings']} {text_for(lang, 'n_findings')}"
-                    )
-                    cells.append(
-                        f'<td class="cell v-{verdict} {size_class(cell["n_findings"])}{off}" tabindex="0" '
-                        f'role="button" data-factor="{escape_html(row["id"])}" '
-                        f'data-column="{escape_html(column["id"])}" data-verdict="{verdict}" '
-                        f'data-n="{cell["n_findings"]}" aria-label="{escape_html(aria)}">'
-                        f'<span class="mark" aria-hidden="true">{VERDICT_SYMBOLS[verdict]}</span></td>'
-                    )
-            body.append(
-                f'<tr data-factor="{escape_html(row["id"])}"><th scope="row">{name}</th>{"".join(cells)}</tr>'
+def any_group(lang: str) -> dict:
+    """The map's first column: a factor's verdict over all drivers and groups together."""
+    _ = translations_for(lang).gettext
+    return {"id": "any", "label": _("Any"), "columns": [{"id": "any", "label": _("all together")}]}
+
+
+def _map_cell(row_label: str, column: dict, cell: dict, lang: str, keep: bool) -> MapCell:
+    verdict = cell["verdict"] if cell["verdict"] in VERDICTS else "no_evidence"
+    known = cell.get("direction_known", True) and verdict != "no_evidence"
+    direction = cell.get("direction") if known else None
+    # a null direction on a cell with evidence is a tie; shown as such, never decided here
+    sign = DIRECTION_SIGNS.get(direction or "tie", "") if known else ""
+    n_groups = cell.get("n_groups")
+    words = [label_verdict(lang, verdict)]
+    if sign:
+        words.append(label_direction(lang, direction))
+    ngettext = translations_for(lang).ngettext
+    if n_groups is not None:
+        words.append(
+            ngettext(
+                "%(num)d independent source group", "%(num)d independent source groups", n_groups
             )
-        body.append("</tbody>")
-    return (
-        '<div class="table-wrap"><table class="map" id="evidence-map">'
-        f"<thead><tr>{head1}</tr><tr>{head2}</tr></thead>{''.join(body)}</table></div>"
+            % {"num": n_groups}
+        )
+    n = cell["n_findings"]
+    words.append(ngettext("%(num)d finding", "%(num)d findings", n) % {"num": n})
+    empty = cell.get("empty")
+    if empty:
+        words = [translations_for(lang).gettext(EMPTY_LABELS[empty])]
+    return MapCell(
+        factor=cell.get("factor") or "",
+        column=column["id"],
+        verdict=verdict,
+        symbol=EMPTY_SYMBOLS[empty] if empty else VERDICT_SYMBOLS[verdict],
+        empty=empty or "",
+        n_findings=n,
+        count="" if not n_groups else str(n_groups),
+        size=size_class(n_groups if n_groups is not None else n),
+        off=not keep,
+        aria=f"{row_label} × {column['label']}: {', '.join(words)}",
+        direction=direction,
+        direction_sign=sign,
+    )
+
+
+def _nearest_view(data: dict, chosen: dict, lang: str) -> tuple[str, Link | None]:
+    """Say that the filters leave no cell, and link the nearest filter setting that shows some."""
+    _ = translations_for(lang).gettext
+    wanted = chosen["verdict"]
+    level = chosen["level"]
+    where = label_level(lang, level) if level else _("any level")
+    if wanted:
+        message = _("No cells with the verdict “%(verdict)s” at %(where)s.") % {
+            "verdict": label_verdict(lang, wanted),
+            "where": where,
+        }
+    else:
+        message = _("No cells at %(where)s.") % {"where": where}
+
+    def count(verdict: str | None, at: str | None) -> int:
+        return sum(
+            1
+            for row in data["rows"]
+            if not at or row.get("level") == at
+            for column, cell in data["cells"][row["id"]].items()
+            if column != "any" and keep_verdict(cell["verdict"], verdict)
+        )
+
+    weaker = (
+        list(STRENGTH_ORDER[STRENGTH_ORDER.index(wanted) + 1 :]) if wanted in STRENGTH_ORDER else []
+    )
+    candidates = [(v, level) for v in weaker] + [(wanted, lv) for lv in LEVELS if lv != level]
+    candidates.append((None, None))
+    params = {"stage": chosen["stage"], "direct": chosen["direct"], "lang": lang}
+    for verdict, at in candidates:
+        n = count(verdict, at)
+        if n:
+            text = _("Show %(verdict)s at %(where)s instead") % {
+                "verdict": _("all verdicts") if not verdict else label_verdict(lang, verdict),
+                "where": label_level(lang, at) if at else _("any level"),
+            }
+            return message, Link(
+                href=build_url("/", {**params, "level": at, "verdict": verdict}), text=text
+            )
+    return message, None
+
+
+def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = False) -> MapSection:
+    """Return the map section's view model from :func:`build_map_data`'s result."""
+    groups = [any_group(lang), *data["groups"]]
+    columns = [c for g in groups for c in g["columns"]]
+    levels = []
+    shown = 0
+    column_totals = [0] * len(columns)
+    for level in LEVELS:
+        rows = []
+        hidden = bool(chosen["level"] and chosen["level"] != level)
+        for row in (r for r in data["rows"] if r.get("level") == level):
+            label = str(row.get("label") or row["id"])
+            cells = []
+            for i, column in enumerate(columns):
+                cell = {**data["cells"][row["id"]][column["id"]], "factor": row["id"]}
+                keep = keep_verdict(cell["verdict"], chosen["verdict"])
+                shown += keep and not hidden and column["id"] != "any"
+                if cell["verdict"] != "no_evidence":
+                    column_totals[i] += 1
+                cells.append(_map_cell(label, column, cell, lang, keep))
+            href = (
+                None
+                if offline
+                else build_url(f"/factors/{path_segment(row['id'])}", {"lang": lang})
+            )
+            total = sum(1 for c in cells[1:] if c.verdict != "no_evidence")
+            rows.append(MapRow(id=row["id"], label=label, href=href, cells=cells, total=total))
+        if rows:
+            levels.append(
+                MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
+            )
+    verdicts, directions = verdict_legend(lang)
+    _ = translations_for(lang).gettext
+    query = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")} | {"lang": lang}
+    downloads = [
+        Link(href=build_url("/map/download", {**query, "format": fmt}), text=text, note=fmt)
+        for fmt, text in (
+            ("csv", _("Cells on screen (CSV)")),
+            ("ris", _("Their sources (RIS)")),
+            ("bib", _("Their sources (BibTeX)")),
+        )
+    ]
+    empty, nearest = ("", None) if shown else _nearest_view(data, chosen, lang)
+    return MapSection(
+        filters=map_filters(lang, chosen, offline),
+        groups=[
+            ColumnGroup(
+                id=g["id"],
+                label=g["label"],
+                columns=[Link(href=c["id"], text=c["label"]) for c in g["columns"]],
+            )
+            for g in groups
+        ],
+        levels=levels,
+        legend=verdicts,
+        directions=directions,
+        shown=shown,
+        n_columns=len(columns),
+        column_totals=column_totals,
+        empty=empty,
+        nearest=nearest,
+        downloads=[] if offline else downloads,
+        offline=offline,
     )
 
 
 def client_texts(lang: str) -> dict:
-    """The interface words the map/network scripts need, in ``lang``."""
-    keys = (
-        "explanation", "findings", "no_findings", "close", "certainty", "effective", "effect",
-        "locator", "direct", "indirect", "why_indirect", "deciding", "source", "shown_cells",
-        "open_factor", "nodes", "edges", "direction", "kind_factor", "kind_driver", "kind_demographic",
-        "neighbourhood", "show_all", "n_findings", "verdict",
-    )  # fmt: skip
-    return {k: text_for(lang, k) for k in keys} | {"verdicts": VERDICT_LABELS[lang]}
+    """The interface words the map script needs, in ``lang``."""
+    _ = translations_for(lang).gettext
+    return {
+        "explanation": _("Why this verdict"),
+        "findings": _("Findings"),
+        "no_findings": _(
+            "No finding we hold links these. That is not evidence that there is no link."
+        ),
+        "close": _("Close"),
+        "certainty": _("Certainty"),
+        "effective": _("effective"),
+        "direct": _("direct"),
+        "indirect": _("indirect"),
+        "deciding": _("decides the verdict"),
+        "open_factor": _("Open factor page"),
+        "notes": _("Notes (English)"),
+        "how_counted": _("How it counts"),
+        "loading": _("Loading the findings…"),
+        "more": _("Show more findings"),
+        "load_failed": _("The findings could not be loaded. Reload the page to try again."),
+        "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
+        "empty": {k: _(EMPTY_LABELS[k]) for k in EMPTY_KINDS},
+        "directions": {d: label_direction(lang, d) for d in DIRECTIONS},
+    }
 
 
-def render_map_section(
-    index: Any, lang: str, chosen: dict, *, offline: bool = False
-) -> tuple[str, dict]:
-    """Return the map section's HTML and the JSON data its script needs."""
-    data = build_map_data(index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]))
-    shown = sum(
-        1
-        for row in data["rows"]
-        if not chosen["level"] or row.get("level") == chosen["level"]
-        for cell in data["cells"][row["id"]].values()
-        if keep_verdict(cell["verdict"], chosen["verdict"])
-    )
-    html = (
-        f'<section id="nav_map" class="map-section"><h1>{escape_html(text_for(lang, "map_title"))}</h1>'
-        f'<p class="intro">{escape_html(text_for(lang, "map_intro"))}</p>'
-        f"{_render_filters(lang, chosen, offline)}"
-        f'<p class="status" id="map-status" aria-live="polite"><span id="shown-count">{shown}</span> '
-        f"{escape_html(text_for(lang, 'shown_cells'))}</p>"
-        f"{render_legend(lang)}"
-        f'<div class="map-layout">{render_map_table(data, lang, chosen, link_factors=not offline)}'
-        f'<aside id="cell-details" class="details" tabindex="-1" aria-live="polite" hidden></aside></div>'
-        "</section>"
-    )
-    client = {
+CELL_PAGE_SIZE = 20
+
+
+def _counted(item: object, lang: str) -> dict:
+    item = item if isinstance(item, Mapping) else {"id": item}
+    return {
+        "id": item["id"],
+        "direct": bool(item.get("direct", True)),
+        "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
+        "effective_certainty": item.get("effective_certainty"),
+    }
+
+
+def read_cell_params(index: Any, params: Mapping[str, str] | None) -> dict:
+    """Check the cell query: factor, column, filters, language and the page of findings."""
+    params = params or {}
+    chosen = read_map_params(params)
+    columns = ["any"] + [
+        c["id"] for g in column_groups(index, chosen["lang"]) for c in g["columns"]
+    ]
+    factor = params.get("factor") or ""
+    index.factor(factor, chosen["lang"])  # unknown ids raise NotFoundError with suggestions
+    column = check_choice("column", params.get("column"), columns)
+    if column is None:
+        column = check_choice("column", "<none>", columns)
+    bounds = {}
+    for name, default, top in (("offset", 0, 10**9), ("limit", CELL_PAGE_SIZE, 100)):
+        raw = params.get(name, str(default))
+        if not str(raw).isdigit() or not 0 <= int(raw) <= top:
+            check_choice(name, raw, [f"a whole number from 0 to {top}"])
+        bounds[name] = int(raw)
+    return {**chosen, "factor": factor, "column": column, **bounds}
+
+
+def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
+    """Return one map cell's findings, one page at a time, as the map's script shows them.
+
+    Parameters
+    ----------
+    index : EvidenceIndex
+        The read model.
+    params : Mapping[str, str]
+        ``factor``, ``column`` (``any`` or a driver or group id), the map filters (``stage``,
+        ``direct``), ``lang``, ``offset`` and ``limit`` (at most 100).
+
+    Returns
+    -------
+    dict
+        ``{"factor", "column", "total", "offset", "next_offset", "deciding", "counted",
+        "findings"}``: ``counted`` says how each finding counts (direct or why indirect);
+        ``findings`` holds the cards keyed by id; ``next_offset`` is ``None`` on the last page.
+
+    Raises
+    ------
+    EntryError, NotFoundError
+        A bad parameter or an unknown factor.
+    """
+    chosen = read_cell_params(index, params)
+    lang = chosen["lang"]
+    if chosen["column"] == "any":
+        cell = index.factor(chosen["factor"], lang).get("overall") or {}
+    else:
+        matrix = index.matrix(
+            MatrixQuery(
+                cols="all",
+                outcome_stage=chosen["stage"],
+                direct_only=bool(chosen["direct"]),
+                lang=lang,
+            )
+        )
+        cell = (matrix.get("cells", {}).get(chosen["factor"]) or {}).get(chosen["column"]) or {}
+    items = list(cell.get("findings") or [])
+    start, stop = chosen["offset"], chosen["offset"] + chosen["limit"]
+    counted = [_counted(item, lang) for item in items[start:stop]]
+    return {
+        "factor": chosen["factor"],
+        "column": chosen["column"],
+        "total": len(items),
+        "offset": start,
+        "next_offset": stop if stop < len(items) else None,
+        "deciding": list(cell.get("deciding") or []),
+        "counted": counted,
+        "findings": {
+            c["id"]: card_data(finding_card(index, index.finding(c["id"], lang), lang))
+            for c in counted
+        },
+    }
+
+
+def _cells_only(cells: dict) -> dict:
+    # what the online map ships: verdict, direction and counts; findings come on demand
+    return {
+        factor: {
+            column: {k: v for k, v in cell.items() if k not in ("findings", "deciding")}
+            for column, cell in row.items()
+        }
+        for factor, row in cells.items()
+    }
+
+
+def map_client(data: dict, lang: str, *, offline: bool = False) -> dict:
+    """Return the JSON the map's script reads: cells and names; findings only offline.
+
+    Online, a cell's findings are fetched from ``/map/cell`` when it is opened, so the page's
+    size depends on factors × columns, not on the number of findings.
+    """
+    return {
         "lang": lang,
         "texts": client_texts(lang),
-        "cells": data["cells"],
-        "findings": data["findings"],
+        "cells": data["cells"] if offline else _cells_only(data["cells"]),
+        "findings": data["findings"] if offline else None,
         "rows": {r["id"]: r.get("label") or r["id"] for r in data["rows"]},
-        "columns": {c["id"]: c["label"] for g in data["groups"] for c in g["columns"]},
+        "columns": {
+            c["id"]: c["label"] for g in [any_group(lang), *data["groups"]] for c in g["columns"]
+        },
         "links": not offline,
     }
-    return html, client
+
+
+def build_map_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> MapPage:
+    """Return the evidence map page's view model.
+
+    Raises
+    ------
+    EntryError
+        A parameter has a value that is not allowed (the problem names it and the valid ones).
+    """
+    chosen = read_map_params({**(params or {}), "lang": lang})
+    lang = chosen["lang"]
+    data = build_map_data(
+        index,
+        lang=lang,
+        stage=chosen["stage"],
+        direct=bool(chosen["direct"]),
+        with_findings=False,
+    )
+    keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
+    _ = translations_for(lang).gettext
+    return MapPage(
+        **page_frame(
+            lang,
+            _("Evidence map"),
+            "/",
+            keep,
+            scripts=["map.js"],
+            data={"map": map_client(data, lang)},
+        ),
+        map=build_map_section(data, lang, chosen),
+    )
 
 
 def render_evidence_map(
@@ -325,16 +618,5 @@ def render_evidence_map(
     EntryError
         A parameter has a value that is not allowed (the problem names it and the valid ones).
     """
-    chosen = read_map_params({**(params or {}), "lang": lang})
-    lang = chosen["lang"]
-    section, client = render_map_section(index, lang, chosen)
-    keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
-    return render_page(
-        title=text_for(lang, "nav_map"),
-        body=section,
-        lang=lang,
-        path="/",
-        params=keep,
-        scripts=["map.js"],
-        data={"map": client},
-    )
+    page = build_map_page(index, lang=lang, params=params)
+    return render_template(page.template, page.lang, view=page)

@@ -6,17 +6,44 @@ from pathlib import Path
 from typing import Any
 
 from .assets import read_static_text
-from .common import check_lang
-from .evidence_map import read_map_params, render_map_section
-from .html import render_page, text_for
+from .common import check_lang, page_frame
+from .evidence_map import build_map_data, build_map_section, map_client, read_map_params
+from .i18n import translations_for
 from .network import (
     build_network_data,
+    build_network_section,
     client_network_texts,
     project_network,
-    render_network_section,
 )
+from .templating import render_template
+from .views import ExportPage
 
 INLINE_SCRIPTS = ("map.js", "vendor/vis-network.min.js", "network.js")
+
+
+def build_export_page(index: Any, *, lang: str = "en") -> ExportPage:
+    """Return the offline page's view model: map and network with CSS, JS and data inlined."""
+    lang = check_lang(lang)
+    chosen = read_map_params({"lang": lang})
+    data = build_map_data(index, lang=lang)
+    graph, positions = project_network(index, lang, {})
+    net_data = build_network_data(graph, positions, lang=lang)
+    net_client = {"lang": lang, "texts": client_network_texts(lang), "links": False, **net_data}
+    inline = {"viewer.css": read_static_text("viewer.css")}
+    inline.update({name: read_static_text(name) for name in INLINE_SCRIPTS})
+    return ExportPage(
+        **page_frame(
+            lang,
+            translations_for(lang).gettext("Trigger factors evidence"),
+            "/",
+            scripts=INLINE_SCRIPTS,
+            data={"map": map_client(data, lang, offline=True), "network": net_client},
+        ),
+        offline=True,
+        inline=inline,
+        map=build_map_section(data, lang, chosen, offline=True),
+        network=build_network_section(net_data, lang, offline=True),
+    )
 
 
 def render_single_file(index: Any, *, lang: str = "en") -> str:
@@ -34,24 +61,8 @@ def render_single_file(index: Any, *, lang: str = "en") -> str:
     str
         One HTML document that loads nothing from anywhere.
     """
-    lang = check_lang(lang)
-    chosen = read_map_params({"lang": lang})
-    map_html, map_client = render_map_section(index, lang, chosen, offline=True)
-    graph, positions = project_network(index, lang, {})
-    net_data = build_network_data(graph, positions, lang=lang)
-    net_html = render_network_section(net_data, lang, offline=True)
-    net_client = {"lang": lang, "texts": client_network_texts(lang), "links": False, **net_data}
-    assets = {"viewer.css": read_static_text("viewer.css")}
-    assets.update({name: read_static_text(name) for name in INLINE_SCRIPTS})
-    return render_page(
-        title=text_for(lang, "app"),
-        body=map_html + net_html,
-        lang=lang,
-        path="/",
-        scripts=INLINE_SCRIPTS,
-        data={"map": map_client, "network": net_client},
-        inline_assets=assets,
-    )
+    page = build_export_page(index, lang=lang)
+    return render_template(page.template, page.lang, view=page)
 
 
 def write_single_file(index: Any, path: str | Path, lang: str = "en") -> Path:

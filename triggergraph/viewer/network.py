@@ -10,19 +10,20 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .common import check_choice, check_lang, column_groups
-from .html import (
+from .common import check_choice, check_lang, column_groups, make_select, page_frame
+from .i18n import translations_for
+from .labels import (
     LEVEL_COLOURS,
-    LEVEL_LABELS,
+    LEVELS,
     STRENGTH_ORDER,
     VERDICT_COLOURS,
-    VERDICT_LABELS,
     VERDICT_SYMBOLS,
-    escape_html,
-    render_options,
-    render_page,
-    text_for,
+    VERDICTS,
+    label_level,
+    label_verdict,
 )
+from .templating import render_template
+from .views import LegendItem, NetworkPage, NetworkSection
 
 #: vis-network options: physics off (positions come from Python), cheap edges, keyboard on.
 NETWORK_OPTIONS = {
@@ -176,63 +177,54 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
     return {"nodes": nodes, "edges": edges, "options": json.loads(options)}
 
 
-def render_network_legend(lang: str) -> str:
+def network_legend(lang: str) -> dict:
     """Return the network legend: node colours per level and kind, edge styles per verdict."""
-    levels = "".join(
-        f'<li><span class="node-key" style="background:{colour}" aria-hidden="true"></span>'
-        f"{escape_html(text_for(lang, 'kind_factor'))}: {escape_html(LEVEL_LABELS[lang][level])}</li>"
-        for level, colour in LEVEL_COLOURS.items()
-    )
-    kinds = (
-        f'<li><span class="node-key square" style="background:{KIND_COLOURS["driver"]}" aria-hidden="true"></span>'
-        f"{escape_html(text_for(lang, 'kind_driver'))}</li>"
-        f'<li><span class="node-key diamond" style="background:{KIND_COLOURS["demographic"]}" aria-hidden="true"></span>'
-        f"{escape_html(text_for(lang, 'kind_demographic'))}</li>"
-    )
-    edges = "".join(
-        f'<li><span class="edge-key {v}" style="border-top-color:{EDGE_COLOURS[v]}" aria-hidden="true"></span>'
-        f"{VERDICT_SYMBOLS[v]} {escape_html(VERDICT_LABELS[lang][v])}</li>"
-        for v in ("strong", "moderate", "limited", "contested")
-    )
-    return (
-        f'<section class="legend" aria-label="{escape_html(text_for(lang, "legend"))}">'
-        f"<h2>{escape_html(text_for(lang, 'legend'))}</h2><ul>{levels}{kinds}</ul><ul>{edges}</ul>"
-        f"<p>{escape_html(text_for(lang, 'edge_legend'))}</p></section>"
-    )
+    _ = translations_for(lang).gettext
+    return {
+        "levels": [
+            LegendItem(
+                key=level,
+                symbol="",
+                label=f"{_('trigger factor')}: {label_level(lang, level)}",
+                colour=colour,
+            )
+            for level, colour in LEVEL_COLOURS.items()
+        ],
+        "kinds": [
+            LegendItem(key="square", symbol="", label=_("driver"), colour=KIND_COLOURS["driver"]),
+            LegendItem(
+                key="diamond", symbol="", label=_("group"), colour=KIND_COLOURS["demographic"]
+            ),
+        ],
+        "edges": [
+            LegendItem(
+                key=v,
+                symbol=VERDICT_SYMBOLS[v],
+                label=label_verdict(lang, v),
+                colour=EDGE_COLOURS[v],
+            )
+            for v in ("strong", "moderate", "limited", "contested")
+        ],
+    }
 
 
-def render_network_section(
+def build_network_section(
     data: dict,
     lang: str,
     *,
-    filters_html: str = "",
+    filters: list | None = None,
     offline: bool = False,
     graphml_url: str | None = None,
-) -> str:
-    """Return the network section: tools, canvas container, details panel and legend."""
-    graphml_link = (
-        f'<a class="button" href="{escape_html(graphml_url)}">{escape_html(text_for(lang, "export_graphml_all"))}</a>'
-        if graphml_url
-        else ""
-    )
-    options = "".join(f'<option value="{escape_html(n["name"])}"></option>' for n in data["nodes"])
-    return (
-        f'<section id="nav_network"><h1>{escape_html(text_for(lang, "network_title"))}</h1>'
-        f"{filters_html}"
-        '<div class="net-tools">'
-        f"<label>{escape_html(text_for(lang, 'search'))} "
-        f'<input id="net-search" type="search" list="net-labels" autocomplete="off"></label>'
-        f'<datalist id="net-labels">{options}</datalist>'
-        f'<button type="button" id="net-png">{escape_html(text_for(lang, "export_png"))}</button>'
-        f'<button type="button" id="net-graphml">{escape_html(text_for(lang, "export_graphml"))}</button>'
-        f'{graphml_link}<button type="button" id="net-all" hidden>{escape_html(text_for(lang, "show_all"))}</button>'
-        f'<span class="status" id="net-status">{len(data["nodes"])} {escape_html(text_for(lang, "nodes"))}, '
-        f"{len(data['edges'])} {escape_html(text_for(lang, 'edges'))}</span></div>"
-        '<p class="status" id="net-hover" aria-live="off"></p><div class="net-layout">'
-        f'<div id="network" tabindex="0" role="application" aria-label="{escape_html(text_for(lang, "network_title"))}"></div>'
-        f'<aside id="net-details" class="details" aria-live="polite" tabindex="-1"><h2>{escape_html(text_for(lang, "details"))}</h2>'
-        f"<p>{escape_html(text_for(lang, 'click_node'))}</p></aside></div>"
-        f"{render_network_legend(lang)}</section>"
+) -> NetworkSection:
+    """Return the network section's view model: tools, canvas, details panel and legend."""
+    return NetworkSection(
+        filters=filters or [],
+        names=[str(n["name"]) for n in data["nodes"]],
+        n_nodes=len(data["nodes"]),
+        n_edges=len(data["edges"]),
+        graphml_url=graphml_url,
+        offline=offline,
+        **network_legend(lang),
     )
 
 
@@ -251,47 +243,76 @@ def read_network_params(index: Any, params: Mapping[str, str] | None, lang: str)
     }
 
 
-def _render_filters(index: Any, lang: str, chosen: dict) -> str:
+def network_filters(index: Any, lang: str, chosen: dict) -> list:
+    """Return the network's filter selects."""
+    _ = translations_for(lang).gettext
     groups = column_groups(index, lang)
-    all_ = [("", text_for(lang, "all"))]
-    level_opts = all_ + [(lv, LEVEL_LABELS[lang][lv]) for lv in ("micro", "meso", "macro")]
-    driver_opts = all_ + [
+    everything = [("", _("all"))]
+    level_opts = everything + [(lv, label_level(lang, lv)) for lv in LEVELS]
+    driver_opts = everything + [
         (c["id"], c["label"]) for g in groups if g["id"] == "driver" for c in g["columns"]
     ]
-    demo_opts = list(all_)
+    demo_opts = list(everything)
     for g in groups:
         if g["id"] != "driver":
-            demo_opts.append((g["id"], f"{g['label']}: {text_for(lang, 'all')}"))
+            demo_opts.append((g["id"], f"{g['label']}: {_('all')}"))
             demo_opts += [(c["id"], f"{g['label']}: {c['label']}") for c in g["columns"]]
-    verdict_opts = all_ + [(v, VERDICT_LABELS[lang][v]) for v in STRENGTH_ORDER]
-    fields = [
-        ("level", "level", level_opts),
-        ("driver", "driver", driver_opts),
-        ("min_verdict", "min_verdict", verdict_opts),
-        ("demographic", "demographic", demo_opts),
+    verdict_opts = everything + [(v, label_verdict(lang, v)) for v in STRENGTH_ORDER]
+    return [
+        make_select("level", _("Level"), level_opts, chosen["level"]),
+        make_select("driver", _("Driver"), driver_opts, chosen["driver"]),
+        make_select("min_verdict", _("Minimum verdict"), verdict_opts, chosen["min_verdict"]),
+        make_select("demographic", _("Group"), demo_opts, chosen["demographic"]),
     ]
-    selects = "".join(
-        f'<label>{escape_html(text_for(lang, key))} <select name="{name}">'
-        f"{render_options(opts, chosen[name])}</select></label>"
-        for name, key, opts in fields
-    )
-    return (
-        f'<form class="filters" id="net-filters" method="get" action="/network">'
-        f'<input type="hidden" name="lang" value="{lang}">{selects}'
-        f'<button type="submit">{escape_html(text_for(lang, "apply"))}</button></form>'
-    )
 
 
 def client_network_texts(lang: str) -> dict:
     """Interface words the network script needs."""
-    keys = (
-        "details", "click_node", "neighbourhood", "show_all", "kind_factor", "kind_driver",
-        "kind_demographic", "n_findings", "level", "open_factor", "verdict", "nodes", "edges",
-    )  # fmt: skip
-    return {k: text_for(lang, k) for k in keys} | {
-        "verdicts": VERDICT_LABELS[lang],
-        "levels": LEVEL_LABELS[lang],
+    _ = translations_for(lang).gettext
+    return {
+        "details": _("Details"),
+        "click_node": _(
+            "Click a node (or pick one in the search box and press Enter) to see its details."
+        ),
+        "neighbourhood": _("Show only this node's neighbourhood"),
+        "show_all": _("Show all nodes"),
+        "kind_factor": _("trigger factor"),
+        "kind_driver": _("driver"),
+        "kind_demographic": _("group"),
+        "n_findings": _("findings"),
+        "level": _("Level"),
+        "open_factor": _("Open factor page"),
+        "verdict": _("Verdict"),
+        "nodes": _("nodes"),
+        "edges": _("edges"),
+        "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
+        "levels": {lv: label_level(lang, lv) for lv in LEVELS},
     }
+
+
+def build_network_html_page(
+    graph: Any,
+    positions: Mapping[Any, Any],
+    *,
+    lang: str = "en",
+    filters: list | None = None,
+    params: Mapping[str, object] | None = None,
+    graphml_url: str | None = None,
+) -> NetworkPage:
+    """Return the network page's view model for any projection-like networkx graph."""
+    data = build_network_data(graph, positions, lang=lang)
+    client = {"lang": lang, "texts": client_network_texts(lang), "links": True, **data}
+    return NetworkPage(
+        **page_frame(
+            lang,
+            translations_for(lang).gettext("Network"),
+            "/network",
+            params,
+            scripts=["vendor/vis-network.min.js", "network.js"],
+            data={"network": client},
+        ),
+        network=build_network_section(data, lang, filters=filters, graphml_url=graphml_url),
+    )
 
 
 def render_network_html(
@@ -299,7 +320,6 @@ def render_network_html(
     positions: Mapping[Any, Any],
     *,
     lang: str = "en",
-    filters_html: str = "",
     params: Mapping[str, object] | None = None,
     graphml_url: str | None = None,
 ) -> str:
@@ -313,8 +333,6 @@ def render_network_html(
         Layout computed once in Python.
     lang : str
         ``"nl"`` or ``"en"``.
-    filters_html : str
-        Escaped HTML of the filter form.
     params : Mapping, optional
         Query parameters kept in the language switch link.
     graphml_url : str, optional
@@ -324,18 +342,10 @@ def render_network_html(
     -------
     str
     """
-    data = build_network_data(graph, positions, lang=lang)
-    body = render_network_section(data, lang, filters_html=filters_html, graphml_url=graphml_url)
-    client = {"lang": lang, "texts": client_network_texts(lang), "links": True, **data}
-    return render_page(
-        title=text_for(lang, "nav_network"),
-        body=body,
-        lang=lang,
-        path="/network",
-        params=params,
-        scripts=["vendor/vis-network.min.js", "network.js"],
-        data={"network": client},
+    page = build_network_html_page(
+        graph, positions, lang=lang, params=params, graphml_url=graphml_url
     )
+    return render_template(page.template, lang, view=page)
 
 
 def project_network(index: Any, lang: str, chosen: Mapping[str, str | None]) -> tuple[Any, Any]:
@@ -353,6 +363,29 @@ def project_network(index: Any, lang: str, chosen: Mapping[str, str | None]) -> 
     return graph, layout_graph(graph, seed=42)
 
 
+def build_network_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> NetworkPage:
+    """Return the network page's view model from the index with the filters in ``params``.
+
+    Raises
+    ------
+    EntryError
+        A filter value is not allowed.
+    """
+    lang = check_lang(lang)
+    chosen = read_network_params(index, params, lang)
+    graph, positions = project_network(index, lang, chosen)
+    return build_network_html_page(
+        graph,
+        positions,
+        lang=lang,
+        filters=network_filters(index, lang, chosen),
+        params={k: v for k, v in chosen.items() if v},
+        graphml_url="/api/v1/export?format=graphml",
+    )
+
+
 def render_network_page(
     index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
 ) -> str:
@@ -363,14 +396,5 @@ def render_network_page(
     EntryError
         A filter value is not allowed.
     """
-    lang = check_lang(lang)
-    chosen = read_network_params(index, params, lang)
-    graph, positions = project_network(index, lang, chosen)
-    return render_network_html(
-        graph,
-        positions,
-        lang=lang,
-        filters_html=_render_filters(index, lang, chosen),
-        params={k: v for k, v in chosen.items() if v},
-        graphml_url="/api/v1/export?format=graphml",
-    )
+    page = build_network_page(index, lang=lang, params=params)
+    return render_template(page.template, page.lang, view=page)

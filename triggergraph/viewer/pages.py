@@ -1,4 +1,4 @@
-"""The detail pages: factor, source, profile lens, and the error page with suggestions."""
+"""The detail pages: factor, construct, source, profile lens, about, and the error page."""
 
 from __future__ import annotations
 
@@ -7,31 +7,72 @@ from typing import Any
 
 from ..answers.queries import ProfileQuery
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
-from .common import check_choice, check_lang, column_groups, summarise_finding
-from .html import (
-    LEVEL_LABELS,
-    PROFILE_NOTICE,
+from .common import (
+    check_choice,
+    check_lang,
+    column_groups,
+    finding_card,
+    label_design,
+    make_select,
+    page_frame,
+)
+from .html import build_url, doi_href, path_segment, safe_href
+from .i18n import LANGUAGES, translations_for
+from .labels import (
+    DIRECTION_SIGNS,
     VERDICT_SYMBOLS,
-    build_url,
-    escape_html,
+    label_direction,
+    label_level,
+    label_mapping,
+    label_scale,
     label_verdict,
-    render_options,
-    render_page,
-    safe_href,
-    text_for,
+)
+from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
+from .templating import render_template
+from .views import (
+    AboutPage,
+    ChoiceRanking,
+    ConstructPage,
+    ErrorPage,
+    Fact,
+    FactorPage,
+    Link,
+    NoteItem,
+    Page,
+    ProfilePage,
+    RankedFactor,
+    SourcePage,
+    VerdictBadge,
+    VerdictRow,
 )
 
+PROFILE_FIELDS = ("driver", "sex", "age", "education")
 
-def _verdict_badge(lang: str, verdict: str | None) -> str:
-    verdict = verdict or "no_evidence"
-    symbol = VERDICT_SYMBOLS.get(verdict, "?")
-    return (
-        f'<span class="verdict-line v-{escape_html(verdict)}" data-verdict="{escape_html(verdict)}">'
-        f'<span aria-hidden="true">{symbol}</span> {escape_html(label_verdict(lang, verdict))}</span>'
+
+def render_view(page: Page) -> str:
+    """Render a page view model with its template, in its language."""
+    return render_template(page.template, page.lang, view=page)
+
+
+def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
+    """Return a cell's verdict with its symbol and, when there is evidence, its direction sign."""
+    verdict = cell.get("verdict") or "no_evidence"
+    if verdict not in VERDICT_SYMBOLS:
+        verdict = "no_evidence"
+    badge = VerdictBadge(
+        verdict=verdict, label=label_verdict(lang, verdict), symbol=VERDICT_SYMBOLS[verdict]
     )
+    if verdict != "no_evidence":
+        # a null direction with evidence is a tie: shown as such, never decided here
+        direction = cell.get("direction")
+        badge.direction = direction
+        badge.direction_sign = DIRECTION_SIGNS.get(direction or "tie", "")
+        badge.direction_label = label_direction(lang, direction)
+    return badge
 
 
-def _explanation(cell: Mapping, lang: str) -> str:
+def explanation_of(cell: Mapping, lang: str) -> str:
+    """Return a cell's explanation in ``lang`` (the index gives ``{nl, en}``)."""
     text = cell.get("explanation") or ""
     if isinstance(text, Mapping):
         text = text.get(lang) or text.get("en") or ""
@@ -54,77 +95,23 @@ def _flatten_cells(cells: object) -> dict[str, Mapping]:
     return out
 
 
-def render_finding_list(findings: list[Mapping], lang: str, *, link_sources: bool = True) -> str:
-    """Return an escaped list of findings with citation, locator, effect and certainty."""
-    items = []
-    for raw in findings:
-        f = summarise_finding(raw, lang)
-        cite = escape_html(f["citation"])
-        if link_sources and f["source"]:
-            cite = f'<a href="/sources/{escape_html(f["source"])}?lang={lang}">{cite}</a>'
-        rows = [
-            (text_for(lang, "locator"), f["locator"]),
-            (text_for(lang, "effect"), f["effect"]),
-            (text_for(lang, "certainty"), f["certainty"]),
-            (text_for(lang, "why_certainty"), f["certainty_reasons"]),
-            ("direction" if lang == "en" else "richting", f["direction"]),
-            (text_for(lang, "drivers"), f["drivers"]),
-            (text_for(lang, "demographic"), f["demographics"]),
-            ("caveats" if lang == "en" else "kanttekeningen", f["caveats"]),
-            ("outcome" if lang == "en" else "uitkomst", f["outcome"]),
-            ("population" if lang == "en" else "populatie", f["population"]),
-            ("note" if lang == "en" else "noot", f["note"]),
-            ("added by" if lang == "en" else "toegevoegd door", f["added"]),
-        ]
-        dl = "".join(
-            f"<dt>{escape_html(k)}</dt><dd>{escape_html(v)}</dd>"
-            for k, v in rows
-            if v not in (None, "")
-        )
-        href = safe_href(f["verified_from"])
-        link = (
-            f'<dd><a href="{escape_html(href)}" rel="noopener noreferrer">{escape_html(href)}</a></dd>'
-            if href
-            else ""
-        )
-        factor = ""
-        if f["factor_label"]:
-            factor = f" — {escape_html(f['factor_label'])}"
-        items.append(
-            f'<li id="{escape_html(f["id"])}" data-finding="{escape_html(f["id"])}"><p><strong>{escape_html(f["id"])}</strong>{factor}: {cite}</p>'
-            f"<dl>{dl}{link}</dl></li>"
-        )
-    return f'<ul class="finding-list">{"".join(items)}</ul>'
+def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
+    kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
+    return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
 
 
-def render_findings_section(findings: list[Mapping], lang: str) -> str:
-    """Return the "Findings (n)" heading with the list, or a line saying there are none."""
-    heading = f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(findings)})</h2>"
-    if not findings:
-        return heading + f"<p>{escape_html(text_for(lang, 'no_findings'))}</p>"
-    return heading + render_finding_list(findings, lang)
+def _link(kind: str, item: object, lang: str) -> Link:
+    ident = item.get("id") if isinstance(item, Mapping) else item
+    name = item.get("label") if isinstance(item, Mapping) else item
+    return Link(
+        href=build_url(f"/{kind}/{path_segment(ident)}", {"lang": lang}), text=str(name or ident)
+    )
 
 
-def render_factor_page(
+def build_factor_page(
     index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
-) -> str:
-    """Render one trigger factor: definition, level, role, constructs, verdicts, findings.
-
-    Parameters
-    ----------
-    index : EvidenceIndex
-        The read model.
-    factor_id : str
-        Trigger factor id, e.g. ``"detention"``.
-    lang : str
-        ``"nl"`` or ``"en"``.
-    params : Mapping[str, str], optional
-        Query parameters (unused; pages share one signature).
-
-    Returns
-    -------
-    str
-        The HTML page.
+) -> FactorPage:
+    """Return one trigger factor's view model: facts, verdicts per column, findings.
 
     Raises
     ------
@@ -132,128 +119,124 @@ def render_factor_page(
         Unknown factor id (with close ids as suggestions).
     """
     lang = check_lang(lang)
+    _ = translations_for(lang).gettext
     factor = index.factor(factor_id, lang)
-    label = factor.get("label") or factor_id
+    label = str(factor.get("label") or factor_id)
     defs = factor.get("definitions") or {}
     definition = (
         defs.get(lang) or defs.get("en") if isinstance(defs, Mapping) else factor.get("definition")
     )
-    level = factor.get("level")
     roles = sorted(
-        {str(f.get("trigger_role")) for f in factor.get("findings") or [] if f.get("trigger_role")}
+        {
+            label_scale(index, "trigger-role", f.get("trigger_role"), lang)
+            for f in factor.get("findings") or []
+            if f.get("trigger_role")
+        }
     )
     page = factor.get("report_page")
+    page_abbr = _("p.")
     report = " · ".join(
         str(x)
         for x in (
             factor.get("report_section") and f"§ {factor['report_section']}",
-            page and f"p. {page}",
+            page and f"{page_abbr} {page}",
             factor.get("verified") is not None
-            and text_for(lang, "verified" if factor.get("verified") else "unverified"),
+            and (
+                _("checked against the report")
+                if factor.get("verified")
+                else _("not checked against the report")
+            ),
         )
         if x
     )
     facts = [
-        (
-            text_for(lang, "level"),
-            factor.get("level_label") or LEVEL_LABELS[lang].get(level, level),
+        Fact(
+            label=_("Level"),
+            value=str(factor.get("level_label") or label_level(lang, factor.get("level"))),
         ),
-        ("group" if lang == "en" else "groep", factor.get("group_label")),
-        (text_for(lang, "definition"), definition),
-        (text_for(lang, "role"), ", ".join(roles)),
-        ("report (Feddes et al. 2015)" if lang == "en" else "rapport (Feddes e.a. 2015)", report),
-        (
-            "also called" if lang == "en" else "ook genoemd",
-            ", ".join(factor.get("alt_labels") or []),
-        ),
+        Fact(label=_("Group"), value=str(factor.get("group_label") or "")),
+        Fact(label=_("Definition"), value=str(definition or "")),
+        Fact(label=_("Role"), value=", ".join(roles)),
+        Fact(label=_("Report (Feddes et al. 2015)"), value=report),
+        Fact(label=_("Also called"), value=", ".join(factor.get("alt_labels") or [])),
     ]
-    broader = factor.get("broader")
-    narrower = factor.get("narrower") or []
-    parts = [f"<h1>{escape_html(label)}</h1>", '<table class="plain">']
-    for key, value in facts:
-        if value:
-            parts.append(
-                f'<tr><th scope="row">{escape_html(key)}</th><td>{escape_html(value)}</td></tr>'
+    if factor.get("broader"):
+        facts.append(
+            Fact(label=_("Broader factor"), links=[_link("factors", factor["broader"], lang)])
+        )
+    if factor.get("narrower"):
+        facts.append(
+            Fact(
+                label=_("Narrower factors"),
+                links=[_link("factors", n, lang) for n in factor["narrower"]],
             )
-
-    def factor_link(item: object) -> str:
-        ident = item.get("id") if isinstance(item, Mapping) else item
-        name = item.get("label") if isinstance(item, Mapping) else item
-        return (
-            f'<a href="/factors/{escape_html(ident)}?lang={lang}">{escape_html(name or ident)}</a>'
         )
-
-    if broader:
-        parts.append(
-            f'<tr><th scope="row">{escape_html(text_for(lang, "broader"))}</th><td>{factor_link(broader)}</td></tr>'
-        )
-    if narrower:
-        links = ", ".join(factor_link(n) for n in narrower)
-        parts.append(
-            f'<tr><th scope="row">{escape_html(text_for(lang, "narrower"))}</th><td>{links}</td></tr>'
-        )
-    related = factor.get("related_constructs") or factor.get("constructs") or []
+    related = [
+        r
+        for r in factor.get("related_constructs") or factor.get("constructs") or []
+        if isinstance(r, Mapping)
+    ]
     if related:
-        names = ", ".join(
-            f'<a href="/constructs/{escape_html(r.get("id"))}?lang={lang}">'
-            f"{escape_html(r.get('label') or r.get('id'))}</a>"
-            + (f" ({escape_html(r.get('mapping'))})" if r.get("mapping") else "")
-            if isinstance(r, Mapping)
-            else escape_html(r)
-            for r in related
-        )
-        parts.append(
-            f'<tr><th scope="row">{escape_html(text_for(lang, "related"))}</th><td>{names}</td></tr>'
-        )
-    parts.append("</table>")
-
+        links = []
+        for r in related:
+            link = _link("constructs", r, lang)
+            link.note = label_mapping(lang, r.get("mapping")) if r.get("mapping") else ""
+            links.append(link)
+        facts.append(Fact(label=_("Related constructs"), links=links))
     cells = _flatten_cells(factor.get("cells") or {})
     rows = []
     overall = factor.get("overall")
     if isinstance(overall, Mapping):
         rows.append(
-            f'<tr data-column="any"><th scope="row">{escape_html(text_for(lang, "overall"))}</th>'
-            f"<td>{_verdict_badge(lang, overall.get('verdict'))}</td>"
-            f"<td>{int(overall.get('n_findings') or 0)}</td><td>{escape_html(_explanation(overall, lang))}</td></tr>"
+            VerdictRow(
+                column="any",
+                label=_("All drivers and groups together"),
+                badge=verdict_badge(lang, overall),
+                n_findings=int(overall.get("n_findings") or 0),
+                explanation=explanation_of(overall, lang),
+            )
         )
     for group in column_groups(index, lang):
         for column in group["columns"]:
             cell = cells.get(column["id"], {})
             rows.append(
-                f'<tr data-column="{escape_html(column["id"])}"><th scope="row">{escape_html(group["label"])}: '
-                f"{escape_html(column['label'])}</th><td>{_verdict_badge(lang, cell.get('verdict'))}</td>"
-                f"<td>{int(cell.get('n_findings') or 0)}</td><td>{escape_html(_explanation(cell, lang))}</td></tr>"
+                VerdictRow(
+                    column=column["id"],
+                    label=f"{group['label']}: {column['label']}",
+                    badge=verdict_badge(lang, cell),
+                    n_findings=int(cell.get("n_findings") or 0),
+                    explanation=explanation_of(cell, lang),
+                    empty=_empty_label(factor_id, group["id"], cell, lang),
+                )
             )
-    parts.append(
-        f"<h2>{escape_html(text_for(lang, 'verdicts_per_column'))}</h2>"
-        f'<div class="table-wrap"><table class="plain"><thead><tr><th>{escape_html(text_for(lang, "column"))}</th>'
-        f"<th>{escape_html(text_for(lang, 'verdict'))}</th><th>{escape_html(text_for(lang, 'n_findings'))}</th>"
-        f"<th>{escape_html(text_for(lang, 'explanation'))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    held = factor_report(factor_id)
+    said = held.get("report_text") or {}
+    where = " · ".join(
+        x
+        for x in (
+            f"§ {said['section']}" if said.get("section") else "",
+            f"{page_abbr} {said['page']}" if said.get("page") else "",
+        )
+        if x
     )
-    parts.append(render_findings_section(factor.get("findings") or [], lang))
-    return render_page(title=label, body="".join(parts), lang=lang, path=f"/factors/{factor_id}")
+    guidance = read_report()["tool_guidance"]
+    return FactorPage(
+        **page_frame(lang, label, f"/factors/{factor_id}"),
+        heading=label,
+        facts=[f for f in facts if f.value or f.links],
+        report_facts=[NoteItem(text=str(t), locator=where) for t in said.get("facts") or []],
+        report_table=str(held.get("summary_table") or ""),
+        tool_page=safe_href(held.get("tool_page")),
+        guidance=Link(href=guidance["url"], text=guidance["title"]),
+        verdicts=rows,
+        findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
+    )
 
 
-def render_construct_page(
+def build_construct_page(
     index: Any, *, construct_id: str, lang: str = "en", params: Mapping[str, str] | None = None
-) -> str:
-    """Render one related construct: definition, the trigger factors it informs, its findings.
-
-    Parameters
-    ----------
-    index : EvidenceIndex
-        The read model.
-    construct_id : str
-        Construct id, e.g. ``"perceived_discrimination"``.
-    lang : str
-        ``"nl"`` or ``"en"``.
-    params : Mapping[str, str], optional
-        Query parameters (unused; pages share one signature).
-
-    Returns
-    -------
-    str
-        The HTML page.
+) -> ConstructPage:
+    """Return one related construct's view model: the trigger factors it informs, its findings.
 
     Raises
     ------
@@ -261,71 +244,38 @@ def render_construct_page(
         Unknown construct id (with close ids as suggestions).
     """
     lang = check_lang(lang)
+    _ = translations_for(lang).gettext
     construct = index.construct(construct_id, lang)
-    label = construct.get("label") or construct_id
-    kind = (
-        "related construct (not a trigger event)"
-        if lang == "en"
-        else "verwant construct (geen triggergebeurtenis)"
-    )
-    parts = [
-        f"<h1>{escape_html(label)}</h1>",
-        f'<p class="note">{escape_html(kind)}</p>',
-        '<table class="plain">',
+    label = str(construct.get("label") or construct_id)
+    maps_to = []
+    for m in construct.get("maps_to") or []:
+        link = _link("factors", m, lang)
+        link.note = label_mapping(lang, m.get("mapping"))
+        maps_to.append(link)
+    facts = [
+        Fact(label=_("Kind"), value=_("related construct (not a trigger event)")),
+        Fact(label=_("Level"), value=str(construct.get("level_label") or "")),
+        Fact(label=_("Definition"), value=str(construct.get("definition") or "")),
+        Fact(
+            label=_("Counts, as indirect evidence, for"),
+            links=maps_to,
+            value=""
+            if maps_to
+            else _("no trigger factor: its findings count for no cell of the map"),
+        ),
     ]
-    for key, value in (
-        (text_for(lang, "level"), construct.get("level_label")),
-        (text_for(lang, "definition"), construct.get("definition")),
-    ):
-        if value:
-            parts.append(
-                f'<tr><th scope="row">{escape_html(key)}</th><td>{escape_html(value)}</td></tr>'
-            )
-    maps_to = construct.get("maps_to") or []
-    informs = (
-        "counts, as indirect evidence, for"
-        if lang == "en"
-        else "telt, als indirect bewijs, mee voor"
-    )
-    if maps_to:
-        links = ", ".join(
-            f'<a href="/factors/{escape_html(m["id"])}?lang={lang}">{escape_html(m["label"])}</a>'
-            f" ({escape_html(m.get('mapping'))})"
-            for m in maps_to
-        )
-    else:
-        links = escape_html(
-            "no trigger factor: its findings count for no cell of the map"
-            if lang == "en"
-            else "geen triggerfactor: de bevindingen tellen voor geen enkele cel van de kaart"
-        )
-    parts.append(f'<tr><th scope="row">{escape_html(informs)}</th><td>{links}</td></tr></table>')
-    parts.append(render_findings_section(construct.get("findings") or [], lang))
-    return render_page(
-        title=label, body="".join(parts), lang=lang, path=f"/constructs/{construct_id}"
+    return ConstructPage(
+        **page_frame(lang, label, f"/constructs/{construct_id}"),
+        heading=label,
+        facts=[f for f in facts if f.value or f.links],
+        findings=[finding_card(index, f, lang) for f in construct.get("findings") or []],
     )
 
 
-def render_source_page(
+def build_source_page(
     index: Any, *, source_id: str, lang: str = "en", params: Mapping[str, str] | None = None
-) -> str:
-    """Render one source: bibliographic record, flags, overlaps, context notes and findings.
-
-    Parameters
-    ----------
-    index : EvidenceIndex
-        The read model.
-    source_id : str
-        Source id, e.g. ``"jasko17"``.
-    lang : str
-        ``"nl"`` or ``"en"``.
-    params : Mapping[str, str], optional
-        Query parameters (unused; pages share one signature).
-
-    Returns
-    -------
-    str
-        The HTML page.
+) -> SourcePage:
+    """Return one source's view model: record, links (DOI first), notes, cited works, findings.
 
     Raises
     ------
@@ -333,80 +283,75 @@ def render_source_page(
         Unknown source id (with close ids as suggestions).
     """
     lang = check_lang(lang)
+    _ = translations_for(lang).gettext
     source = index.source(source_id)
-    title = source.get("title") or source_id
-    authors = source.get("authors") or []
-    record = [
-        ("authors" if lang == "en" else "auteurs", "; ".join(str(a) for a in authors)),
-        ("year" if lang == "en" else "jaar", source.get("year")),
-        ("venue" if lang == "en" else "vindplaats", source.get("venue")),
-        ("type", source.get("type")),
-        ("design" if lang == "en" else "opzet", source.get("design")),
-        ("study design" if lang == "en" else "onderzoeksopzet", source.get("study_design")),
-        ("DOI", source.get("doi")),
-        (text_for(lang, "flags"), ", ".join(source.get("citation_flags") or [])),
-        ("citation note" if lang == "en" else "citatienoot", source.get("citation_note")),
-        (text_for(lang, "overlaps"), ", ".join(source.get("overlaps_with") or [])),
-        ("added by" if lang == "en" else "toegevoegd door", source.get("added_by")),
-        ("added on" if lang == "en" else "toegevoegd op", source.get("added_on")),
+    title = str(source.get("title") or source_id)
+    flags = [
+        label_scale(index, "citation-flag", f, lang) for f in source.get("citation_flags") or []
     ]
-    rows = "".join(
-        f'<tr><th scope="row">{escape_html(k)}</th><td>{escape_html(v)}</td></tr>'
-        for k, v in record
-        if v not in (None, "")
-    )
-    href = safe_href(source.get("url"))
-    if href:
-        rows += f'<tr><th scope="row">URL</th><td><a href="{escape_html(href)}" rel="noopener noreferrer">{escape_html(href)}</a></td></tr>'
-    elif source.get("url"):
-        rows += f'<tr><th scope="row">URL</th><td>{escape_html(source.get("url"))}</td></tr>'
-    parts = [f"<h1>{escape_html(title)}</h1>"]
-    if source.get("citation"):
-        parts.append(f'<p class="citation">{escape_html(source["citation"])}</p>')
-    parts.append(f'<table class="plain">{rows}</table>')
-    notes = source.get("context_notes") or []
-    if notes:
-        items = "".join(
-            f"<li>{escape_html(n.get('text'))} <small>{escape_html(n.get('locator'))}</small></li>"
-            for n in notes
-            if isinstance(n, Mapping)
-        )
-        parts.append(f"<h2>{escape_html(text_for(lang, 'context_notes'))}</h2><ul>{items}</ul>")
-    cites = source.get("cites") or []
-    if cites:
-        items = "".join(
-            "<li>"
-            + escape_html(
-                " ".join(
-                    str(x)
-                    for x in (
-                        c.get("first_author"),
-                        c.get("co_authors"),
-                        f"({c.get('year')})" if c.get("year") else None,
-                        c.get("note"),
-                    )
-                    if x
+    facts = [
+        Fact(label=_("Authors"), value="; ".join(str(a) for a in source.get("authors") or [])),
+        Fact(label=_("Year"), value=str(source.get("year") or "")),
+        Fact(label=_("Published in"), value=str(source.get("venue") or "")),
+        Fact(label=_("Type"), value=label_scale(index, "source-type", source.get("type"), lang)),
+        Fact(label=_("Study design"), value=label_design(index, source.get("study_design"), lang)),
+        Fact(label=_("Design in the source's words"), value=str(source.get("design") or "")),
+        Fact(label="DOI", value=str(source.get("doi") or "")),
+        Fact(label=_("Citation flags"), value=", ".join(flags)),
+        Fact(label=_("Citation note"), value=str(source.get("citation_note") or "")),
+        Fact(
+            label=_("Overlaps with (shares primary studies)"),
+            links=[_link("sources", s, lang) for s in source.get("overlaps_with") or []],
+        ),
+        Fact(label=_("Added by"), value=str(source.get("added_by") or "")),
+        Fact(label=_("Added on"), value=str(source.get("added_on") or "")),
+    ]
+    links = []
+    doi = doi_href(source.get("doi"))
+    if doi:
+        links.append(Link(href=doi, text=doi, note="doi"))
+    url = source.get("url")
+    href = safe_href(url)
+    if href and href != doi:
+        links.append(Link(href=href, text=href))
+    elif url and not href:
+        facts.append(Fact(label="URL", value=str(url)))
+    notes = [
+        NoteItem(text=str(n.get("text") or ""), locator=str(n.get("locator") or ""))
+        for n in source.get("context_notes") or []
+        if isinstance(n, Mapping)
+    ]
+    cites = [
+        NoteItem(
+            text=" ".join(
+                str(x)
+                for x in (
+                    c.get("first_author"),
+                    c.get("co_authors"),
+                    f"({c.get('year')})" if c.get("year") else None,
+                    c.get("note"),
                 )
-            )
-            + (f" <small>{escape_html(c.get('locator'))}</small>" if c.get("locator") else "")
-            + "</li>"
-            for c in cites
-            if isinstance(c, Mapping)
+                if x
+            ),
+            locator=str(c.get("locator") or ""),
         )
-        parts.append(f"<h2>{escape_html(text_for(lang, 'cites'))}</h2><ul>{items}</ul>")
-    findings = source.get("findings") or []
-    full = []
-    for item in findings:
+        for c in source.get("cites") or []
+        if isinstance(c, Mapping)
+    ]
+    findings = []
+    for item in source.get("findings") or []:
         fid = item.get("id") if isinstance(item, Mapping) else item
-        full.append(index.finding(fid, lang))
-    parts.append(f"<h2>{escape_html(text_for(lang, 'findings'))} ({len(full)})</h2>")
-    parts.append(render_finding_list(full, lang, link_sources=False))
-    return render_page(
-        title=str(title), body="".join(parts), lang=lang, path=f"/sources/{source_id}"
+        findings.append(finding_card(index, index.finding(fid, lang), lang, link_source=False))
+    return SourcePage(
+        **page_frame(lang, title, f"/sources/{source_id}"),
+        heading=title,
+        citation=str(source.get("citation") or ""),
+        facts=[f for f in facts if f.value or f.links],
+        links=links,
+        context_notes=notes,
+        cites=cites,
+        findings=findings,
     )
-
-
-PROFILE_FIELDS = ("driver", "sex", "age", "education")
 
 
 def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str) -> dict:
@@ -418,26 +363,32 @@ def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str)
     }
 
 
-def render_profile_page(
+def _ranked(items: list, lang: str) -> list[RankedFactor]:
+    ranking = []
+    for item in items:
+        factor = (
+            item.get("factor")
+            if isinstance(item.get("factor"), Mapping)
+            else {"id": item.get("factor")}
+        )
+        cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
+        ranking.append(
+            RankedFactor(
+                id=str(factor.get("id")),
+                label=str(factor.get("label") or factor.get("id")),
+                href=_link("factors", factor, lang).href,
+                badge=verdict_badge(lang, cell),
+                n_findings=int(cell.get("n_findings") or 0),
+                explanation=explanation_of(cell, lang),
+            )
+        )
+    return ranking
+
+
+def build_profile_page(
     index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
-) -> str:
-    """Render the profile lens: choose driver/sex/age/education, see factors ranked by evidence.
-
-    The notice that population-level evidence predicts no individual is always shown.
-
-    Parameters
-    ----------
-    index : EvidenceIndex
-        The read model.
-    lang : str
-        ``"nl"`` or ``"en"``.
-    params : Mapping[str, str], optional
-        Any of ``driver``, ``sex``, ``age``, ``education`` (value ids); none gives the form only.
-
-    Returns
-    -------
-    str
-        The HTML page.
+) -> ProfilePage:
+    """Return the profile lens' view model: the choices and the factors ranked for them.
 
     Raises
     ------
@@ -445,78 +396,138 @@ def render_profile_page(
         A parameter names a value that does not exist (with close ids as suggestions).
     """
     lang = check_lang(lang)
+    _ = translations_for(lang).gettext
     chosen = read_profile_params(index, params, lang)
-    groups = column_groups(index, lang)
-    selects = []
-    for group in groups:
-        name = group["id"]
-        options = [("", text_for(lang, "any"))] + [(c["id"], c["label"]) for c in group["columns"]]
-        label = text_for(lang, "driver") if name == "driver" else group["label"]
-        selects.append(
-            f'<label>{escape_html(label)} <select name="{escape_html(name)}">'
-            f"{render_options(options, chosen.get(name))}</select></label>"
+    selects = [
+        make_select(
+            group["id"],
+            _("Driver") if group["id"] == "driver" else group["label"],
+            [("", _("any"))] + [(c["id"], c["label"]) for c in group["columns"]],
+            chosen.get(group["id"]),
         )
-    notice = PROFILE_NOTICE
-    result = ""
+        for group in column_groups(index, lang)
+    ]
+    notice = ""
+    ranking: list[RankedFactor] = []
+    per_choice: list[ChoiceRanking] = []
+    choices: list[str] = []
     if any(chosen.values()):
         profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
-        notice = profile.get("notice") or PROFILE_NOTICE
-        items = profile.get("items") or profile.get("factors") or profile.get("ranking") or []
-        lis = []
-        for item in items:
-            factor = item.get("factor")
-            if isinstance(factor, Mapping):
-                fid, label = factor.get("id"), factor.get("label") or factor.get("id")
-            else:
-                fid, label = factor or item.get("id"), item.get("label") or factor or item.get("id")
-            cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
-            lis.append(
-                f'<li data-factor="{escape_html(fid)}" data-verdict="{escape_html(cell.get("verdict"))}">'
-                f"{_verdict_badge(lang, cell.get('verdict'))}"
-                f'<a href="/factors/{escape_html(fid)}?lang={lang}">{escape_html(label)}</a>'
-                f" <small>({escape_html(text_for(lang, 'n_findings'))}: {int(cell.get('n_findings') or 0)})</small>"
-                f'<br><span class="explanation">{escape_html(_explanation(cell, lang))}</span></li>'
+        given = profile.get("notice")
+        notice = (
+            str(given.get(lang) or given.get("en"))
+            if isinstance(given, Mapping)
+            else str(given or "")
+        )
+        choices = [str(ref.get("label") or ref.get("id")) for ref in profile["profile"].values()]
+        ranking = _ranked(profile.get("items") or [], lang)
+        per_choice = [
+            ChoiceRanking(
+                label=str(part["column"].get("label") or part["column"].get("id")),
+                ranking=_ranked(part.get("items") or [], lang),
             )
-        result = f'<ol class="ranking" id="ranking">{"".join(lis)}</ol>'
+            for part in (profile.get("per_choice") or {}).values()
+        ]
+    return ProfilePage(
+        **page_frame(
+            lang,
+            _("Profile"),
+            "/profile",
+            {k: v for k, v in chosen.items() if v},
+            scripts=["profile.js"],
+        ),
+        filters=selects,
+        chosen=any(chosen.values()),
+        notice_extra=notice,
+        choices=choices,
+        ranking=ranking,
+        per_choice=per_choice,
+    )
+
+
+def build_about_page(
+    index: Any = None, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> AboutPage:
+    """Return the page that explains population evidence versus individual assessment."""
+    lang = check_lang(lang)
+    return AboutPage(
+        **page_frame(
+            lang,
+            translations_for(lang).gettext("Population evidence is not a prediction"),
+            "/about/population-evidence",
+        )
+    )
+
+
+def _problem_text(problem, lang: str) -> str:
+    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    if problem.suggestions:
+        asked = translations_for(lang).gettext("did you mean")
+        text += f"; {asked} " + " / ".join(repr(s) for s in problem.suggestions) + "?"
+    return text
+
+
+def build_error_page(error: TriggergraphError, *, lang: str = "en", path: str = "/") -> ErrorPage:
+    """Return the view model of a 404 (unknown id, with suggestions) or 400 (bad parameter) page."""
+    lang = lang if lang in LANGUAGES else "en"
+    _ = translations_for(lang).gettext
+    suggestions: list[Link] = []
+    problems: list[str] = []
+    message = ""
+    if isinstance(error, NotFoundError):
+        title = _("Not found")
+        message = str(error)
+        base = {"factor": "factors", "source": "sources", "construct": "constructs"}.get(error.kind)
+        suggestions = [
+            _link(base, s, lang) if base else Link(href="", text=str(s)) for s in error.suggestions
+        ]
+    elif isinstance(error, EntryError):
+        title = _("Bad request")
+        problems = [_problem_text(p, lang) for p in error.problems]
     else:
-        result = f'<p class="note" id="choose-one">{escape_html(text_for(lang, "choose_one"))}</p>'
-    notice_text = (
-        notice.get(lang) or notice.get("en") if isinstance(notice, Mapping) else str(notice)
+        title = _("Bad request")
+        message = str(error)
+    return ErrorPage(
+        **page_frame(lang, title, path),
+        heading=title,
+        message=message,
+        suggestions=suggestions,
+        problems=problems,
     )
-    body = (
-        f"<h1>{escape_html(text_for(lang, 'profile_title'))}</h1>"
-        f'<div class="notice" role="note" id="notice"><strong>{escape_html(text_for(lang, "notice_title"))}</strong>'
-        f"{escape_html(notice_text)}</div>"
-        f'<p class="intro">{escape_html(text_for(lang, "profile_intro"))}</p>'
-        f'<form class="filters" method="get" action="/profile"><input type="hidden" name="lang" value="{lang}">'
-        f'{"".join(selects)}<button type="submit">{escape_html(text_for(lang, "show"))}</button></form>'
-        f"{result}"
+
+
+def render_factor_page(
+    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one trigger factor page (see :func:`build_factor_page`)."""
+    return render_view(build_factor_page(index, factor_id=factor_id, lang=lang, params=params))
+
+
+def render_construct_page(
+    index: Any, *, construct_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one related construct page (see :func:`build_construct_page`)."""
+    return render_view(
+        build_construct_page(index, construct_id=construct_id, lang=lang, params=params)
     )
-    return render_page(
-        title=text_for(lang, "profile_title"),
-        body=body,
-        lang=lang,
-        path="/profile",
-        params={k: v for k, v in chosen.items() if v},
-        scripts=["profile.js"],
-    )
+
+
+def render_source_page(
+    index: Any, *, source_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one source page (see :func:`build_source_page`)."""
+    return render_view(build_source_page(index, source_id=source_id, lang=lang, params=params))
+
+
+def render_profile_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render the profile lens (see :func:`build_profile_page`)."""
+    return render_view(build_profile_page(index, lang=lang, params=params))
 
 
 def render_error_page(error: TriggergraphError, *, lang: str = "en", path: str = "/") -> str:
     """Render a 404 (unknown id, with suggestions) or 400 (bad parameter) page, all escaped.
-
-    Parameters
-    ----------
-    error : TriggergraphError
-        A :class:`NotFoundError` or :class:`EntryError` raised while rendering a page.
-    lang : str
-        ``"nl"`` or ``"en"``.
-    path : str
-        The requested path (for the language switch).
-
-    Returns
-    -------
-    str
 
     Examples
     --------
@@ -524,48 +535,7 @@ def render_error_page(error: TriggergraphError, *, lang: str = "en", path: str =
     >>> "&lt;b&gt;" in page and "/factors/detention?lang=en" in page
     True
     """
-    lang = lang if lang in ("nl", "en") else "en"
-    if isinstance(error, NotFoundError):
-        title = text_for(lang, "not_found")
-        message = str(error)
-        base = {"factor": "/factors/", "source": "/sources/"}.get(error.kind, "")
-        if base:
-            links = "".join(
-                f'<li><a href="{escape_html(build_url(base + s, {"lang": lang}))}">{escape_html(s)}</a></li>'
-                for s in error.suggestions
-            )
-        else:
-            links = "".join(f"<li>{escape_html(s)}</li>" for s in error.suggestions)
-        extra = (
-            f'<h2>{escape_html(text_for(lang, "did_you_mean"))}</h2><ul class="suggestions">{links}</ul>'
-            if error.suggestions
-            else ""
-        )
-    elif isinstance(error, EntryError):
-        title = text_for(lang, "bad_request")
-        message = ""
-        extra = (
-            "<ul>"
-            + "".join(f"<li>{escape_html(_problem_text(p, lang))}</li>" for p in error.problems)
-            + "</ul>"
-        )
-    else:
-        title = text_for(lang, "bad_request")
-        message = str(error)
-        extra = ""
-    body = f'<h1>{escape_html(title)}</h1><p class="error">{escape_html(message)}</p>{extra}'
-    return render_page(title=title, body=body, lang=lang, path=path)
-
-
-def _problem_text(problem, lang: str) -> str:
-    text = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    if problem.suggestions:
-        text += (
-            f"; {text_for(lang, 'did_you_mean').lower()} "
-            + " / ".join(repr(s) for s in problem.suggestions)
-            + "?"
-        )
-    return text
+    return render_view(build_error_page(error, lang=lang, path=path))
 
 
 def status_for(error: TriggergraphError) -> int:

@@ -28,54 +28,126 @@
     return typeof url === "string" && /^https?:\/\/\S+$/i.test(url) ? url : null;
   }
 
-  function findingItem(item, deciding) {
-    var f = DATA.findings[item.id] || { id: item.id };
-    var li = el("li", "finding");
+  function factList(pairs) {
+    var dl = el("dl");
+    pairs.forEach(function (pair) {
+      var wrap = el("div");
+      wrap.appendChild(el("dt", null, pair[0]));
+      wrap.appendChild(el("dd", null, pair[1]));
+      dl.appendChild(wrap);
+    });
+    return dl;
+  }
+
+  function findingItem(item, deciding, cards) {
+    var f = cards[item.id] || { id: item.id, facts: [], notes: [], links: [] };
+    var li = el("li", "finding card");
     li.setAttribute("data-finding", item.id);
+    li.appendChild(el("p", "card-head", f.heading || item.id));
     var head = el("p", "cite");
-    if (DATA.links && f.source) {
-      var a = el("a", null, f.citation || f.source);
-      a.href = "/sources/" + encodeURIComponent(f.source) + "?lang=" + DATA.lang;
+    if (DATA.links && f.source_href) {
+      var a = el("a", null, f.citation);
+      a.href = f.source_href;
       head.appendChild(a);
     } else {
-      head.appendChild(el("span", null, f.citation || f.source || ""));
+      head.appendChild(el("span", null, f.citation || ""));
     }
-    head.appendChild(el("span", "fid", " [" + item.id + "]"));
     li.appendChild(head);
-    var dl = el("dl");
-    function row(label, value) {
-      if (value === undefined || value === null || value === "") return;
-      dl.appendChild(el("dt", null, label));
-      dl.appendChild(el("dd", null, value));
+    var pairs = (f.facts || []).slice();
+    var how = item.direct ? T.direct : T.indirect + ": " + (item.reasons || []).join("; ");
+    if (item.effective_certainty) how += " · " + T.certainty + " " + T.effective + ": " + item.effective_certainty;
+    pairs.push([T.how_counted, how]);
+    li.appendChild(factList(pairs));
+    if ((f.notes || []).length) {
+      if (f.notes_foreign) {
+        var details = el("details", "notes");
+        details.appendChild(el("summary", null, T.notes));
+        var dl = factList(f.notes);
+        dl.setAttribute("lang", "en");
+        details.appendChild(dl);
+        li.appendChild(details);
+      } else {
+        li.appendChild(factList(f.notes));
+      }
     }
-    row(T.locator, f.locator);
-    row(T.effect, f.effect);
-    row(T.direction, f.direction);
-    var cert = f.certainty || "";
-    if (item.effective_certainty && item.effective_certainty !== f.letter) {
-      cert += " → " + item.effective_certainty + " (" + T.effective + ")";
-    }
-    row(T.certainty, cert);
-    row(
-      T.direct + " / " + T.indirect,
-      item.direct ? T.direct : T.indirect + ": " + (item.reasons || []).join("; ")
-    );
-    li.appendChild(dl);
     if (deciding.indexOf(item.id) >= 0) {
       li.classList.add("deciding");
       li.appendChild(el("p", "deciding-tag", "★ " + T.deciding));
     }
-    var link = safeHref(f.verified_from);
-    if (link) {
-      var v = el("a", "verified", link);
-      v.href = link;
-      v.rel = "noopener noreferrer";
-      li.appendChild(v);
+    if ((f.links || []).length) {
+      var ul = el("ul", "links");
+      f.links.forEach(function (pair) {
+        var href = safeHref(pair[0]);
+        if (!href) return;
+        var item = el("li");
+        var link = el("a", null, pair[1]);
+        link.href = href;
+        link.rel = "noopener noreferrer";
+        item.appendChild(link);
+        ul.appendChild(item);
+      });
+      li.appendChild(ul);
     }
     return li;
   }
 
   var panel = document.getElementById("cell-details");
+
+  var openTd = null;
+
+  function closePanel(td) {
+    panel.hidden = true;
+    if (openTd) openTd.classList.remove("open");
+    openTd = null;
+    setHash("");
+    if (td) td.focus();
+  }
+
+  function setHash(value) {
+    if (window.location.protocol === "file:") return;
+    var url = new URL(window.location.href);
+    url.hash = value;
+    window.history.replaceState(null, "", url.toString());
+  }
+
+  function cellUrl(factor, column, offset) {
+    var params = new URLSearchParams({ factor: factor, column: column, lang: DATA.lang, offset: String(offset) });
+    var form = document.getElementById("map-filters");
+    ["stage", "direct"].forEach(function (name) {
+      if (form && form.elements[name] && form.elements[name].value) params.set(name, form.elements[name].value);
+    });
+    return "/map/cell?" + params.toString();
+  }
+
+  // online, a cell's findings come from the server a page at a time when it is opened
+  function loadFindings(factor, column, offset, ul) {
+    var status = el("p", "status", T.loading);
+    ul.parentNode.appendChild(status);
+    fetch(cellUrl(factor, column, offset), { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
+      .then(function (page) {
+        status.remove();
+        page.counted.forEach(function (item) {
+          ul.appendChild(findingItem(item, page.deciding || [], page.findings));
+        });
+        if (page.next_offset !== null) {
+          var more = el("button", "more", T.more);
+          more.type = "button";
+          more.addEventListener("click", function () {
+            more.remove();
+            loadFindings(factor, column, page.next_offset, ul);
+          });
+          ul.parentNode.appendChild(more);
+        }
+        panel.setAttribute("data-loaded", "1");
+      })
+      .catch(function () {
+        status.textContent = T.load_failed;
+      });
+  }
 
   function openCell(td) {
     var factor = td.getAttribute("data-factor");
@@ -83,26 +155,42 @@
     var cell = (DATA.cells[factor] || {})[column];
     if (!cell || !panel) return;
     panel.textContent = "";
+    panel.removeAttribute("data-loaded");
     var close = el("button", "close", T.close);
     close.type = "button";
     close.addEventListener("click", function () {
-      panel.hidden = true;
-      td.focus();
+      closePanel(td);
     });
     panel.appendChild(close);
     panel.appendChild(el("h2", null, (DATA.rows[factor] || factor) + " × " + (DATA.columns[column] || column)));
     var verdict = el("p", "verdict-line v-" + cell.verdict, T.verdicts[cell.verdict] || cell.verdict);
     verdict.setAttribute("data-verdict", cell.verdict);
     panel.appendChild(verdict);
+    if (cell.empty) {
+      var kind = el("p", "empty-kind", T.empty[cell.empty]);
+      kind.setAttribute("data-empty", cell.empty);
+      panel.appendChild(kind);
+    }
+    if (cell.verdict !== "no_evidence" && cell.direction_known !== false) {
+      // a null direction with evidence is a tie; it is shown as such, never decided here
+      var direction = el("p", "direction", T.directions[cell.direction || "tie"]);
+      direction.setAttribute("data-direction", cell.direction || "tie");
+      panel.appendChild(direction);
+    }
     panel.appendChild(el("h3", null, T.explanation));
     panel.appendChild(el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings)));
-    if (cell.findings.length) {
-      panel.appendChild(el("h3", null, T.findings + " (" + cell.findings.length + ")"));
+    if (cell.n_findings) {
+      panel.appendChild(el("h3", null, T.findings + " (" + cell.n_findings + ")"));
       var ul = el("ul", "findings");
-      cell.findings.forEach(function (item) {
-        ul.appendChild(findingItem(item, cell.deciding || []));
-      });
       panel.appendChild(ul);
+      if (DATA.findings) {
+        // offline copy: every finding is embedded
+        (cell.findings || []).forEach(function (item) {
+          ul.appendChild(findingItem(item, cell.deciding || [], DATA.findings));
+        });
+      } else {
+        loadFindings(factor, column, 0, ul);
+      }
     } else {
       panel.appendChild(el("p", "empty-note", T.no_findings));
     }
@@ -112,21 +200,42 @@
       panel.appendChild(fl);
     }
     panel.hidden = false;
+    if (openTd) openTd.classList.remove("open");
+    openTd = td;
+    td.classList.add("open");
+    setHash("cell=" + encodeURIComponent(factor) + ":" + encodeURIComponent(column));
     panel.focus();
   }
 
   var table = document.getElementById("evidence-map");
   if (table) {
     table.addEventListener("click", function (event) {
-      var td = event.target.closest("td.cell");
+      var td = event.target.closest("td.cell, td.anycell");
       if (td) openCell(td);
     });
     table.addEventListener("keydown", function (event) {
-      var td = event.target.closest("td.cell");
+      var td = event.target.closest("td.cell, td.anycell");
       if (td && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         openCell(td);
       }
+    });
+  }
+
+  if (panel) {
+    // Escape closes the details and gives focus back to the cell that opened them
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) closePanel(openTd);
+    });
+  }
+
+  // a cell's own address (#cell=factor:column) opens it, so a cell can be linked to
+  var linked = /^#cell=([^:]+):(.+)$/.exec(window.location.hash);
+  if (linked && table) {
+    var f = decodeURIComponent(linked[1]);
+    var c = decodeURIComponent(linked[2]);
+    table.querySelectorAll("td[data-factor]").forEach(function (td) {
+      if (td.getAttribute("data-factor") === f && td.getAttribute("data-column") === c) openCell(td);
     });
   }
 
@@ -139,10 +248,10 @@
     table.querySelectorAll("tbody[data-level]").forEach(function (tb) {
       var visible = !level || tb.getAttribute("data-level") === level;
       tb.hidden = !visible;
-      tb.querySelectorAll("td.cell").forEach(function (td) {
+      tb.querySelectorAll("td.cell, td.anycell").forEach(function (td) {
         var keep = keepVerdict(td.getAttribute("data-verdict"), wanted);
         td.classList.toggle("off", !keep);
-        if (visible && keep) shown += 1;
+        if (visible && keep && td.classList.contains("cell")) shown += 1;
       });
     });
     var counter = document.getElementById("shown-count");
@@ -156,6 +265,16 @@
       });
       window.history.replaceState(null, "", url.toString());
     }
+    // downloads follow the filters, so they hold exactly what is on screen
+    document.querySelectorAll("#map-downloads a[data-format]").forEach(function (a) {
+      var href = new URL(a.href, window.location.href);
+      ["level", "verdict"].forEach(function (name) {
+        var value = form.elements[name].value;
+        if (value) href.searchParams.set(name, value);
+        else href.searchParams.delete(name);
+      });
+      a.href = href.pathname + href.search;
+    });
   }
   if (form) {
     form.addEventListener("change", function (event) {
