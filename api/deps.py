@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import WriteForbiddenError
+from api.errors import ForbiddenRequestError, WriteForbiddenError
 from triggergraph.config import Settings
 from triggergraph.exceptions import AuthError, StoreUnavailableError
 from triggergraph.service import EvidenceService
@@ -78,6 +81,97 @@ def header_bytes(value: str) -> bytes:
         return value.encode("utf-8")
 
 
+#: the curation form's session cookie: ``<nonce>.<HMAC of the nonce under the write token>``
+CURATE_COOKIE = "tg_curate"
+#: header (for fetch) or form field that carries the session's CSRF token on every POST
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def _write_key(settings: Settings) -> bytes:
+    if settings.api_token is None or not settings.api_token.get_secret_value():
+        raise WriteForbiddenError(
+            "writes are disabled on this server; set TRIGGERGRAPH_API_TOKEN to enable them"
+        )
+    return settings.api_token.get_secret_value().encode("utf-8")
+
+
+def _mac(key: bytes, purpose: str, nonce: str) -> str:
+    return hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class CuratorSession:
+    """A signed-in curator: the session nonce and the CSRF token every POST must carry."""
+
+    nonce: str
+    csrf: str
+
+
+def open_curator_session(settings: Settings, token: str) -> tuple[str, CuratorSession]:
+    """Check a write token typed into the login form; return the cookie value and the session.
+
+    The cookie holds a random nonce and its HMAC under the write token, never the token
+    itself; changing the token ends every session.
+
+    Raises
+    ------
+    WriteForbiddenError
+        Writes are disabled (403).
+    AuthError
+        Wrong token (401).
+    """
+    key = _write_key(settings)
+    if not hmac.compare_digest(token.encode("utf-8"), key):
+        raise AuthError("wrong write token")
+    nonce = secrets.token_urlsafe(24)
+    cookie = f"{nonce}.{_mac(key, 'session', nonce)}"
+    return cookie, CuratorSession(nonce, _mac(key, "csrf", nonce))
+
+
+def read_curator_session(settings: Settings, cookie: str | None) -> CuratorSession | None:
+    """The session a cookie proves, or None (no cookie, forged, or from another token)."""
+    key = _write_key(settings)
+    if not cookie or cookie.count(".") != 1:
+        return None
+    nonce, mac = cookie.split(".")
+    if not nonce or not hmac.compare_digest(mac.encode(), _mac(key, "session", nonce).encode()):
+        return None
+    return CuratorSession(nonce, _mac(key, "csrf", nonce))
+
+
+def require_curator(
+    request: Request, settings: Annotated[Settings, Depends(get_settings_dep)]
+) -> CuratorSession:
+    """A signed-in curator, or 401 (403 when writes are disabled)."""
+    session = read_curator_session(settings, request.cookies.get(CURATE_COOKIE))
+    if session is None:
+        raise AuthError("sign in at /curate with the write token first")
+    return session
+
+
+def check_same_origin(request: Request) -> None:
+    """Refuse a POST whose Origin header names another site (403)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin != own:
+        raise ForbiddenRequestError(f"a form from {origin!r} may not post here")
+
+
+def require_curator_post(
+    request: Request, session: Annotated[CuratorSession, Depends(require_curator)]
+) -> CuratorSession:
+    """A signed-in curator whose POST carries the session's CSRF token from this origin."""
+    check_same_origin(request)
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+        raise ForbiddenRequestError(f"missing or wrong {CSRF_HEADER}; reload /curate")
+    return session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ServiceDep = Annotated[EvidenceService, Depends(get_service)]
 WriteAuthDep = Annotated[None, Depends(require_write_token)]
+CuratorDep = Annotated[CuratorSession, Depends(require_curator)]
+CuratorPostDep = Annotated[CuratorSession, Depends(require_curator_post)]

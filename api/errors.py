@@ -53,7 +53,12 @@ class NotAcceptableError(StarletteHTTPException):
         )
 
 
-class WriteForbiddenError(AuthError):
+class ForbiddenRequestError(AuthError):
+    """A request refused whatever its credentials: a missing or wrong CSRF token, or a
+    form posted from another origin: 403."""
+
+
+class WriteForbiddenError(ForbiddenRequestError):
     """Writes are not enabled on this server (no token configured): 403."""
 
 
@@ -67,7 +72,7 @@ def status_of(error: TriggergraphError) -> int:
     >>> status_of(QueryTimeoutError("too slow"))
     503
     """
-    if isinstance(error, WriteForbiddenError):
+    if isinstance(error, ForbiddenRequestError):
         return 403
     if isinstance(error, AuthError):
         return 401

@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import install_error_handlers
 from api.headers import PAGE_CSP, HttpHygieneMiddleware, script_hashes
 from api.routes import (
+    constructs,
+    curate,
     demographics,
     drivers,
     export,
@@ -221,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health,
         sparql,
         factors,
+        constructs,
         drivers,
         demographics,
         findings,
@@ -231,6 +234,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         export,
         linked_data,
         pages,
+        curate,
     ):
         app.include_router(module.router)
     return app

@@ -197,6 +197,92 @@ def test_write_without_configured_token_is_403_store_unchanged(tokenless_client,
     assert snapshot(tokenless_client) == before
 
 
+# ---- the curation form: cookie session and CSRF token -----------------------------------------
+def _curate_session(client: TestClient) -> tuple[str, str]:
+    """Sign in with the write token; return (cookie value, CSRF token)."""
+    client.cookies.clear()
+    response = client.post("/curate/login", data={"token": TOKEN}, follow_redirects=False)
+    cookie = response.cookies["tg_curate"]
+    page = client.get("/curate", cookies={"tg_curate": cookie})
+    csrf = page.text.split('data-csrf="', 1)[1].split('"', 1)[0]
+    client.cookies.clear()
+    return cookie, csrf
+
+
+def _forged_cookie(cookie: str) -> str:
+    nonce, mac = cookie.split(".")
+    return f"{nonce}.{'0' * len(mac)}"
+
+
+#: a session cookie (or none) and the headers of a forged curation POST, with the status due
+CURATE_FORGERIES = {
+    "no-cookie": (lambda c: None, lambda t: {"X-CSRF-Token": t}, 401),
+    "forged-cookie-mac": (_forged_cookie, lambda t: {"X-CSRF-Token": t}, 401),
+    "cookie-is-the-token": (lambda c: TOKEN, lambda t: {"X-CSRF-Token": t}, 401),
+    "no-csrf-token": (lambda c: c, lambda t: {}, 403),
+    "wrong-csrf-token": (lambda c: c, lambda t: {"X-CSRF-Token": "0" * len(t)}, 403),
+    "csrf-token-in-query-only": (lambda c: c, lambda t: {}, 403),
+    "other-origin": (
+        lambda c: c,
+        lambda t: {"X-CSRF-Token": t, "Origin": "https://evil.example"},
+        403,
+    ),
+    "bearer-token-instead-of-session": (
+        lambda c: None,
+        lambda t: {"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": t},
+        401,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CURATE_FORGERIES))
+def test_curate_submit_forged_is_refused_store_unchanged(attack_client, name):
+    make_cookie, make_headers, status = CURATE_FORGERIES[name]
+    cookie, csrf = _curate_session(attack_client)
+    sent = make_cookie(cookie)
+    body = make_entry("curate_attack", ["curate-attack-1"])
+    before = snapshot(attack_client)
+    response = attack_client.post(
+        "/curate/submit",
+        json=body,
+        headers=make_headers(csrf),
+        cookies={"tg_curate": sent} if sent else {},
+        params={"csrf": csrf} if name == "csrf-token-in-query-only" else {},
+    )
+    assert_json_error(response, status)
+    assert TOKEN not in response.text
+    assert snapshot(attack_client) == before
+
+
+def test_curate_submit_without_configured_token_is_403(tokenless_client):
+    before = snapshot(tokenless_client)
+    response = tokenless_client.post(
+        "/curate/submit",
+        json=make_entry("curate_attack", ["curate-attack-1"]),
+        cookies={"tg_curate": "abc.def"},
+        headers={"X-CSRF-Token": "x"},
+    )
+    assert_json_error(response, 403)
+    assert snapshot(tokenless_client) == before
+
+
+def test_curate_submit_with_session_and_csrf_passes(attack_client):
+    cookie, csrf = _curate_session(attack_client)
+    response = attack_client.post(
+        "/curate/submit",
+        json=make_entry("curate_ok", ["curate-ok-1"]),
+        headers={"X-CSRF-Token": csrf},
+        cookies={"tg_curate": cookie},
+    )
+    assert response.status_code == 201, response.text
+    assert (
+        attack_client.delete(
+            "/api/v1/sources/curate_ok", headers={"Authorization": f"Bearer {TOKEN}"}
+        ).status_code
+        == 200
+    )
+
+
 def _entry(source_id: str, finding_ids: list[str]) -> bytes:
     return entry_yaml(source_id, finding_ids)
 

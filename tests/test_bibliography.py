@@ -94,16 +94,21 @@ def test_skeletons_from_bibtex_web_type_needs_url(kind):
 
 def test_skeletons_from_bibtex_ids_deduplicated_with_suffixes():
     text = "\n".join(
-        f"@article{{k{i}, author={{Fixture, A.}}, title={{Test fixture {i}}}, year=2019}}"
+        f"@article{{key:{i}, author={{Fixture, A.}}, title={{Test fixture {i}}}, year=2019}}"
         for i in range(3)
     )
-    text += "\n@article{k9, author={Other, B.}, title={Test fixture}, year=2019}"
+    text += "\n@article{key:9, author={Other, B.}, title={Test fixture}, year=2019}"
     ids = [s["id"] for s in skeletons_from_bibtex(text, filename="t.bib")]
     assert ids == ["fixture2019a", "fixture2019b", "fixture2019c", "other2019"]
 
 
-def test_skeletons_from_bibtex_id_is_ascii_family_and_year():
-    text = '@article{k, author={Sch{\\"o}n-Doe, Jane and Zed, Q.}, title={T}, year={2019}}'
+def test_skeletons_from_bibtex_id_is_the_citation_key():
+    text = "@article{Jasko2017Quest, author={Jasko, K.}, title={T}, year={2017}}"
+    assert skeletons_from_bibtex(text, filename="t.bib")[0]["id"] == "jasko2017quest"
+
+
+def test_skeletons_from_bibtex_id_without_usable_key_is_ascii_family_and_year():
+    text = '@article{k:1, author={Sch{\\"o}n-Doe, Jane and Zed, Q.}, title={T}, year={2019}}'
     assert skeletons_from_bibtex(text, filename="t.bib")[0]["id"] == "schondoe2019"
 
 

@@ -91,7 +91,7 @@ def test_add_bibtex_writes_entries_then_refuses_rewrite(tmp_path, capsys):
 
     assert main([*args, "--added-by", "someone else"]) == 1
     err = capsys.readouterr().err
-    assert "refusing to overwrite" in err and "fixture2019a" in err and "Traceback" not in err
+    assert "refusing to overwrite" in err and "fixture_article" in err and "Traceback" not in err
     assert {p.name: p.read_text(encoding="utf-8") for p in literature.iterdir()} == before
 
     assert main([*args, "--added-by", "someone else", "--overwrite"]) == 0
@@ -344,3 +344,15 @@ def test_validate_prints_warnings_and_passes(tmp_path, capsys):
     assert "WARNING:" in captured.err and "warned.yaml:" in captured.err
     assert "maps to no trigger factor" in captured.err
     assert "1 warning(s)" in captured.out
+
+
+def test_vocab_searches_dutch_and_prints_mappings(capsys):
+    assert main(["vocab", "discriminatie", "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "perceived_discrimination\n  nl: Waargenomen discriminatie\n" in out
+    assert "  -> direct_discrimination_racism_exclusion (closeMatch): " in out
+
+
+def test_vocab_without_match_exits_1(capsys):
+    assert main(["vocab", "no-construct-has-this-word"]) == 1
+    assert capsys.readouterr().out.strip() == "0 constructs"

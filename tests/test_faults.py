@@ -193,6 +193,42 @@ class Writer(threading.Thread):
                     self.pending = None
 
 
+class FormWriter(Writer):
+    """Add new sources through the entry form (/curate/submit, session cookie + CSRF token)."""
+
+    def _next(self) -> tuple[str, str, dict | None]:
+        self.counter[0] += 1
+        version = self.counter[0]
+        ident = f"form{version:05d}"
+        return "POST", ident, fault_entry(ident, version, self.rng.randint(1, 4))
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=10.0) as client:
+            try:
+                client.post("/curate/login", data={"token": self.token})
+                page = client.get("/curate").text
+            except httpx.TransportError:
+                return
+            csrf = page.split('data-csrf="', 1)[1].split('"', 1)[0]
+            for _ in range(10_000):
+                if self._stop_event.is_set():
+                    return
+                _method, ident, entry = self._next()
+                self.pending = (ident, entry)
+                try:
+                    answer = client.post(
+                        "/curate/submit", json=entry, headers={"X-CSRF-Token": csrf}
+                    )
+                except httpx.TransportError:
+                    return  # killed: the outcome of the pending write is unknown
+                if answer.status_code == 201:
+                    self.state[ident] = entry
+                    self.acked.append(ident)
+                else:
+                    self.refused.append((answer.status_code, answer.text[:300]))
+                self.pending = None
+
+
 def check_after_restart(url: str, expected: Expected, state: dict, pending, acked: list) -> dict:
     """Compare every touched source with its acknowledged version (or the in-flight one).
 
@@ -238,7 +274,13 @@ def check_after_restart(url: str, expected: Expected, state: dict, pending, acke
     }
 
 
-def run_kill_rounds(workdir: Path, rounds: int, seed: int) -> KillReport:
+def run_kill_rounds(
+    workdir: Path,
+    rounds: int,
+    seed: int,
+    writer_class: type[Writer] = Writer,
+    window_s: tuple[float, float] = (0.3, 2.0),
+) -> KillReport:
     """Write, SIGKILL at a seeded random moment, check the store, restart on it; ``rounds`` times.
 
     The server started after a kill is checked first (every acknowledged write present, the
@@ -294,9 +336,9 @@ def run_kill_rounds(workdir: Path, rounds: int, seed: int) -> KillReport:
                 )
             if number > rounds:
                 break
-            writer = Writer(api.url, token, state, rng, counter)
+            writer = writer_class(api.url, token, state, rng, counter)
             writer.start()
-            time.sleep(rng.uniform(0.3, 2.0))
+            time.sleep(rng.uniform(*window_s))
             api.kill()
             writer.stop()
         finally:
@@ -348,6 +390,17 @@ def test_kill_during_writes_keeps_acknowledged_writes(tmp_path):
     print("kill loop:", json.dumps(summary_of(report)))
     assert_kill_report(report)
     assert len(report.rounds) == 3
+
+
+def test_kill_during_form_submissions_keeps_acknowledged_writes(tmp_path):
+    # a form submission is checked twice (the form's check, then the write's), so the writer
+    # gets longer before each kill
+    report = run_kill_rounds(
+        tmp_path, rounds=2, seed=20261204, writer_class=FormWriter, window_s=(3.0, 6.0)
+    )
+    print("kill loop (entry form):", json.dumps(summary_of(report)))
+    assert_kill_report(report)
+    assert len(report.rounds) == 2
 
 
 # ---- the remote store goes away ----------------------------------------------------------

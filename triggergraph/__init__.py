@@ -48,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "Vocabulary": "triggergraph.vocabulary",
     "Concept": "triggergraph.vocabulary",
     "load_vocabulary": "triggergraph.vocabulary",
+    "list_constructs": "triggergraph.constructs",
     "load_literature": "triggergraph.loader",
     "parse_entry": "triggergraph.loader",
     "dump_entry_yaml": "triggergraph.loader",
@@ -67,6 +68,8 @@ _EXPORTS: dict[str, str] = {
     # verdicts, read model, service
     "CellVerdict": "triggergraph.verdict",
     "compute_cell": "triggergraph.verdict",
+    "cohen_kappa": "triggergraph.agreement",
+    "compare_corpus": "triggergraph.agreement",
     "EvidenceIndex": "triggergraph.index",
     "EvidenceService": "triggergraph.service",
     "dump_literature": "triggergraph.service",
@@ -74,6 +77,7 @@ _EXPORTS: dict[str, str] = {
     "project_graph": "triggergraph.graph",
     "layout_graph": "triggergraph.graph",
     "write_single_file": "triggergraph.viewer",
+    "write_release": "triggergraph.release",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -94,7 +98,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     # ruff: noqa: F401 - these names are re-exported lazily by __getattr__
+    from .agreement import cohen_kappa, compare_corpus
     from .config import Settings, get_settings
+    from .constructs import list_constructs
     from .exceptions import (
         AuthError,
         ConfigError,
@@ -122,6 +128,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Source,
         effect_size_band,
     )
+    from .release import write_release
     from .service import EvidenceService, dump_literature
     from .store import Store, open_store
     from .vocabulary import Concept, Vocabulary, load_vocabulary

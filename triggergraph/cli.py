@@ -208,6 +208,59 @@ def command_gaps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_vocab(args: argparse.Namespace) -> int:
+    """List the constructs (labels, definitions, mappings), searched in Dutch and English."""
+    from .constructs import format_constructs, list_constructs
+
+    settings = build_settings(args)
+    query = " ".join(args.query) if args.query else None
+    page = list_constructs(_vocabulary(settings), query, args.lang)
+    _say(format_constructs(page, args.lang))
+    return EXIT_OK if page["total"] else EXIT_ERROR
+
+
+def command_agreement(args: argparse.Namespace) -> int:
+    """Compare two coders' folders of entries; print agreement per field and every difference."""
+    from .agreement import compare_corpus, format_agreement
+    from .loader import load_literature
+
+    settings = build_settings(args)
+    vocabulary = _vocabulary(settings)
+    folders = [Path(args.dir_a), Path(args.dir_b)]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"{folder} is not a folder of entry files")
+    coder_a, coder_b = (load_literature(folder, vocabulary) for folder in folders)
+    result = compare_corpus(coder_a, coder_b)
+    if not result.sources:
+        raise CommandError(
+            f"no source id is in both {folders[0]} and {folders[1]}; nothing to compare"
+        )
+    _say(format_agreement(result))
+    return EXIT_OK
+
+
+def command_release(args: argparse.Namespace) -> int:
+    """Write a dated, versioned release with its DCAT/VoID description and a per-cell changelog."""
+    from .release import write_release
+
+    settings = build_settings(args)
+    vocabulary = _vocabulary(settings)
+    sources = _sources(settings, vocabulary)
+    folder = Path(args.release_out) if args.release_out else settings.release_dir
+    release = write_release(sources, vocabulary, args.version, folder)
+    for target in release.files:
+        _say(f"wrote {target}")
+    if release.previous is None:
+        _say(f"release {release.version}: first release, no changelog to compute")
+    else:
+        _say(
+            f"release {release.version}: {len(release.changes)} cell(s) changed verdict "
+            f"since {release.previous} (see {release.folder / 'changelog.md'})"
+        )
+    return EXIT_OK
+
+
 def command_serve(args: argparse.Namespace) -> int:
     """Run the HTTP API with uvicorn (by import string; this package never imports ``api``).
 
@@ -328,6 +381,32 @@ def build_parser() -> argparse.ArgumentParser:
     _literature_option(gaps)
     _lang_option(gaps)
     gaps.set_defaults(handler=command_gaps)
+
+    vocab = commands.add_parser(
+        "vocab", help="list constructs and their mappings to trigger factors (nl and en)"
+    )
+    vocab.add_argument(
+        "query", nargs="*", metavar="QUERY", help="words to find in ids, labels and definitions"
+    )
+    _lang_option(vocab)
+    vocab.set_defaults(handler=command_vocab)
+
+    agreement = commands.add_parser(
+        "agreement", help="agreement between two coders' folders of entries (percent, kappa)"
+    )
+    agreement.add_argument("dir_a", metavar="DIR_A", help="entry files of the first coder")
+    agreement.add_argument("dir_b", metavar="DIR_B", help="entry files of the second coder")
+    agreement.set_defaults(handler=command_agreement)
+
+    release = commands.add_parser(
+        "release", help="write a dated, versioned snapshot with a per-cell changelog"
+    )
+    release.add_argument("--version", required=True, help="version label, e.g. 2026.12")
+    release.add_argument(
+        "--out", dest="release_out", metavar="DIR", help="folder of releases (default releases/)"
+    )
+    _literature_option(release)
+    release.set_defaults(handler=command_release)
 
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")

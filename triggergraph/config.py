@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     literature_dir: Path = BUNDLED_LITERATURE
     ontology_dir: Path = BUNDLED_ONTOLOGY
     dist_dir: Path = Field(default_factory=lambda: work_dir() / "dist")
+    release_dir: Path = Field(default_factory=lambda: work_dir() / "releases")
     sparql_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_limit: int = Field(default=10_000, gt=0)
     # /sparql: limits checked on the text before any store sees it (store/precheck.py)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .answers.queries import FactorsQuery, FindingsQuery, MatrixQuery, ProfileQuery, SourcesQuery
+from .constructs import construct_dict
 from .effects import effect_flags, effect_size_band
 from .exceptions import EntryError, NotFoundError, Problem
 from .verdict import (
@@ -658,26 +659,17 @@ class EvidenceIndex:
         Returns
         -------
         dict
-            ``{id, iri, label, labels, definition, definitions, level, level_label,
-            maps_to: [{id, iri, label, mapping}], findings: [finding]}``; ``maps_to`` is empty
-            when the construct informs no trigger factor (its findings then count for no cell).
+            :func:`~triggergraph.constructs.construct_dict` plus ``level_label`` and
+            ``findings: [finding]``; ``maps_to`` is empty when the construct informs no
+            trigger factor (its findings then count for no cell).
         """
         self._lang(lang)
         self._known("construct", id, self.vocabulary.constructs)
         c = self.vocabulary.constructs[id]
         level = self.vocabulary.concepts["level"].get(c.level or "")
         return {
-            **self._ref(c, lang),
-            "labels": dict(c.labels),
-            "definition": c.definitions.get(lang) or next(iter(c.definitions.values()), None),
-            "definitions": dict(c.definitions),
-            "level": c.level,
+            **construct_dict(self.vocabulary, c, lang),
             "level_label": level.label(lang) if level else None,
-            "maps_to": [
-                {**self._ref(self.vocabulary.factors[target], lang), "mapping": mapping}
-                for target, mapping in c.maps_to
-                if target in self.vocabulary.factors
-            ],
             "findings": [
                 self._finding_dict(f, s, lang)
                 for f, s in sorted(

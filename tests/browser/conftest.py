@@ -140,3 +140,35 @@ def watch(chromium) -> Iterator[PageWatch]:
         yield PageWatch(context)
     finally:
         context.close()
+
+
+#: the write token of the curation server
+CURATE_TOKEN = "curate-test-token-0123456789"
+
+
+class CurateServer(load_bench("load").ApiProcess):
+    """``api.main:app`` with a write token, on a copy of the API test fixtures (memory store)."""
+
+    def __init__(self, literature: Path, log: Path):
+        super().__init__(
+            {
+                "TRIGGERGRAPH_STORE": "memory",
+                "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+                "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+                "TRIGGERGRAPH_API_TOKEN": CURATE_TOKEN,
+            },
+            log,
+        )
+
+
+@pytest.fixture
+def curate_server(tmp_path: Path) -> Iterator[CurateServer]:
+    """A fresh server per test, so what one test submits never meets another."""
+    literature = tmp_path / "literature"
+    shutil.copytree(REPO / "tests" / "data" / "api", literature)
+    server = CurateServer(literature, tmp_path / "server.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

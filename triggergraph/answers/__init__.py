@@ -23,7 +23,15 @@ from .evidence import (
     SourcesPage,
     SourceSummary,
 )
-from .factors import ConstructAnswer, FactorAnswer, FactorListItem, FactorsPage
+from .factors import (
+    ConstructAnswer,
+    ConstructListItem,
+    ConstructsPage,
+    FactorAnswer,
+    FactorListItem,
+    FactorsPage,
+    MappingRef,
+)
 from .health import HealthAnswer, IndexHealth, ProblemAnswer
 from .matrix import MatrixAnswer, MatrixFilters, MatrixLevel
 from .profile import (
@@ -37,6 +45,7 @@ from .profile import (
     RankedFactor,
 )
 from .queries import (
+    ConstructsQuery,
     FactorsQuery,
     FindingsQuery,
     LangQuery,
@@ -49,6 +58,9 @@ __all__ = [
     "Cell",
     "ColumnRef",
     "ConstructAnswer",
+    "ConstructListItem",
+    "ConstructsPage",
+    "ConstructsQuery",
     "CountedFinding",
     "DemographicsAnswer",
     "DriverAnswer",
@@ -63,6 +75,7 @@ __all__ = [
     "FindingRef",
     "FindingsPage",
     "FindingsQuery",
+    "MappingRef",
     "GapEntry",
     "GapsAnswer",
     "HealthAnswer",

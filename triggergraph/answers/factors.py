@@ -42,6 +42,38 @@ class FactorAnswer(FactorSummary):
     findings: list[FindingAnswer]
 
 
+class MappingRef(FactorRef):
+    """A trigger factor a construct maps to: the mapping, what it means, its polarity."""
+
+    meaning: str
+    polarity: str = Field(
+        description="'same', or 'opposite' for a protective opposite whose findings count "
+        "with their direction inverted."
+    )
+
+
+class ConstructListItem(Ref):
+    """A construct as the vocabulary describes it, without findings."""
+
+    labels: dict[str, str]
+    definition: str | None
+    definitions: dict[str, str]
+    alt_labels: list[str]
+    notes: dict[str, str]
+    level: str | None
+    maps_to: list[MappingRef]
+    mapping_note: dict[str, str] = Field(description="Why it is mapped so (nl, en), if given.")
+    counts_for_a_cell: bool = Field(
+        description="False when findings on the construct count for no cell of the matrix."
+    )
+
+
+class ConstructsPage(Page):
+    """A page of constructs, by id."""
+
+    items: list[ConstructListItem]
+
+
 class ConstructAnswer(Ref):
     """One related risk-factor construct: definitions, the factors it maps to, its findings.
 
@@ -54,5 +86,7 @@ class ConstructAnswer(Ref):
     definitions: dict[str, str]
     level: str | None
     level_label: str | None
-    maps_to: list[FactorRef]
+    maps_to: list[MappingRef]
+    mapping_note: dict[str, str]
+    counts_for_a_cell: bool
     findings: list[FindingAnswer]

@@ -131,6 +131,15 @@ class FactorsQuery(AnswerQuery):
     limit: Limit = 50
 
 
+class ConstructsQuery(AnswerQuery):
+    """Constructs whose id, Dutch or English label or definition holds every word of ``q``."""
+
+    q: Text = None
+    lang: Lang = "en"
+    offset: Offset = 0
+    limit: Limit = 100
+
+
 class FindingsQuery(AnswerQuery):
     """Findings matching every filter given, paged.
 

@@ -13,13 +13,13 @@ from .records import (
     _check_common,
     _dedupe_ids,
     _language_code,
-    _make_id,
     _normalise_doi,
     _skeleton,
     _split_plain_name,
     _venue,
     _year,
     format_author,
+    source_id_from_key,
 )
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)")
@@ -104,7 +104,7 @@ def _bibtex_fields(entry: dict[str, str], added_by, added_on) -> tuple[dict, dic
     )
     language = entry.get("language") or entry.get("langid")
     fields = {
-        "id": _make_id(first_family, year),
+        "id": source_id_from_key(entry.get("ID"), first_family, year),
         "type": source_type,
         "authors": authors,
         "year": year,
@@ -167,7 +167,8 @@ def skeletons_from_bibtex(
     Returns
     -------
     list of dict
-        One skeleton per record, ids ``<first author family><year>`` made unique with a/b/...
+        One skeleton per record; its id is the citation key (lower-cased) when that is a
+        valid source id, else ``<first author family><year>``; ids made unique with a/b/...
 
     Raises
     ------
@@ -176,7 +177,7 @@ def skeletons_from_bibtex(
 
     Examples
     --------
-    >>> bib = "@article{k, author={Doe, Jane}, title={A {Test} fixture}, year={2020}}"
+    >>> bib = "@article{Doe2020, author={Doe, Jane}, title={A {Test} fixture}, year={2020}}"
     >>> skeletons_from_bibtex(bib, filename="refs.bib")[0]
     {'id': 'doe2020', 'type': 'journal_article', 'authors': ['Doe, J.'], 'year': 2020, 'title': 'A Test fixture', 'findings': []}
     """

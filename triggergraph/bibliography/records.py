@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..exceptions import Problem
-from ..models import DOI_PATTERN
+from ..models import DOI_PATTERN, SOURCE_ID_PATTERN
 
 #: BibTeX entry type -> source-type id.
 BIBTEX_TYPES: dict[str, str] = {
@@ -259,3 +259,19 @@ def _letters(index: int) -> str:
 def _make_id(first_family: str, year: int | None) -> str:
     slug = _ascii_slug(first_family)[:40] or "anon"
     return f"{slug}{year or ''}"
+
+
+def source_id_from_key(key: str | None, first_family: str, year: int | None) -> str:
+    """The citation key (lower-cased) when it is a valid source id, else ``<family><year>``.
+
+    Examples
+    --------
+    >>> source_id_from_key("Jasko2017", "Jasko", 2017)
+    'jasko2017'
+    >>> source_id_from_key("jasko:2017:quest", "Jasko", 2017)
+    'jasko2017'
+    """
+    candidate = (key or "").strip().lower()
+    if candidate and re.match(SOURCE_ID_PATTERN, candidate):
+        return candidate
+    return _make_id(first_family, year)

@@ -38,7 +38,9 @@ lifespan), so hot reads only take the current index reference; with an interval 
 on every request") and outside the server the reads check inline instead.
 
 Writes are parsed and validated before the store is touched, serialised by a lock in this
-process, and each is one atomic ``replace_graph``/``delete_graph``; the index is then updated
+process, and each is one atomic, compare-and-set ``replace_graph``/``delete_graph`` (the
+revision the index saw, no finding of the source in another graph; see ``store/update.py``),
+so two processes sharing a store never both create one id; the index is then updated
 with the one source changed (:meth:`EvidenceIndex.updated`), without a read-back. Another
 process writing to the same store (sparql backend) is noticed through :meth:`Store.version`,
 and only the graphs whose revision moved (:meth:`Store.graph_versions`) are read back.

@@ -15,6 +15,7 @@ import orjson
 
 from ..answers.queries import (
     ENGLISH,
+    ConstructsQuery,
     FactorsQuery,
     FindingsQuery,
     LangQuery,
@@ -22,6 +23,7 @@ from ..answers.queries import (
     ProfileQuery,
     SourcesQuery,
 )
+from ..constructs import list_constructs
 from ..exceptions import (
     EntryError,
     Problem,
@@ -39,6 +41,7 @@ from ..store import open_store, precheck
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
+from .drafting import Drafting
 from .formats import EXPORT_FORMATS, negotiate
 from .linked_data import LinkedData
 from .literature import (
@@ -92,7 +95,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, SourceWrites):
+class EvidenceService(LinkedData, SourceWrites, Drafting):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
@@ -578,6 +581,14 @@ class EvidenceService(LinkedData, SourceWrites):
             key,
             lambda index: build(index, lang=lang, params=params, **kwargs),
         )
+
+    def constructs(self, query: ConstructsQuery) -> dict:
+        """Constructs with labels, definitions and mappings, searched in Dutch and English."""
+        return list_constructs(self.vocabulary, query.q, query.lang, query.offset, query.limit)
+
+    def construct(self, ident: str, query: LangQuery = ENGLISH) -> dict:
+        """One construct with its mappings and the findings coded on it."""
+        return self.ensure_fresh().construct(ident, query.lang)
 
     def drivers(self, query: LangQuery = ENGLISH) -> dict:
         """The four drivers, all in one page (``total`` = number of items)."""
