@@ -46,6 +46,9 @@ bench: $(STAMP)
 soak: needs-soak $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
 
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py
+
 # Interface texts: extract from the viewer's Python and templates, merge into the nl/en
 # catalogues, compile the .mo files (committed, so a fresh clone and the wheel work), then fail
 # on any message without a translation or a catalogue out of step with the code.

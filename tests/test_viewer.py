@@ -279,6 +279,16 @@ def test_build_network_data_hides_labels_of_large_graphs():
         graph.add_node(f"factor/f{i}", kind="factor", label=f"F {i}", level="micro")
     data = build_network_data(graph, {})
     assert all("label" not in n and n["name"].startswith("F ") for n in data["nodes"])
+    assert data["label_all"] is False
+    small = nx.Graph()
+    small.add_node("factor/macro_section_5_1", kind="factor", label="5.1", level="macro")
+    small.add_node("driver/d", kind="driver", label="D")
+    small.add_edge("factor/macro_section_5_1", "driver/d", verdict="limited", direction=None)
+    few = build_network_data(small, {})
+    assert few["label_all"] is True
+    placeholder = next(n for n in few["nodes"] if n["id"] == "factor/macro_section_5_1")
+    assert placeholder["group"] == "factor_placeholder" and placeholder["placeholder"] is True
+    assert few["edges"][0]["direction"] == "tie" and few["edges"][0]["sign"] == "≈"
 
 
 def test_read_static_serves_vis_bundle_and_refuses_traversal():
@@ -385,3 +395,20 @@ def test_render_evidence_map_tells_three_kinds_of_empty_apart(index):
     assert {"not_encoded", "not_studied"} <= kinds and "filtered" not in kinds
     stage = render_evidence_map(index, lang="en", params={"stage": "behaviour"})
     assert "filtered" in set(re.findall(r'data-empty="([a-z_]+)"', stage))
+
+
+def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
+    from triggergraph.viewer.common import finding_card
+
+    finding = {
+        "id": "X1",
+        "source": {"id": "nowhere", "citation": "A (2020)"},
+        "size_band_label": "groot",
+        "effect_flags": [{"id": "very_large_ratio_without_ci", "label": "zeer grote ratio"}],
+        "outcome": "within extremists",
+    }
+    card = finding_card(index, finding, "nl")
+    facts = {f.label: f.value for f in card.facts}
+    assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
+    assert "very_large_ratio_without_ci" not in str(card)
+    assert card.notes_foreign and {f.label for f in card.notes} == {"Uitkomst"}

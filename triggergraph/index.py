@@ -843,6 +843,7 @@ class EvidenceIndex:
             "size_band_label": self._scale_ref("size-band", band, lang)["label"],
             "outcome_stages": [self._scale_ref("outcome-stage", o, lang) for o in f.outcome_stages],
             "outcome": f.outcome,
+            "outcome_kind": self._scale_ref("outcome-kind", f.outcome_kind, lang),
             "population": f.population,
             "locator": f.locator,
             "verified_from": f.verified_from,
@@ -1081,7 +1082,11 @@ class EvidenceIndex:
             row["overall"] = {
                 "verdict": overall.verdict,
                 "verdict_label": VERDICT_LABELS[overall.verdict][lang],
+                "direction": overall.direction,
+                "tie": overall.tie,
+                "certainty": overall.certainty,
                 "n_findings": overall.n_findings,
+                "n_groups": overall.n_groups,
             }
             rows.append(row)
             cells[factor_id] = row_cells

@@ -453,3 +453,16 @@ def test_profile_and_of_choices_in_dutch_says_when_no_finding_carries_all(watch,
         "Alleen 18 tot 25",
     ]
     watch.assert_clean()
+
+
+def test_network_draws_labels_beside_nodes_and_marks_the_placeholder(watch, page_server):
+    page = open_page(watch, page_server, "/network?lang=nl")
+    drawn = int(page.locator("#network").get_attribute("data-labels-drawn"))
+    total = len(node_ids(page))
+    assert page.locator("#network").get_attribute("data-label-all") == "1"
+    assert 0 < drawn <= total
+    assert (
+        "plaatshouder: een rapportsectie die niet gelezen is"
+        in page.locator(".legend").inner_text()
+    )
+    watch.assert_clean()

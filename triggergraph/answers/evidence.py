@@ -95,12 +95,19 @@ class FindingAnswer(Answer):
     effect: EffectAnswer | None
     size_band: str | None
     size_band_label: str | None
+    effect_flags: list[ScaleRef] = Field(
+        description="Cautions about the effect: a very large ratio without a confidence "
+        "interval, a single study with N < 200."
+    )
     outcome_stages: list[ScaleRef]
     outcome: str | None
     population: str | None
     locator: str | None
     verified_from: str | None
     trigger_role: ScaleRef | None
+    outcome_kind: ScaleRef = Field(
+        description="What the outcome compares; only 'radicalisation' votes in a trigger cell."
+    )
     note: str | None
     added_by: str | None
     added_on: str | None

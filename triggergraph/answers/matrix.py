@@ -22,7 +22,11 @@ class OverallVerdict(Answer):
 
     verdict: str
     verdict_label: str
+    direction: str | None = Field(description="null without evidence and for a tie.")
+    tie: bool
+    certainty: str | None = Field(description="Certainty of the body of evidence, A-D.")
     n_findings: int
+    n_groups: int = Field(description="Independent groups of sources.")
 
 
 class MatrixRow(FactorSummary):

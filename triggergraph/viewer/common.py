@@ -246,6 +246,12 @@ def finding_card(
     facts = [
         Fact(label=_("Where"), value=str(finding.get("locator") or "")),
         Fact(label=_("Effect"), value=describe_effect(effect, lang)),
+        Fact(label=_("Size of the effect"), value=str(finding.get("size_band_label") or "")),
+        Fact(
+            label=_("Caution"),
+            value=", ".join(_label_of(flag) for flag in finding.get("effect_flags") or []),
+        ),
+        Fact(label=_("Outcome compared"), value=_label_of(finding.get("outcome_kind") or "")),
         Fact(
             label=_("Certainty"),
             value=str(finding.get("certainty_label") or finding.get("certainty") or ""),

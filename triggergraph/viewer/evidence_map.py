@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from ..answers.queries import MatrixQuery
 from .common import (
@@ -119,6 +120,21 @@ def _empty(factor: str, column_kind: str, cell: Mapping, unfiltered: Mapping) ->
         if before and before != "no_evidence":
             return "filtered"
     return kind
+
+
+_MAP_DATA: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def cached_map_data(index: Any, *, lang: str, stage: str | None, direct: bool) -> dict:
+    """:func:`build_map_data` without findings, kept per index (a new index after a write
+    starts afresh), so the map page costs the matrix once per language and filter."""
+    per_index = _MAP_DATA.setdefault(index, {})
+    key = (lang, stage, direct)
+    if key not in per_index:
+        per_index[key] = build_map_data(
+            index, lang=lang, stage=stage, direct=direct, with_findings=False
+        )
+    return per_index[key]
 
 
 def build_map_data(
@@ -379,6 +395,10 @@ def build_map_section(data: dict, lang: str, chosen: dict, *, offline: bool = Fa
             levels.append(
                 MapLevel(id=level, label=label_level(lang, level), hidden=hidden, rows=rows)
             )
+    # the grid has one tab stop: the first cell of the first level on screen
+    visible = [lv for lv in levels if not lv.hidden] or levels
+    if visible:
+        visible[0].rows[0].cells[0].tab_stop = True
     verdicts, directions = verdict_legend(lang)
     _ = translations_for(lang).gettext
     query = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")} | {"lang": lang}
@@ -489,8 +509,8 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
     Returns
     -------
     dict
-        ``{"factor", "column", "total", "offset", "next_offset", "deciding", "counted",
-        "findings"}``: ``counted`` says how each finding counts (direct or why indirect);
+        ``{"factor", "column", "explanation", "total", "offset", "next_offset", "deciding",
+        "counted", "findings"}``: ``counted`` says how each finding counts (direct or why indirect);
         ``findings`` holds the cards keyed by id; ``next_offset`` is ``None`` on the last page.
 
     Raises
@@ -518,6 +538,7 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
     return {
         "factor": chosen["factor"],
         "column": chosen["column"],
+        "explanation": _explanation(cell, lang),
         "total": len(items),
         "offset": start,
         "next_offset": stop if stop < len(items) else None,
@@ -531,10 +552,13 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
 
 
 def _cells_only(cells: dict) -> dict:
-    # what the online map ships: verdict, direction and counts; findings come on demand
+    # what the online map ships: verdict, direction and counts; the explanation (it names
+    # finding ids, so it grows with the corpus) and the findings come when a cell is opened
     return {
         factor: {
-            column: {k: v for k, v in cell.items() if k not in ("findings", "deciding")}
+            column: {
+                k: v for k, v in cell.items() if k not in ("findings", "deciding", "explanation")
+            }
             for column, cell in row.items()
         }
         for factor, row in cells.items()
@@ -572,13 +596,7 @@ def build_map_page(
     """
     chosen = read_map_params({**(params or {}), "lang": lang})
     lang = chosen["lang"]
-    data = build_map_data(
-        index,
-        lang=lang,
-        stage=chosen["stage"],
-        direct=bool(chosen["direct"]),
-        with_findings=False,
-    )
+    data = cached_map_data(index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]))
     keep = {k: chosen[k] for k in ("level", "verdict", "stage", "direct")}
     _ = translations_for(lang).gettext
     return MapPage(

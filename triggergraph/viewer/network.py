@@ -13,15 +13,19 @@ from typing import Any
 from .common import check_choice, check_lang, column_groups, make_select, page_frame
 from .i18n import translations_for
 from .labels import (
+    DIRECTION_SIGNS,
+    DIRECTIONS,
     LEVEL_COLOURS,
     LEVELS,
     STRENGTH_ORDER,
     VERDICT_COLOURS,
     VERDICT_SYMBOLS,
     VERDICTS,
+    label_direction,
     label_level,
     label_verdict,
 )
+from .report import factor_report
 from .templating import render_template
 from .views import LegendItem, NetworkPage, NetworkSection
 
@@ -35,6 +39,8 @@ NETWORK_OPTIONS = {
         "navigationButtons": False,
         "tooltipDelay": 3600000,
         "hideEdgesOnDrag": True,
+        # 10,000 edges per frame make zooming a slide show; they come back when zooming stops
+        "hideEdgesOnZoom": True,
     },
     "edges": {"smooth": False},
     "nodes": {"font": {"size": 14, "face": "system-ui, Arial, sans-serif"}},
@@ -68,6 +74,12 @@ NODE_GROUPS = {
         for level, colour in LEVEL_COLOURS.items()
     },
     "factor": _group_style("dot", "#E69F00", 16),
+    # a report section that was never read: hollow and dashed, so it does not look like evidence
+    "factor_placeholder": {
+        **_group_style("dot", "#FFFFFF", 16),
+        "shapeProperties": {"borderDashes": [4, 3]},
+        "borderWidth": 2,
+    },
     "driver": _group_style("square", KIND_COLOURS["driver"], 22),
     "demographic": _group_style("diamond", KIND_COLOURS["demographic"], 22),
 }
@@ -102,8 +114,10 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...], "options": {...}}`` — plain strings, not escaped
-        (the page embeds it with :func:`dump_script_json` and the script uses ``textContent``).
+        ``{"nodes": [...], "edges": [...], "options": {...}, "label_all": bool}`` — plain
+        strings, not escaped (the page embeds it with :func:`dump_script_json` and the script
+        uses ``textContent``). Nodes carry ``name``; the script draws it beside the node, for
+        every node when ``label_all`` and otherwise only once zoomed in.
 
     Examples
     --------
@@ -133,11 +147,17 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
         ident = attrs.get("id")
         if ident and str(ident) != str(node):
             extra["ident"] = str(ident)
+        group = node_group(kind, level)
+        if kind == "factor" and factor_report(str(attrs.get("id") or node).rsplit("/", 1)[-1]).get(
+            "placeholder"
+        ):
+            group = "factor_placeholder"
+            extra["placeholder"] = True
         options = Node(
             str(node),
             KIND_SHAPES.get(kind, "dot"),
             str(attrs.get("label") or node),
-            group=node_group(kind, level),
+            group=group,
             x=round(float(x) * POSITION_SCALE, 1),
             y=round(float(y) * POSITION_SCALE, 1),
             kind=kind,
@@ -145,10 +165,9 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
         ).options
         del options["shape"]  # the group sets it
         options["name"] = options["label"]
-        if many and kind == "factor":
-            # Thousands of canvas labels cost seconds per redraw and are unreadable when zoomed
-            # out; names stay available in search, hover and the details panel.
-            del options["label"]
+        # labels are drawn by the page beside the node (never under it, on the edges), and
+        # for large graphs only once zoomed in (level of detail); see static/network.js
+        del options["label"]
         net.nodes.append(options)
         net.node_ids.append(str(node))
         net.node_map[str(node)] = options
@@ -159,6 +178,11 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
         if isinstance(explanation, Mapping):
             explanation = explanation.get(lang) or explanation.get("en") or ""
         extra = {"dashes": EDGE_DASHES[verdict]} if verdict in EDGE_DASHES else {}
+        direction = attrs.get("direction")
+        if verdict != "no_evidence" and (direction or "direction" in attrs):
+            # a null or "tie" direction is a tie; the sign is drawn beside the edge's middle
+            extra["direction"] = str(direction or "tie")
+            extra["sign"] = DIRECTION_SIGNS.get(str(direction or "tie"), "")
         if explanation:
             extra["explanation"] = str(explanation)
         net.edges.append(
@@ -174,7 +198,7 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
             ).options
         )
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    return {"nodes": nodes, "edges": edges, "options": json.loads(options)}
+    return {"nodes": nodes, "edges": edges, "options": json.loads(options), "label_all": not many}
 
 
 def network_legend(lang: str) -> dict:
@@ -191,6 +215,11 @@ def network_legend(lang: str) -> dict:
             for level, colour in LEVEL_COLOURS.items()
         ],
         "kinds": [
+            LegendItem(
+                key="placeholder",
+                symbol="",
+                label=_("placeholder: a report section that was not read"),
+            ),
             LegendItem(key="square", symbol="", label=_("driver"), colour=KIND_COLOURS["driver"]),
             LegendItem(
                 key="diamond", symbol="", label=_("group"), colour=KIND_COLOURS["demographic"]
@@ -204,6 +233,10 @@ def network_legend(lang: str) -> dict:
                 colour=EDGE_COLOURS[v],
             )
             for v in ("strong", "moderate", "limited", "contested")
+        ],
+        "directions": [
+            LegendItem(key=d, symbol=DIRECTION_SIGNS[d], label=label_direction(lang, d))
+            for d in DIRECTIONS
         ],
     }
 
@@ -287,6 +320,8 @@ def client_network_texts(lang: str) -> dict:
         "edges": _("edges"),
         "verdicts": {v: label_verdict(lang, v) for v in VERDICTS},
         "levels": {lv: label_level(lang, lv) for lv in LEVELS},
+        "directions": {d: label_direction(lang, d) for d in DIRECTIONS},
+        "placeholder": _("placeholder: a report section that was not read"),
     }
 
 

@@ -295,16 +295,19 @@ def build_source_page(
         Fact(label=_("Published in"), value=str(source.get("venue") or "")),
         Fact(label=_("Type"), value=label_scale(index, "source-type", source.get("type"), lang)),
         Fact(label=_("Study design"), value=label_design(index, source.get("study_design"), lang)),
-        Fact(label=_("Design in the source's words"), value=str(source.get("design") or "")),
         Fact(label="DOI", value=str(source.get("doi") or "")),
         Fact(label=_("Citation flags"), value=", ".join(flags)),
-        Fact(label=_("Citation note"), value=str(source.get("citation_note") or "")),
         Fact(
             label=_("Overlaps with (shares primary studies)"),
             links=[_link("sources", s, lang) for s in source.get("overlaps_with") or []],
         ),
         Fact(label=_("Added by"), value=str(source.get("added_by") or "")),
         Fact(label=_("Added on"), value=str(source.get("added_on") or "")),
+    ]
+    # the curators' own words are English: on a Dutch page they sit behind a labelled toggle
+    notes = [
+        Fact(label=_("Design in the source's words"), value=str(source.get("design") or "")),
+        Fact(label=_("Citation note"), value=str(source.get("citation_note") or "")),
     ]
     links = []
     doi = doi_href(source.get("doi"))
@@ -316,7 +319,7 @@ def build_source_page(
         links.append(Link(href=href, text=href))
     elif url and not href:
         facts.append(Fact(label="URL", value=str(url)))
-    notes = [
+    context = [
         NoteItem(text=str(n.get("text") or ""), locator=str(n.get("locator") or ""))
         for n in source.get("context_notes") or []
         if isinstance(n, Mapping)
@@ -348,7 +351,8 @@ def build_source_page(
         citation=str(source.get("citation") or ""),
         facts=[f for f in facts if f.value or f.links],
         links=links,
-        context_notes=notes,
+        notes=[f for f in notes if f.value],
+        context_notes=context,
         cites=cites,
         findings=findings,
     )

@@ -98,6 +98,7 @@ class MapCell:
     aria: str
     count: str = ""
     empty: str = ""
+    tab_stop: bool = False
     direction: str | None = None
     direction_sign: str = ""
 
@@ -197,6 +198,7 @@ class NetworkSection:
     levels: list[LegendItem]
     kinds: list[LegendItem]
     edges: list[LegendItem]
+    directions: list[LegendItem]
     graphml_url: str | None = None
     offline: bool = False
 
@@ -259,6 +261,7 @@ class SourcePage(Page):
     citation: str
     facts: list[Fact]
     links: list[Link]
+    notes: list[Fact]
     context_notes: list[NoteItem]
     cites: list[NoteItem]
     findings: list[FindingCard]

@@ -92,6 +92,45 @@
   }
 
   var panel = document.getElementById("cell-details");
+  var CELLS = "td.cell, td.anycell";
+
+  // ARIA grid: one tab stop (roving tabindex); arrow keys, Home and End move between cells
+  function gridRows() {
+    return Array.from(table.querySelectorAll("tbody[data-level]"))
+      .filter(function (tb) { return !tb.hidden; })
+      .flatMap(function (tb) { return Array.from(tb.querySelectorAll("tr[data-factor]")); });
+  }
+
+  function neighbour(td, key) {
+    var rows = gridRows();
+    var tr = td.parentElement;
+    var r = rows.indexOf(tr);
+    var cells = Array.from(tr.querySelectorAll(CELLS));
+    var c = cells.indexOf(td);
+    if (r < 0 || c < 0) return null;
+    if (key === "ArrowRight") return cells[c + 1] || null;
+    if (key === "ArrowLeft") return cells[c - 1] || null;
+    if (key === "Home") return cells[0];
+    if (key === "End") return cells[cells.length - 1];
+    if (key === "ArrowDown" && rows[r + 1]) return rows[r + 1].querySelectorAll(CELLS)[c] || null;
+    if (key === "ArrowUp" && rows[r - 1]) return rows[r - 1].querySelectorAll(CELLS)[c] || null;
+    return null;
+  }
+
+  function moveTo(td, focused) {
+    table.querySelectorAll(CELLS).forEach(function (other) {
+      if (other !== td) other.setAttribute("tabindex", "-1");
+    });
+    td.setAttribute("tabindex", "0");
+    if (!focused) td.focus();
+  }
+
+  function keepTabStop() {
+    var current = table.querySelector('td[tabindex="0"]');
+    if (current && !current.closest("tbody").hidden) return;
+    var rows = gridRows();
+    if (rows.length) moveTo(rows[0].querySelector(CELLS), true);
+  }
 
   var openTd = null;
 
@@ -120,7 +159,7 @@
   }
 
   // online, a cell's findings come from the server a page at a time when it is opened
-  function loadFindings(factor, column, offset, ul) {
+  function loadFindings(factor, column, offset, ul, explanation, reveal) {
     var status = el("p", "status", T.loading);
     ul.parentNode.appendChild(status);
     fetch(cellUrl(factor, column, offset), { headers: { Accept: "application/json" } })
@@ -130,6 +169,7 @@
       })
       .then(function (page) {
         status.remove();
+        if (explanation && page.explanation) explanation.textContent = page.explanation;
         page.counted.forEach(function (item) {
           ul.appendChild(findingItem(item, page.deciding || [], page.findings));
         });
@@ -143,9 +183,11 @@
           ul.parentNode.appendChild(more);
         }
         panel.setAttribute("data-loaded", "1");
+        if (reveal) reveal();
       })
       .catch(function () {
         status.textContent = T.load_failed;
+        if (reveal) reveal();
       });
   }
 
@@ -178,7 +220,9 @@
       panel.appendChild(direction);
     }
     panel.appendChild(el("h3", null, T.explanation));
-    panel.appendChild(el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings)));
+    var explanation = el("p", "explanation", cell.explanation || (cell.n_findings ? "" : T.no_findings));
+    panel.appendChild(explanation);
+    var fetching = false;
     if (cell.n_findings) {
       panel.appendChild(el("h3", null, T.findings + " (" + cell.n_findings + ")"));
       var ul = el("ul", "findings");
@@ -189,7 +233,12 @@
           ul.appendChild(findingItem(item, cell.deciding || [], DATA.findings));
         });
       } else {
-        loadFindings(factor, column, 0, ul);
+        // the panel shows once its first page has arrived, complete
+        fetching = true;
+        loadFindings(factor, column, 0, ul, explanation, function () {
+          panel.hidden = false;
+          panel.focus();
+        });
       }
     } else {
       panel.appendChild(el("p", "empty-note", T.no_findings));
@@ -199,12 +248,14 @@
       fl.href = "/factors/" + encodeURIComponent(factor) + "?lang=" + DATA.lang;
       panel.appendChild(fl);
     }
-    panel.hidden = false;
     if (openTd) openTd.classList.remove("open");
     openTd = td;
     td.classList.add("open");
     setHash("cell=" + encodeURIComponent(factor) + ":" + encodeURIComponent(column));
-    panel.focus();
+    if (!fetching) {
+      panel.hidden = false;
+      panel.focus();
+    }
   }
 
   var table = document.getElementById("evidence-map");
@@ -215,10 +266,21 @@
     });
     table.addEventListener("keydown", function (event) {
       var td = event.target.closest("td.cell, td.anycell");
-      if (td && (event.key === "Enter" || event.key === " ")) {
+      if (!td) return;
+      if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         openCell(td);
+        return;
       }
+      var next = neighbour(td, event.key);
+      if (next) {
+        event.preventDefault();
+        moveTo(next);
+      }
+    });
+    table.addEventListener("focusin", function (event) {
+      var td = event.target.closest("td.cell, td.anycell");
+      if (td) moveTo(td, true);
     });
   }
 
@@ -254,6 +316,7 @@
         if (visible && keep && td.classList.contains("cell")) shown += 1;
       });
     });
+    keepTabStop();
     var counter = document.getElementById("shown-count");
     if (counter) counter.textContent = String(shown);
     if (window.location.protocol !== "file:") {

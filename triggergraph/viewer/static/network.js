@@ -47,6 +47,59 @@
     window.tgDrawnAt = performance.now();
   });
 
+  // Labels beside their nodes (to the right, on a white halo), never under them where edges
+  // run. Level of detail: in a large network factor names and edge signs are drawn only once
+  // zoomed in, and only for what is on screen; drivers and groups are always named.
+  var LABEL_SCALE = 0.9;
+  var SIZES = { driver: 22, demographic: 22 };
+  var hidden = {};
+  container.setAttribute("data-label-all", DATA.label_all ? "1" : "0");
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    var detailed = DATA.label_all || scale >= LABEL_SCALE;
+    var topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    var bottomRight = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
+    function onScreen(x, y) {
+      return x >= topLeft.x - 50 && x <= bottomRight.x + 50 && y >= topLeft.y - 50 && y <= bottomRight.y + 50;
+    }
+    var font = 13 / Math.max(scale, 0.25);
+    ctx.save();
+    ctx.font = font + "px system-ui, Arial, sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = font / 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#1a1a1a";
+    var drawn = 0;
+    DATA.nodes.forEach(function (n) {
+      if (hidden[n.id]) return;
+      var always = n.kind === "driver" || n.kind === "demographic";
+      if (!always && !detailed) return;
+      if (!onScreen(n.x, n.y)) return;
+      var x = n.x + (SIZES[n.kind] || 16) + font / 3;
+      var text = n.placeholder ? n.name + " ⟨" + T.placeholder + "⟩" : n.name;
+      ctx.strokeText(text, x, n.y);
+      ctx.fillText(text, x, n.y);
+      drawn += 1;
+    });
+    if (detailed) {
+      ctx.textAlign = "center";
+      DATA.edges.forEach(function (e) {
+        if (!e.sign || hidden[e.from] || hidden[e.to]) return;
+        var a = META[e.from];
+        var b = META[e.to];
+        if (!a || !b) return;
+        var mx = (a.x + b.x) / 2;
+        var my = (a.y + b.y) / 2;
+        if (!onScreen(mx, my)) return;
+        ctx.strokeText(e.sign, mx, my);
+        ctx.fillText(e.sign, mx, my);
+      });
+    }
+    ctx.restore();
+    container.setAttribute("data-labels-drawn", String(drawn));
+  });
+
   var panel = document.getElementById("net-details");
   var allButton = document.getElementById("net-all");
   var byLabel = {};
@@ -64,6 +117,7 @@
     panel.textContent = "";
     panel.appendChild(el("h2", null, node.name));
     var meta = kindText(node.kind);
+    if (node.placeholder) meta += " · " + T.placeholder;
     if (node.level) meta += " · " + (T.levels[node.level] || node.level);
     panel.appendChild(el("p", "kind", meta));
     var connected = network.getConnectedEdges(id);
@@ -80,9 +134,9 @@
         focusNode(other);
       });
       li.appendChild(b);
-      li.appendChild(
-        el("span", "v-line", " — " + (T.verdicts[e.verdict] || e.verdict) + " (" + T.n_findings + ": " + e.n_findings + ")")
-      );
+      var line = " — " + (T.verdicts[e.verdict] || e.verdict);
+      if (e.direction) line += ", " + e.sign + " " + (T.directions[e.direction] || e.direction);
+      li.appendChild(el("span", "v-line", line + " (" + T.n_findings + ": " + e.n_findings + ")"));
       if (e.explanation) li.appendChild(el("p", "explanation", e.explanation));
       ul.appendChild(li);
     });
@@ -118,8 +172,10 @@
     network.getConnectedNodes(id).forEach(function (n) {
       keep[n] = true;
     });
+    hidden = {};
     nodes.update(
       nodes.getIds().map(function (n) {
+        if (!keep[n]) hidden[n] = true;
         return { id: n, hidden: !keep[n] };
       })
     );
@@ -129,6 +185,7 @@
   }
 
   function showAll() {
+    hidden = {};
     nodes.update(
       nodes.getIds().map(function (n) {
         return { id: n, hidden: false };
