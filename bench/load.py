@@ -101,6 +101,18 @@ def prebuild_store(sources: list, literature: Path, store) -> None:
     store.replace_all(nquads + bookkeeping, content_hash=literature_hash(literature))
 
 
+def prebuild_embedded(sources: list, literature: Path, store_dir: Path) -> Path:
+    """:func:`prebuild_store` into an embedded Oxigraph store at ``store_dir``; return the path."""
+    from triggergraph.store import OxigraphStore
+
+    embedded = OxigraphStore(store_dir, BASE_IRI)
+    try:
+        prebuild_store(sources, literature, embedded)
+    finally:
+        embedded.close()
+    return store_dir
+
+
 def entry_json(source, title: str) -> bytes:
     """A source as a JSON entry body with its title replaced."""
     from triggergraph.models import dump_entry
@@ -431,15 +443,10 @@ def measure(
     token = secrets.token_hex(16)
     started: list = []
     try:
-        from triggergraph.store import OxigraphStore, SparqlStore
+        from triggergraph.store import SparqlStore
 
         if processes == 1:
-            store_dir = workdir / "store"
-            embedded = OxigraphStore(store_dir, BASE_IRI)
-            try:
-                prebuild_store(sources, literature, embedded)
-            finally:
-                embedded.close()
+            store_dir = prebuild_embedded(sources, literature, workdir / "store")
             env = api_env(literature, token, store_path=store_dir)
             apis = [ApiProcess(env, workdir / "api-0.log")]
         else:
@@ -469,6 +476,16 @@ def measure(
             process.stop()
 
 
+def report(result: dict, out: Path | None) -> None:
+    """Stamp ``result`` with the date and CPU count, print it as JSON and write it to ``out``."""
+    result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result["cpus"] = os.cpu_count()
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line; prints one JSON object with the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -482,12 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(
             args.processes, args.findings, args.duration, args.connections, Path(folder)
         )
-    result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    result["cpus"] = os.cpu_count()
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    report(result, args.out)
     return 0
 
 

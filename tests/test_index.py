@@ -486,6 +486,8 @@ def _answers(index: EvidenceIndex, sample_finding: str) -> dict:
         "gaps": orjson.dumps(index.gaps("en")),
         "finding": orjson.dumps(index.finding(sample_finding, "en")),
         "health": index.health(),
+        "drivers": index.drivers("en"),
+        "demographics": index.demographics("nl"),
     }
 
 
@@ -537,6 +539,9 @@ def test_updated_equals_full_build_over_random_changes(vocab):
         updated = index.updated(changes, f"v{step}")
         full = EvidenceIndex.build(list(current.values()), vocab, f"v{step}")
         assert updated._cells == full._cells, f"step {step} ({kind}): cells differ"
+        assert updated._routed == full._routed, f"step {step} ({kind}): routes differ"
+        assert updated._groups == full._groups, f"step {step} ({kind}): groups differ"
+        assert list(updated._sources) == list(full._sources), f"step {step} ({kind})"
         sample = next(iter(full._findings))
         assert _answers(updated, sample) == _answers(full, sample), f"step {step} ({kind})"
         index = updated

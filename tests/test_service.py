@@ -23,6 +23,7 @@ from triggergraph.exceptions import (
     ConflictError,
     EntryError,
     NotFoundError,
+    Problem,
     QueryError,
     StoreUnavailableError,
 )
@@ -628,3 +629,35 @@ def test_matrix_json_cells_list_finding_ids_and_directness_only(read_service):
             }
             counted += len(cell["findings"])
     assert counted > 0
+
+
+def test_page_rendered_once_per_data_version(service):
+    calls = []
+
+    def render_probe(index, *, lang, params, **kwargs):
+        calls.append(index.version)
+        return f"<p>{index.version}</p>"
+
+    first = service.page(render_probe, "nl", {"verdict": "strong"})
+    again = service.page(render_probe, "nl", {"verdict": "strong"})
+    assert again is first
+    assert len(calls) == 1
+    service.page(render_probe, "en", {"verdict": "strong"})
+    assert len(calls) == 2  # another language is another page
+    service.create_source(as_yaml(entry("page_probe", ["page-probe-1"])), "application/yaml")
+    service.page(render_probe, "nl", {"verdict": "strong"})
+    assert len(calls) == 3
+    assert calls[-1] != calls[0]  # rendered from the new data version
+
+
+def test_page_bad_parameter_is_raised_and_not_remembered(service):
+    calls = []
+
+    def render_refusing(index, *, lang, params, **kwargs):
+        calls.append(1)
+        raise EntryError([Problem(None, None, "verdict", "bad")])
+
+    for _ in range(2):
+        with pytest.raises(EntryError):
+            service.page(render_refusing, "en", {"verdict": "nonsense"})
+    assert len(calls) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
 
 from triggergraph.exceptions import NotFoundError
 from triggergraph.vocabulary import load_vocabulary, suggest
@@ -97,6 +99,17 @@ def test_triggers_for_construct_reaches_broader_factor(vocab):
             broader = vocab.factors[factor_id].broader
             if broader:
                 assert broader in targets
+
+
+def test_every_scheme_member_is_typed_skos_concept():
+    graph = load_vocabulary().graph
+    members = set(graph.subjects(SKOS.inScheme, None))
+    assert members
+    assert {c for c in members if (c, RDF.type, SKOS.Concept) not in graph} == set()
+    # the subclass type is kept beside it
+    factor = next(iter(load_vocabulary().factors.values()))
+    types = set(graph.objects(URIRef(factor.iri), RDF.type))
+    assert SKOS.Concept in types and len(types) >= 2
 
 
 def test_routes_for_protective_opposite_is_inverted(vocab):

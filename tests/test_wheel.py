@@ -20,7 +20,7 @@ GOOD = REPO / "tests" / "data" / "good"
 NOT_SOURCE = (".git", ".venv", "var", "dist", "build", "*.egg-info", "__pycache__", ".*_cache")
 
 pytestmark = pytest.mark.server
-bench_load = load_bench("load")
+bench_processes = load_bench("processes")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def _clean_env(**settings: str) -> dict[str, str]:
 
 def _serve(bin_dir: Path, cwd: Path, **settings: str):
     """Start ``triggergraph serve`` in ``cwd``; return the process and its base URL once it answers."""
-    port = bench_load.free_port()
+    port = bench_processes.free_port()
     log = (cwd.parent / f"{cwd.name}.log").open("wb")
     process = subprocess.Popen(
         [str(bin_dir / "triggergraph"), "serve", "--port", str(port)],
@@ -97,7 +97,7 @@ def _serve(bin_dir: Path, cwd: Path, **settings: str):
                 return process, url
         except httpx.TransportError:
             time.sleep(0.1)
-    bench_load.stop_process(process)
+    bench_processes.stop_process(process)
     raise AssertionError(f"triggergraph serve did not answer in {cwd}")
 
 
@@ -126,7 +126,7 @@ def test_wheel_serves_bundled_evidence_from_an_empty_folder(installed, tmp_path)
         matrix = httpx.get(url + "/api/v1/matrix", timeout=30)
         sources = httpx.get(url + "/api/v1/sources", params={"limit": 500}, timeout=30)
     finally:
-        bench_load.stop_process(process)
+        bench_processes.stop_process(process)
     assert matrix.status_code == 200
     assert sources.status_code == 200
     served = {source["id"] for source in sources.json()["items"]}
@@ -146,7 +146,7 @@ def test_wheel_serves_the_researchers_own_literature_folder(installed, tmp_path)
         sources = httpx.get(url + "/api/v1/sources", params={"limit": 500}, timeout=30)
         matrix = httpx.get(url + "/api/v1/matrix", timeout=30)
     finally:
-        bench_load.stop_process(process)
+        bench_processes.stop_process(process)
     assert matrix.status_code == 200
     served = {source["id"] for source in sources.json()["items"]}
     assert served == {path.stem for path in GOOD.glob("*.yaml")}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -144,6 +147,69 @@ def format_citation(source: Source) -> str:
     return text
 
 
+def _count_links(findings: Iterable[Finding]) -> Counter[str]:
+    """How many of ``findings`` name each driver and each demographic value."""
+    counts: Counter[str] = Counter()
+    for finding in findings:
+        counts.update({link.driver for link in finding.drivers})
+        counts.update(set(finding.demographics))
+    return counts
+
+
+def _spliced(
+    routes: list, factor_id: str, source_id: str, source: Source | None, vocabulary: Vocabulary
+) -> list:
+    """One factor's ``routes`` with the entries of ``source_id`` replaced by ``source``'s.
+
+    The list stays ordered by source id, then finding order, as :func:`route_by_factor` over
+    all sources makes it; it is a new list, the old one is left as it was.
+    """
+    kept = [item for item in routes if item[1].id != source_id]
+    if source is not None:
+        block = [
+            (finding, source, route)
+            for finding in source.findings
+            for route in vocabulary.routes_for(finding.factor)
+            if route.factor == factor_id
+        ]
+        at = bisect_left(kept, source_id, key=lambda item: item[1].id)
+        kept[at:at] = block
+    return kept
+
+
+def _grouped(groups: Mapping[str, str]) -> frozenset[str]:
+    """The ids that share an independent group with another id."""
+    return frozenset(
+        ident for item, group in groups.items() if item != group for ident in (item, group)
+    )
+
+
+def _regrouped(
+    previous: EvidenceIndex, changes: Mapping[str, Source | None], sources: Mapping[str, Source]
+) -> tuple[dict[str, str], frozenset[str], set[str]]:
+    """Independent groups after ``changes``: ``(groups, grouped ids, sources whose group moved)``.
+
+    A change that names no overlap and touches no source in a shared group only adds or drops
+    single-source groups; anything else regroups everything.
+    """
+    overlapping = any(
+        source is not None and source.overlaps_with
+        for ident, new in changes.items()
+        for source in (previous._sources.get(ident), new)
+    )
+    if not overlapping and not any(ident in previous._grouped for ident in changes):
+        groups = dict(previous._groups)
+        for ident, source in changes.items():
+            if source is None:
+                groups.pop(ident, None)
+            else:
+                groups[ident] = ident
+        return groups, previous._grouped, set()
+    groups = group_sources(sources.values())
+    moved = {ident for ident in sources if groups.get(ident) != previous._groups.get(ident)}
+    return groups, _grouped(groups), moved
+
+
 class EvidenceIndex:
     """All read answers, precomputed from ``list[Source]`` and a :class:`Vocabulary`.
 
@@ -164,24 +230,17 @@ class EvidenceIndex:
         version: str = "",
         *,
         previous: EvidenceIndex | None = None,
-        changed: Iterable[Finding] = (),
+        changes: Mapping[str, Source | None] | None = None,
     ):
         """Build the read model; see :meth:`build` and :meth:`updated`.
 
-        With ``previous`` only the cells that ``changed`` findings (old and new versions of
-        the changed sources) or a changed independent group can reach are computed; every
-        other cell, and the serialised parts that depend on it alone, come from ``previous``.
+        With ``previous`` and ``changes`` (``sources`` is then ignored) everything is derived
+        from ``previous`` by what the changed sources reach: their findings, their factors'
+        routes, their cells and, when ``overlaps_with`` is involved, the independent groups.
+        Nothing proportional to the whole evidence base is rebuilt.
         """
         self.vocabulary = vocabulary
         self.version = version
-        self._sources: dict[str, Source] = {s.id: s for s in sorted(sources, key=lambda s: s.id)}
-        self._pairs: list[tuple[Finding, Source]] = [
-            (f, s) for s in self._sources.values() for f in s.findings
-        ]
-        self._findings: dict[str, tuple[Finding, Source]] = {f.id: (f, s) for f, s in self._pairs}
-        self._groups = group_sources(self._sources.values())
-        # (finding, source, direct) by every factor the finding counts toward
-        self._routed = routed = route_by_factor(self._pairs, vocabulary)
         self._factor_order = [c.id for c in vocabulary.ordered_factors()]
         self._dimensions = [c.id for c in vocabulary.ordered("dimension")]
         self._drivers = [c.id for c in vocabulary.ordered("driver")]
@@ -193,17 +252,26 @@ class EvidenceIndex:
         }
         columns = [ANY_COLUMN, *self._drivers, *self._values]
         keys = [(factor_id, column) for factor_id in self._factor_order for column in columns]
-        self._json: dict[tuple, bytes] = {}
+        self._json: dict[tuple, Any] = {}
         self._cell_base: dict[tuple[str, str], dict] = {}
         self._finding_cache: dict[tuple[str, str], dict] = {}
         if previous is None:
-            fresh = compute_cells(keys, routed, vocabulary, groups=self._groups)
+            self._sources: dict[str, Source] = {
+                s.id: s for s in sorted(sources, key=lambda s: s.id)
+            }
+            self._findings: dict[str, tuple[Finding, Source]] = {
+                f.id: (f, s) for s in self._sources.values() for f in s.findings
+            }
+            self._groups = group_sources(self._sources.values())
+            self._grouped = _grouped(self._groups)
+            # (finding, source, route) by every factor the finding reaches
+            self._routed = route_by_factor(self._pairs, vocabulary)
+            fresh = compute_cells(keys, self._routed, vocabulary, groups=self._groups)
         else:
-            touched = self._touched_since(previous, changed)
+            touched = self._apply_changes(previous, changes or {})
             fresh = compute_cells(
-                [k for k in keys if k in touched], routed, vocabulary, groups=self._groups
+                [k for k in keys if k in touched], self._routed, vocabulary, groups=self._groups
             )
-            self._reuse_serialised(previous, touched)
         self._cells: dict[str, dict[str, CellVerdict]] = {
             factor_id: {
                 column: fresh.get((factor_id, column)) or previous._cells[factor_id][column]
@@ -212,39 +280,76 @@ class EvidenceIndex:
             for factor_id in self._factor_order
         }
 
-    def _touched_since(
-        self, previous: EvidenceIndex, changed: Iterable[Finding]
-    ) -> set[tuple[str, str]]:
-        """Cells a change can alter: those of the changed findings, and of every finding whose
-        source moved to another independent group (an ``overlaps_with`` edit elsewhere)."""
-        moved = {
-            ident
-            for ident in self._sources
-            if self._groups.get(ident) != previous._groups.get(ident)
-        }
-        findings = [*changed, *(f for ident in moved for f in self._sources[ident].findings)]
-        return touched_cells(findings, self.vocabulary)
+    @cached_property
+    def _pairs(self) -> list[tuple[Finding, Source]]:
+        """Every (finding, source), sources by id: made on first use, once per index."""
+        return [(f, s) for s in self._sources.values() for f in s.findings]
 
-    def _reuse_serialised(self, previous: EvidenceIndex, touched: set[tuple[str, str]]) -> None:
-        """Keep the previous index's cell and finding dicts wherever their inputs are the same."""
+    def _apply_changes(
+        self, previous: EvidenceIndex, changes: Mapping[str, Source | None]
+    ) -> set[tuple[str, str]]:
+        """Derive this index's tables from ``previous`` with ``changes`` applied; return the
+        cells the change can alter.
+
+        Tables of ``previous`` are copied before they are changed: readers may still use it.
+        """
+        sources = dict(previous._sources)
+        findings = dict(previous._findings)
+        routed = dict(previous._routed)
+        old: list[Finding] = []
+        new: list[Finding] = []
+        added = False
+        for ident, source in changes.items():
+            before = sources.pop(ident, None) if source is None else sources.get(ident)
+            if before is not None:
+                old.extend(before.findings)
+                for finding in before.findings:
+                    findings.pop(finding.id, None)
+            if source is not None:
+                added = added or before is None
+                sources[ident] = source  # a replaced source keeps its place in the order
+                new.extend(source.findings)
+                findings.update((f.id, (f, source)) for f in source.findings)
+            for factor_id in self._factors_of(before, source):
+                routed[factor_id] = _spliced(
+                    routed.get(factor_id, []), factor_id, ident, source, self.vocabulary
+                )
+        if added:
+            sources = dict(sorted(sources.items()))
+        self._sources, self._findings, self._routed = sources, findings, routed
+        self._groups, self._grouped, moved = _regrouped(previous, changes, sources)
+        if "_finding_counts" in previous.__dict__:
+            counts = previous._finding_counts.copy()
+            counts.subtract(_count_links(old))
+            counts.update(_count_links(new))
+            self.__dict__["_finding_counts"] = +counts
+        changed_ids = {f.id for f in old} | {f.id for f in new}
+        moved_findings = [f for ident in moved for f in sources[ident].findings]
+        touched = touched_cells([*old, *new, *moved_findings], self.vocabulary)
         self._cell_base = {k: v for k, v in previous._cell_base.items() if k not in touched}
-        for key, value in previous._finding_cache.items():
-            now = self._findings.get(key[0])
-            before = previous._findings.get(key[0])
-            if (
-                now is not None
-                and before is not None
-                and now[0] is before[0]
-                and now[1] is before[1]
-            ):
-                self._finding_cache[key] = value
+        changed_ids.update(f.id for f in moved_findings)
+        # finding dicts are keyed (finding id, lang) and depend on the finding and its source
+        self._finding_cache = dict(previous._finding_cache)
+        for key in [(ident, lang) for ident in changed_ids for lang in LANGS]:
+            self._finding_cache.pop(key, None)
+        return touched
+
+    def _factors_of(self, *sources: Source | None) -> set[str]:
+        """The trigger factors the findings of ``sources`` reach (:func:`route_by_factor`)."""
+        return {
+            route.factor
+            for source in sources
+            if source is not None
+            for finding in source.findings
+            for route in self.vocabulary.routes_for(finding.factor)
+        }
 
     def updated(self, changes: Mapping[str, Source | None], version: str) -> EvidenceIndex:
         """A new index with some sources replaced, added or removed; this one is unchanged.
 
-        Equal, answer for answer, to :meth:`build` over the changed evidence base, but only the
-        cells the change can reach are computed again: a write of one source costs in
-        proportion to that source, not to the whole evidence base.
+        Equal, answer for answer, to :meth:`build` over the changed evidence base, but only
+        what the change can reach is computed again: a write of one source costs in
+        proportion to that source (and the factors it touches), not to the evidence base.
 
         Parameters
         ----------
@@ -258,18 +363,7 @@ class EvidenceIndex:
         -------
         EvidenceIndex
         """
-        sources = dict(self._sources)
-        changed: list[Finding] = []
-        for ident, source in changes.items():
-            old = sources.pop(ident, None)
-            if old is not None:
-                changed.extend(old.findings)
-            if source is not None:
-                sources[ident] = source
-                changed.extend(source.findings)
-        index = EvidenceIndex(
-            list(sources.values()), self.vocabulary, version, previous=self, changed=changed
-        )
+        index = EvidenceIndex([], self.vocabulary, version, previous=self, changes=changes)
         index._warm()
         return index
 
@@ -334,10 +428,11 @@ class EvidenceIndex:
             raise _problem(field_name, value, self.vocabulary.scales[scheme])
         return value
 
-    def _known(self, kind: str, value: str, table: Iterable[str]) -> str:
-        options = list(table)
-        if value not in options:
-            raise NotFoundError(kind, value, suggest(value, options))
+    def _known(self, kind: str, value: str, table: Collection[str]) -> str:
+        # membership on the table itself (a dict of 100k findings answers in O(1)); the
+        # options are listed only for the suggestions of a miss
+        if value not in table:
+            raise NotFoundError(kind, value, suggest(value, list(table)))
         return value
 
     def _demographic_value(self, dimension: str, value: str | None) -> str | None:
@@ -345,13 +440,31 @@ class EvidenceIndex:
             return None
         return self._known(dimension, value, self._column_sets[dimension])
 
-    def _cached(self, key: tuple, make: Callable[[], Any]) -> bytes:
+    def remember(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """Return ``make()``, computed once for this index, that is once per data version.
+
+        A write makes a new index, which starts with nothing remembered; at most
+        ``MAX_CACHED_ANSWERS`` answers are kept, later ones are computed on every call.
+
+        Examples
+        --------
+        >>> from triggergraph.vocabulary import load_vocabulary
+        >>> index = EvidenceIndex.build([], load_vocabulary(), "v0")
+        >>> calls = []
+        >>> [index.remember(("page", "x"), lambda: calls.append(1) or "html") for _ in range(3)]
+        ['html', 'html', 'html']
+        >>> len(calls)
+        1
+        """
         found = self._json.get(key)
         if found is None:
-            found = orjson.dumps(make())
+            found = make()
             if len(self._json) < MAX_CACHED_ANSWERS:
                 self._json[key] = found
         return found
+
+    def _cached(self, key: tuple, make: Callable[[], Any]) -> bytes:
+        return self.remember(("json", *key), lambda: orjson.dumps(make()))
 
     @staticmethod
     def _paged(items: list, offset: int, limit: int) -> dict:
@@ -567,8 +680,11 @@ class EvidenceIndex:
         }
 
     # ---- drivers and demographics ---------------------------------------------------------
-    def _count_findings(self, predicate: Callable[[Finding], bool]) -> int:
-        return sum(1 for f, _ in self._pairs if predicate(f))
+    @cached_property
+    def _finding_counts(self) -> Counter[str]:
+        """Findings per driver and per demographic value: one pass, once per index (= data
+        version), instead of one scan of every finding per driver and value on each request."""
+        return _count_links(f for f, _ in self._pairs)
 
     def _driver_dict(self, driver_id: str, lang: str) -> dict:
         c = self.vocabulary.drivers[driver_id]
@@ -580,9 +696,7 @@ class EvidenceIndex:
             "definition": c.definitions.get(lang),
             "definitions": dict(c.definitions),
             "rank": c.rank,
-            "n_findings": self._count_findings(
-                lambda f: any(lnk.driver == driver_id for lnk in f.drivers)
-            ),
+            "n_findings": self._finding_counts[driver_id],
             "n_factors_with_evidence": sum(
                 1 for f in self._factor_order if self._cells[f][driver_id].verdict != "no_evidence"
             ),
@@ -638,7 +752,7 @@ class EvidenceIndex:
                         "labels": dict(v.labels),
                         "definition": v.definitions.get(lang),
                         "rank": v.rank,
-                        "n_findings": self._count_findings(lambda f, v=v: v.id in f.demographics),
+                        "n_findings": self._finding_counts[v.id],
                     }
                 )
             dims.append(

@@ -241,6 +241,24 @@ def read_ontology_graph(ontology_dir: Path, base_iri: str) -> Graph:
     graph = Graph()
     for path in ontology_files(ontology_dir):
         graph.parse(path, format="turtle", publicID=base_iri)
+    return add_concept_types(graph)
+
+
+def add_concept_types(graph: Graph) -> Graph:
+    """Type every concept of a scheme ``skos:Concept`` as well as its own class; return ``graph``.
+
+    The ontology's classes are subclasses of ``skos:Concept``, but SKOS tools that do not
+    reason (Skosmos, qSKOS) only see a type that is stated.
+
+    Examples
+    --------
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("urn:x:a"), SKOS.inScheme, URIRef("urn:x:s")))
+    >>> (URIRef("urn:x:a"), RDF.type, SKOS.Concept) in add_concept_types(g)
+    True
+    """
+    for concept in set(graph.subjects(SKOS.inScheme, None)):
+        graph.add((concept, RDF.type, SKOS.Concept))
     return graph
 
 

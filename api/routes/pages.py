@@ -41,12 +41,12 @@ def _templates(lang: str) -> Jinja2Templates:
 def _page(build: Callable, service, request: Request, **kwargs) -> HTMLResponse:
     """Build one page's view model from the current index and render its template.
 
-    Bad parameters and unknown ids become an HTML 4xx page in the asked language.
+    The view model is built once per data version, language and parameters. Bad parameters
+    and unknown ids become an HTML 4xx page in the asked language.
     """
     lang = request.query_params.get("lang", "en")
     try:
-        service.ensure_fresh()
-        view = build(service.index, lang=lang, params=dict(request.query_params), **kwargs)
+        view = service.page(build, lang, dict(request.query_params), **kwargs)
         status = 200
     except (NotFoundError, EntryError) as error:
         view = build_error_page(

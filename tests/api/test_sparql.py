@@ -283,6 +283,23 @@ def test_short_construct_form_is_answered_or_refused_cleanly(read_client):
     assert response.status_code in (200, 400)
 
 
+SKOS_CORE = "http://www.w3.org/2004/02/skos/core#"
+UNTYPED_CONCEPTS = (
+    f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?c <{SKOS_CORE}inScheme> ?s }} "
+    f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?c a <{SKOS_CORE}Concept> }} }} }}"
+)
+SCHEME_MEMBERS = (
+    f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH ?g {{ ?c <{SKOS_CORE}inScheme> ?s }} }}"
+)
+
+
+def test_served_concepts_are_typed_skos_concept(read_client):
+    members = read_client.get("/sparql", params={"query": SCHEME_MEMBERS}).json()
+    assert int(members["results"]["bindings"][0]["n"]["value"]) > 0
+    untyped = read_client.get("/sparql", params={"query": UNTYPED_CONCEPTS}).json()
+    assert untyped["results"]["bindings"] == []
+
+
 # ---- SPARQL 1.1 Protocol: datasets, service description, refusals --------------------------
 B = "http://127.0.0.1:8000/"
 ALPHA, BETA = B + "graph/fixture_alpha", B + "graph/fixture_beta"

@@ -58,12 +58,15 @@ from .literature import (
     read_store_sources,
 )
 from .process import release_free_memory, trim_heap
+from .watch import FolderWatcher
 from .writes import SourceWrites
 
 LOG = logging.getLogger("triggergraph")
 
 #: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
 MAX_HOT_ANSWERS = 2048
+#: seconds between full scans of literature/ while file-system notifications cover the rest
+FULL_SCAN_S = 60.0
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -110,6 +113,8 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         self._seen_stamp: tuple | None = None
         self._literature_ids: set[str] = set()
         self._refresher: threading.Thread | None = None
+        # tells the background refresh when literature/ may have changed (no scan each round)
+        self._watcher = FolderWatcher(Path(settings.literature_dir))
         self._hot: tuple[EvidenceIndex, dict[tuple, bytes]] = (self._index, {})
         self._stop_refresher = threading.Event()
         self._pool: QueryPool | None = None
@@ -169,6 +174,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
             return False
         if self._refresher is None or not self._refresher.is_alive():
             self._stop_refresher.clear()
+            self._watcher.start()
             self._refresher = threading.Thread(
                 target=self._refresh_loop, name="triggergraph-refresh", daemon=True
             )
@@ -179,28 +185,36 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         """Stop the refresh thread and wait for a refresh in progress to end."""
         thread, self._refresher = self._refresher, None
         self._stop_refresher.set()
+        self._watcher.stop()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout_s)
 
     def _refresh_loop(self) -> None:
+        scanned = time.monotonic()
         while not self._stop_refresher.wait(self.settings.version_check_interval_s):
+            # literature/ is scanned when a notification says it changed, and once a minute
+            # in case one was missed; the store's version is asked every round
+            full = time.monotonic() - scanned >= FULL_SCAN_S
+            if full:
+                scanned = time.monotonic()
             try:
-                self.refresh()
+                self.refresh(full=full)
             except Exception as error:  # noqa: BLE001 - the thread must outlive any one failure
                 self._stale, self._store_error = True, f"{type(error).__name__}: {error}"
             # off the request path, once per interval: what writes and re-serialised answers
             # freed since the last round goes back to the OS
             trim_heap()
 
-    def refresh(self) -> EvidenceIndex:
+    def refresh(self, full: bool = True) -> EvidenceIndex:
         """Re-check literature and store version now; return the (possibly new) index.
 
-        When the store cannot be reached the last index is kept and ``stale`` is set.
+        When the store cannot be reached the last index is kept and ``stale`` is set. With
+        ``full=False`` literature/ is only read when its watcher saw a change.
         """
         with self._refresh_lock:
             self._last_check = time.monotonic()
             try:
-                self.sync_literature()
+                self.sync_literature(full=full)
                 if self.store.version() != self._version:
                     self.reload()
                 self._stale, self._store_error = False, None
@@ -225,8 +239,14 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         return dict(self._sources)
 
     # ---- literature -----------------------------------------------------------------------
-    def sync_literature(self) -> bool:
+    def sync_literature(self, full: bool = True) -> bool:
         """Load ``literature/`` into the store when its hash differs from the store's.
+
+        Parameters
+        ----------
+        full : bool
+            False: skip the folder unless its watcher saw a change since the last look (the
+            background refresh); True: compare the files' names, sizes and times.
 
         Returns
         -------
@@ -234,6 +254,9 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
             True when the store was replaced.
         """
         directory = Path(self.settings.literature_dir)
+        if not full and self._seen_stamp is not None and not self._watcher.may_have_changed():
+            return False
+        self._watcher.take_change()
         try:
             # names, sizes and times first: hashing every file is only needed on a change
             stamp = literature_stamp(directory)
@@ -244,6 +267,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
             self._literature_problems = [
                 Problem(str(directory), None, "", f"cannot read literature: {error}")
             ]
+            self._watcher.recheck()
             return False
         if current == self._seen_literature_hash:
             self._seen_stamp = stamp
@@ -285,6 +309,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
                 self._literature_problems = [
                     Problem(str(directory), None, "", f"cannot read literature: {error}")
                 ]
+                self._watcher.recheck()
                 return False
             everything = sorted(chosen + kept, key=lambda s: s.id)
             hashes = {s.id: entry_hash(s) for s in literature if s.id in new_ids}
@@ -381,15 +406,18 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         recomputing only what those sources reach (:meth:`EvidenceIndex.updated`)."""
         sources = dict(self._sources)
         owner = dict(self._finding_owner)
+        added = False
         for ident, source in changes.items():
-            old = sources.pop(ident, None)
+            old = sources.pop(ident, None) if source is None else sources.get(ident)
             for finding in old.findings if old is not None else ():
                 owner.pop(finding.id, None)
             if source is not None:
+                # a replaced source keeps its place; only a new id needs the order rebuilt
+                added = added or old is None
                 sources[ident] = source
                 owner.update((finding.id, ident) for finding in source.findings)
         index = self._index.updated(changes, version)
-        self._swap(dict(sorted(sources.items())), owner, index, version)
+        self._swap(dict(sorted(sources.items())) if added else sources, owner, index, version)
 
     def _swap(
         self, sources: dict[str, Source], owner: dict[str, str], index: EvidenceIndex, version: str
@@ -520,6 +548,32 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         """One factor as JSON bytes."""
         return self._hot_answer(
             "factor", (ident, query), lambda index: index.factor_json(ident, query.lang)
+        )
+
+    def page(
+        self, build: Callable[..., Any], lang: str, params: dict[str, str], **kwargs: Any
+    ) -> Any:
+        """A human page's view model, built once per index (data version), language and
+        parameters.
+
+        Parameters
+        ----------
+        build : callable
+            A page builder of the viewer, ``build(index, lang=, params=, **kwargs)``.
+        lang, params, kwargs
+            Passed on unchanged; together with ``build`` they are the key of the page.
+
+        Returns
+        -------
+        object
+            What ``build`` returns; a bad parameter raises as ``build`` does and is not
+            remembered.
+        """
+        key = (lang, tuple(sorted(params.items())), tuple(sorted(kwargs.items())))
+        return self._hot_answer(
+            f"page:{build.__name__}",
+            key,
+            lambda index: build(index, lang=lang, params=params, **kwargs),
         )
 
     def constructs(self, query: ConstructsQuery) -> dict:

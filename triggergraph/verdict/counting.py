@@ -29,7 +29,7 @@ EvidencePair = tuple["Finding", "Source"]
 RoutedEvidence = tuple["Finding", "Source", Route]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CountedFinding:
     """One finding as counted in one cell: its vote, how direct it is, and its grading."""
 
@@ -69,7 +69,7 @@ class CountedFinding:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ContextFinding:
     """A finding on the cell's factor and column that is context, not a vote, and why."""
 

@@ -12,7 +12,7 @@ from .terms import CERTAINTIES, VOTING_DIRECTIONS
 
 def best_certainty(counted: Sequence[CountedFinding]) -> str | None:
     """The best effective certainty among ``counted`` (None when empty)."""
-    letters = [c.effective_certainty for c in counted]
+    letters = {c.effective_certainty for c in counted}
     return min(letters, key=CERTAINTIES.index) if letters else None
 
 
@@ -57,8 +57,9 @@ def vote(counted: Sequence[CountedFinding]) -> Vote:
     voting = [d for d in VOTING_DIRECTIONS if by_direction.get(d)]
     if not voting:
         return Vote(None, (), dict(by_direction), (), ())
-    top = max(_support(by_direction[d]) for d in voting)
-    leaders = tuple(d for d in voting if _support(by_direction[d]) == top)
+    support = {d: _support(by_direction[d]) for d in voting}
+    top = max(support.values())
+    leaders = tuple(d for d in voting if support[d] == top)
     if len(leaders) > 1:
         sides = [c for d in leaders for c in by_direction[d]]
         contesting = tuple(c for c in sides if at_least(c.effective_certainty, "C"))
