@@ -286,7 +286,8 @@ def check_proposed(url: str, token: str, proposed: dict, pending) -> list:
 
 
 class FormWriter(Writer):
-    """Add new sources through the entry form (/curate/submit, session cookie + CSRF token)."""
+    """Propose new sources through the entry form (/curate/submit, session cookie + CSRF
+    token): each acknowledged one must be there as a proposed version after a restart."""
 
     def _next(self) -> tuple[str, str, dict | None]:
         self.counter[0] += 1
@@ -306,7 +307,9 @@ class FormWriter(Writer):
                 if self._stop_event.is_set():
                     return
                 _method, ident, entry = self._next()
-                self.pending = (ident, entry)
+                op = Op("POST", "/curate/submit", ident, entry, proposed=entry)
+                self.pending = (ident, None)  # a proposal is never public
+                self.pending_proposed = (ident, entry)
                 try:
                     answer = client.post(
                         "/curate/submit", json=entry, headers={"X-CSRF-Token": csrf}
@@ -314,11 +317,11 @@ class FormWriter(Writer):
                 except httpx.TransportError:
                     return  # killed: the outcome of the pending write is unknown
                 if answer.status_code == 201:
-                    self.state[ident] = entry
+                    self.apply(op)
                     self.acked.append(ident)
                 else:
                     self.refused.append((answer.status_code, answer.text[:300]))
-                self.pending = None
+                self.pending = self.pending_proposed = None
 
 
 def check_after_restart(url: str, expected: Expected, state: dict, pending, acked: list) -> dict:

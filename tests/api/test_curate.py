@@ -149,12 +149,19 @@ def test_check_finds_duplicates_by_doi_and_title(client, csrf):
     assert {"source_id": "fixture_alpha", "by": "title"}.items() <= body["duplicates"][0].items()
 
 
-def test_submit_adds_the_source_through_the_write_service(client, csrf):
+def test_submit_proposes_the_source_until_a_curator_publishes_it(client, csrf, auth):
     entry = draft(client, csrf)
     entry["findings"] = [finding("curate-1")]
+    before = client.get("/api/v1/matrix").json()
     response = client.post("/curate/submit", json=entry, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 201, response.text
     assert response.json()["id"] == "curate2026"
+    # proposed: no public answer changes until review
+    assert client.get("/api/v1/findings/curate-1").status_code == 404
+    assert client.get("/api/v1/matrix").json()["cells"] == before["cells"]
+    assert client.get("/api/v1/proposed/curate2026", headers=auth).status_code == 200
+    published = client.post("/api/v1/sources/curate2026/publish", headers=auth)
+    assert published.status_code == 200, published.text
     assert client.get("/api/v1/findings/curate-1").status_code == 200
 
 

@@ -65,6 +65,17 @@ def test_form_from_doi_paste_to_stored_source_with_error_corrected(watch, curate
     page.locator("#saved-link").wait_for()
     assert page.locator("#saved-link").inner_text() == "curate_browser"
 
+    # proposed: the public answers stay as they were until a curator publishes it
+    public = httpx.get(curate_server.url + "/api/v1/sources/curate_browser", timeout=10)
+    assert public.status_code == 404
+    assert detention_count(curate_server) == before
+    auth = {"Authorization": f"Bearer {CURATE_TOKEN}"}
+    proposed = httpx.get(curate_server.url + "/api/v1/proposed/curate_browser", headers=auth)
+    assert proposed.status_code == 200
+    published = httpx.post(
+        curate_server.url + "/api/v1/sources/curate_browser/publish", headers=auth, timeout=10
+    )
+    assert published.status_code == 200, published.text
     stored = httpx.get(curate_server.url + "/api/v1/sources/curate_browser", timeout=10)
     assert stored.status_code == 200
     assert stored.json()["title"] == "Curation form test " + PAYLOAD

@@ -35,7 +35,10 @@ class Drafting:
         return search_terms(self.vocabulary, query, lang)
 
     def submit_draft(self, draft: dict[str, Any]) -> WriteResult:
-        """Add the draft as a new source through the same write path as ``POST /api/v1/sources``.
+        """Propose the draft as a new source through the write path of ``POST /api/v1/sources``.
+
+        Like every web write it is *proposed*: it changes no public answer until a curator
+        publishes it (``POST /api/v1/sources/{id}/publish`` or the review queue).
 
         Raises
         ------
@@ -52,5 +55,9 @@ class Drafting:
                 ]
             )
         return self.create_source(  # type: ignore[attr-defined] - SourceWrites
-            json.dumps(draft).encode("utf-8"), "application/json"
+            json.dumps(draft).encode("utf-8"),
+            "application/json",
+            by=draft.get("added_by"),
+            why="entered with the web form",
+            publish=False,
         )
