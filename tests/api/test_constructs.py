@@ -31,7 +31,10 @@ def test_list_constructs_bad_language_is_422(read_client):
 def test_read_construct_lists_findings_coded_on_it(client, auth, entry_yaml):
     body = entry_yaml("construct_src", ["construct-f1"], factor=CONSTRUCT)
     posted = client.post(
-        "/api/v1/sources", content=body, headers={**auth, "Content-Type": "application/yaml"}
+        "/api/v1/sources",
+        content=body,
+        params={"publish": "true"},
+        headers={**auth, "Content-Type": "application/yaml"},
     )
     assert posted.status_code == 201, posted.text
     answer = client.get(f"/api/v1/constructs/{CONSTRUCT}", params={"lang": "nl"}).json()

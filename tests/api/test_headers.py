@@ -75,6 +75,7 @@ def test_etag_changes_when_the_data_changes(client, auth, entry_yaml):
     response = client.post(
         "/api/v1/sources",
         content=entry_yaml("etag_new_one", ["etag-new-1"]),
+        params={"publish": "true"},
         headers={**auth, "Content-Type": "application/yaml"},
     )
     assert response.status_code == 201
