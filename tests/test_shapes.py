@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import yaml
 from rdflib import Literal, URIRef
@@ -89,11 +87,9 @@ def test_validate_sources_shipped_literature_conforms(vocab):
     for path in sorted(LITERATURE.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources.append(Source.model_validate(data, context={"vocabulary": vocab}))
-    started = time.perf_counter()
+    # speed belongs in bench/, not in a timed assertion
     problems = validate_sources(sources, vocab)
-    elapsed = time.perf_counter() - started
     assert problems == [], "\n".join(str(p) for p in problems)
-    assert elapsed < 10, f"SHACL took {elapsed:.1f} s for {len(sources)} sources"
 
 
 def test_validate_graph_missing_locator_names_finding(vocab, graph):
