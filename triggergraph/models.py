@@ -534,10 +534,10 @@ def duplicate_doi_problems(
     Examples
     --------
     >>> a = Source(id="a", type="report", authors=["A, B."], year=2020, title="T",
-    ...            doi="10.1/x", added_by="t", added_on="2026-01-01")
-    >>> b = a.model_copy(update={"id": "b", "doi": "10.1/X"})
+    ...            doi="10.1234/x", added_by="t", added_on="2026-01-01")
+    >>> b = a.model_copy(update={"id": "b", "doi": "10.1234/X"})
     >>> [p.message for p in duplicate_doi_problems([b], [a])]
-    ["DOI '10.1/X' is already the DOI of source 'a'; enter a work once (edit 'a' instead)"]
+    ["DOI '10.1234/X' is already the DOI of source 'a'; enter a work once (edit 'a' instead)"]
     """
     owner: dict[str, str] = {}
     for source in existing:

@@ -41,7 +41,7 @@ def list_proposed(service: ServiceDep, _auth: WriteAuthDep) -> Response:
     response_class=Response,
     responses={
         200: {"description": "The proposed version in entry format."},
-        **errors(401, 403, 404),
+        **errors(401, 403, 404, 422),
     },
 )
 def read_proposed(
@@ -58,7 +58,7 @@ def read_proposed(
 @router.post(
     "/sources/{source_id}/review",
     response_class=Response,
-    responses={**WRITTEN, **errors(401, 403, 404, 409, 422, 503)},
+    responses={**WRITTEN, **errors(400, 401, 403, 404, 409, 422, 503)},
 )
 async def review_source(
     service: ServiceDep, _auth: WriteAuthDep, source_id: SourceId, review: ReviewIn

@@ -239,6 +239,7 @@ def dataset_chunks(
 
     Examples
     --------
+    >>> from triggergraph.vocabulary import load_vocabulary
     >>> vocab = load_vocabulary()
     >>> text = "".join(dataset_chunks([], vocab, {}))
     >>> from triggergraph.rdf import build_nquads
