@@ -5,8 +5,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from triggergraph.effects import effect_size_band
-from triggergraph.models import Effect, Finding, Source
+from triggergraph.models import Finding, Source
 from triggergraph.vocabulary import load_vocabulary
 
 
@@ -119,30 +118,6 @@ def test_validate_finding_requires_locator_and_reason(vocab):
     locs = {e["loc"] for e in errors_of(data, vocab)}
     assert ("findings", 0, "locator") in locs
     assert ("findings", 0, "certainty_reasons") in locs
-
-
-@pytest.mark.parametrize(
-    ("measure", "value", "band"),
-    [
-        ("r", 0.04, "negligible"),
-        ("r", -0.09, "very_small"),
-        ("r", 0.12, "small"),
-        ("r", 0.27, "moderate"),
-        ("r", 0.30, "large"),
-        ("fisher_z", 0.572, "large"),
-        ("odds_ratio", 5.43, "large"),
-        ("odds_ratio", 0.52, "small"),
-        ("odds_ratio", 1.1, "negligible"),
-        ("percent", 28.0, "unknown"),
-    ],
-)
-def test_effect_size_band_bands_measures(measure, value, band):
-    assert effect_size_band(Effect(measure=measure, value=value)) == band
-
-
-def test_effect_size_band_unknown_without_value():
-    assert effect_size_band(None) == "unknown"
-    assert effect_size_band(Effect(measure="r")) == "unknown"
 
 
 def test_finding_model_has_no_field_about_a_person():

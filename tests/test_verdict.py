@@ -482,9 +482,7 @@ def test_protective_opposite_counts_inverted(vocab):
     assert (
         "Counted inverted: School attachment is the opposite of job loss" in cell.explanation["en"]
     )
-    assert "Omgekeerd geteld: schoolbinding" in cell.explanation["nl"].lower() or (
-        "Omgekeerd geteld:" in cell.explanation["nl"]
-    )
+    assert "Omgekeerd geteld: binding met school is de tegenhanger van" in cell.explanation["nl"]
     assert "directions differ" not in cell.explanation["en"]
 
 
@@ -494,7 +492,11 @@ def test_protective_opposite_and_trigger_agree(vocab):
         source(vocab, "s2", [finding("f2", factor="job_loss_or_school_dropout", certainty="C")]),
     ]
     cell = cell_for(vocab, sources, factor="job_loss_or_school_dropout", column="any")
-    assert cell.direction == "increases" and not cell.downgrades[1:]
+    # the opposite's "decreases" and the trigger's "increases" agree: one direction
+    assert (cell.direction, cell.tied) == ("increases", ())
+    # B (indirect: C) and C from two groups agree: replicated at C, so certainty B
+    assert (cell.verdict, cell.certainty, cell.downgrades) == ("moderate", "B", ())
+    assert "direction: increases" in cell.explanation["en"]
     assert "directions differ" not in cell.explanation["en"]
 
 

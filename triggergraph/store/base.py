@@ -184,7 +184,6 @@ class Store(ABC):
         :class:`EntryError` and nothing changes.
         """
 
-    @abstractmethod
     def replace_graph(
         self,
         graph_iri: str,
@@ -203,15 +202,19 @@ class Store(ABC):
 
         Invalid N-Triples raise :class:`EntryError` (with line and column) and change
         nothing; the meta graph raises :class:`ConflictError`. The content hash stays.
+        It is the one-graph case of :meth:`write_graphs`.
         """
+        return self.write_graphs(
+            {graph_iri: ntriples}, expected={graph_iri: expected}, owner=graph_iri, owned=owned
+        )
 
-    @abstractmethod
     def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
         """Atomically drop one named graph; return the new version.
 
         ``expected`` as for :meth:`replace_graph`: a mismatch raises
         :class:`PreconditionFailedError` and nothing changes.
         """
+        return self.write_graphs({graph_iri: None}, expected={graph_iri: expected})
 
     @abstractmethod
     def write_graphs(

@@ -119,20 +119,6 @@ class MemoryStore(Store):
         with self._write_lock:
             return self._publish(new, content_hash, set(new), clear_all=True)
 
-    def replace_graph(
-        self,
-        graph_iri: str,
-        ntriples: str,
-        expected: str | None = None,
-        owned: Iterable[str] = (),
-    ) -> str:
-        return self.write_graphs(
-            {graph_iri: ntriples}, expected={graph_iri: expected}, owner=graph_iri, owned=owned
-        )
-
-    def delete_graph(self, graph_iri: str, expected: str | None = None) -> str:
-        return self.write_graphs({graph_iri: None}, expected={graph_iri: expected})
-
     def write_graphs(
         self,
         replace: Mapping[str, str | None],

@@ -180,25 +180,6 @@ def indirectness_reasons(
     return tuple(reasons)
 
 
-def assess_finding(
-    finding: Finding, factor_id: str, columns: Sequence[str], vocabulary: Vocabulary
-) -> tuple[bool, tuple[str, ...]] | None:
-    """Decide whether a finding counts toward a cell, and if so whether it is direct.
-
-    Returns ``(direct, reasons)`` with the indirectness reason ids, or None when the finding
-    does not count (another factor, another column, a bundle or another kind of outcome).
-    """
-    route = next((r for r in vocabulary.routes_for(finding.factor) if r.factor == factor_id), None)
-    if route is None or route.bundle or finding.outcome_kind != "radicalisation":
-        return None
-    kinds = tuple((column, column_kind(column, vocabulary)) for column in columns)
-    extra = _column_reasons(finding, kinds)
-    if extra is None:
-        return None
-    reasons = indirectness_reasons(finding, route, extra)
-    return (not reasons, reasons)
-
-
 def count_finding(
     finding: Finding,
     source: Source,

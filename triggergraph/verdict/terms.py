@@ -66,7 +66,6 @@ DOMAIN_LABELS: dict[str, dict[str, str]] = {
     "publication_bias": {"en": "publication bias", "nl": "publicatiebias"},
 }
 #: Why a finding on the factor is context and not a vote (outcome kinds, and bundles).
-CONTEXT_REASONS: tuple[str, ...] = ("within_extremists", "disengagement", "bundle")
 CONTEXT_LABELS: dict[str, dict[str, str]] = {
     "within_extremists": {
         "en": "compares extremists with extremists",
