@@ -412,3 +412,22 @@ def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
     assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
     assert "very_large_ratio_without_ci" not in str(card)
     assert card.notes_foreign and {f.label for f in card.notes} == {"Uitkomst"}
+
+
+def test_finding_card_reads_direction_against_the_outcome_compared(index):
+    from triggergraph.viewer.common import finding_card
+
+    base = {
+        "id": "X2",
+        "source": {"id": "nowhere", "citation": "A (2020)"},
+        "direction": "increases",
+    }
+    within = {
+        **base,
+        "outcome_kind": {"id": "within_extremists", "label": "vergelijking binnen extremisten"},
+    }
+    radical = {**base, "outcome_kind": {"id": "radicalisation", "label": "radicalisering"}}
+    facts = {f.label: f.value for f in finding_card(index, within, "nl").facts}
+    assert facts["Richting"] == "hoger op de vergeleken uitkomst"
+    facts = {f.label: f.value for f in finding_card(index, radical, "nl").facts}
+    assert facts["Richting"] == "verhoogt radicalisering"

@@ -8,7 +8,12 @@ from typing import Any
 from ..exceptions import EntryError, Problem
 from .html import build_url, doi_href, path_segment, safe_href
 from .i18n import LANGUAGES, N_, translations_for
-from .labels import BASIS_LABELS, DIMENSION_LABELS, label_direction, label_scale
+from .labels import (
+    BASIS_LABELS,
+    DIMENSION_LABELS,
+    label_finding_direction,
+    label_scale,
+)
 from .views import Fact, FindingCard, Link, Option, Select
 
 DIMENSIONS = ("sex", "age", "education")
@@ -207,6 +212,12 @@ def describe_effect(effect: Mapping | None, lang: str) -> str:
     return "; ".join(parts) if parts else translations_for(lang).gettext("not retrieved")
 
 
+def _id_of(item: object) -> str | None:
+    if isinstance(item, Mapping):
+        return item.get("id")
+    return str(item) if item else None
+
+
 def _label_of(item: object) -> str:
     if isinstance(item, Mapping):
         return str(item.get("label") or item.get("id") or "")
@@ -256,7 +267,12 @@ def finding_card(
             label=_("Certainty"),
             value=str(finding.get("certainty_label") or finding.get("certainty") or ""),
         ),
-        Fact(label=_("Direction"), value=label_direction(lang, direction) if direction else ""),
+        Fact(
+            label=_("Direction"),
+            value=label_finding_direction(lang, direction, _id_of(finding.get("outcome_kind")))
+            if direction
+            else "",
+        ),
         Fact(label=_("Drivers"), value=", ".join(drivers)),
         Fact(
             label=_("Groups"),

@@ -52,6 +52,12 @@ DIRECTION_LABELS = {
     "mixed": N_("mixed"),
     "tie": N_("tie: no direction prevails"),
 }
+#: A finding whose outcome is not radicalisation (a comparison within extremists, an exit)
+#: is higher or lower on *that* outcome; it never "increases radicalisation".
+OTHER_OUTCOME_DIRECTION_LABELS = {
+    "increases": N_("higher on the outcome compared"),
+    "decreases": N_("lower on the outcome compared"),
+}
 LEVEL_LABELS = {
     "micro": N_("Micro level (individual)"),
     "meso": N_("Meso level (group)"),
@@ -98,6 +104,21 @@ def label_direction(lang: str, direction: str | None) -> str:
     'geen samenhang'
     """
     return translate(lang, DIRECTION_LABELS.get(direction or "tie", N_("unknown")))
+
+
+def label_finding_direction(lang: str, direction: str | None, outcome_kind: str | None) -> str:
+    """Return a finding's direction in words, read against the outcome it compares.
+
+    Examples
+    --------
+    >>> label_finding_direction("en", "increases", "within_extremists")
+    'higher on the outcome compared'
+    >>> label_finding_direction("nl", "increases", "radicalisation")
+    'verhoogt radicalisering'
+    """
+    if outcome_kind not in (None, "radicalisation") and direction in OTHER_OUTCOME_DIRECTION_LABELS:
+        return translate(lang, OTHER_OUTCOME_DIRECTION_LABELS[direction])
+    return label_direction(lang, direction)
 
 
 def label_level(lang: str, level: str | None) -> str:
