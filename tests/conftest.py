@@ -76,3 +76,16 @@ def fixture_index():
     vocabulary = load_vocabulary()
     folder = Path(__file__).resolve().parent / "data" / "api"
     return EvidenceIndex.build(load_literature(folder, vocabulary), vocabulary)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each schemathesis operation its own node id, so xdist can tell the items apart.
+
+    schemathesis gives every operation's item the test function's node id (the operation is
+    only in ``operation_label``); xdist matches items by node id and would run one of them.
+    pytest 9 keeps the id in ``_id``, built from the parent and the item name.
+    """
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and not item.nodeid.endswith("]"):
+            item._id = item.parent.id.child(item.name)

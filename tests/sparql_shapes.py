@@ -16,3 +16,5 @@ CRASHING = {
 }
 #: a 3-way cartesian product with ORDER BY: hours and gigabytes over a few thousand triples
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+#: a 4-way cartesian product counted as it streams: hours of CPU in constant memory
+SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 from bench_scripts import load_bench
-from sparql_shapes import CRASHING, RUNAWAY
+from sparql_shapes import CRASHING, RUNAWAY, SLOW_COUNT
 
 from triggergraph.exceptions import (
     QueryError,
@@ -207,13 +207,14 @@ def test_closing_the_pool_ends_a_running_query(embedded):
     pool = make_pool(embedded, timeout_s=30.0, memory_cap_mb=2000)
     count(pool)
     worker = pool.worker_pid
+    # a query that runs for hours in constant memory: the memory cap cannot end it first
     thread = threading.Thread(
-        target=lambda: pytest.raises(QueryError, pool.run, RUNAWAY, JSON, embedded.version())
+        target=lambda: pytest.raises(QueryError, pool.run, SLOW_COUNT, JSON, embedded.version())
     )
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while len(load.process_tree(worker)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.02)
     children = load.process_tree(worker)[1:]
     assert children, "the query never started"
     pool.close()
