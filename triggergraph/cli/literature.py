@@ -6,7 +6,6 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..exceptions import EntryError
 from .common import (
@@ -21,10 +20,6 @@ from .common import (
     _vocabulary,
     build_settings,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---- commands -----------------------------------------------------------------------
 

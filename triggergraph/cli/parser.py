@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -28,10 +27,6 @@ from .reports import (
     command_vocab,
 )
 from .server import command_serve
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---- parser -------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..answers.queries import MatrixQuery
 from .common import (
@@ -19,9 +18,6 @@ from .common import (
     _vocabulary,
     build_settings,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def command_build(args: argparse.Namespace) -> int:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
 from .common import EXIT_OK, _needs, _say
-
-if TYPE_CHECKING:
-    pass
 
 
 def command_serve(args: argparse.Namespace) -> int:

@@ -229,6 +229,3 @@ def parse_entry(
     if problems:
         raise EntryError(problems)
     return source
-
-
-# ---- a folder of entries ------------------------------------------------------------

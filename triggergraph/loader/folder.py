@@ -267,6 +267,3 @@ def literature_hash(directory: Path) -> str:
         digest.update(len(name).to_bytes(8, "big") + name)
         digest.update(len(content).to_bytes(8, "big") + content)
     return digest.hexdigest()
-
-
-# ---- writing entries ----------------------------------------------------------------

@@ -5,15 +5,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from ..exceptions import Problem
-
-if TYPE_CHECKING:
-    pass
-
 
 try:  # libyaml makes loading and dumping a large literature folder several times faster
     _BaseLoader: type = yaml.CSafeLoader

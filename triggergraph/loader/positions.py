@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import yaml
 
 from .parse import _LineCounter
-
-if TYPE_CHECKING:
-    pass
-
 
 _PathKey = tuple[str | int, ...]
 # ---- locating problems --------------------------------------------------------------

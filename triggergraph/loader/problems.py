@@ -5,17 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from ..exceptions import Problem
 from ..models import Source
 from .positions import _LineMap, _PathKey, format_path
-
-if TYPE_CHECKING:
-    pass
-
 
 #: Error types raised by the models whose message already names the bad value.
 MODEL_ERROR_TYPES: frozenset[str] = frozenset(

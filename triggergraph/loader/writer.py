@@ -5,17 +5,13 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from ..exceptions import ConflictError
 from ..models import Source
 from .parse import _BaseDumper
-
-if TYPE_CHECKING:
-    pass
-
 
 #: Finding keys written as a short flow mapping (``{driver: ..., basis: ...}``) in dumps.
 FLOW_MAPPING_FIELDS: frozenset[str] = frozenset({"drivers"})

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..exceptions import Problem
 from .source import Source
-
-if TYPE_CHECKING:
-    pass
 
 
 def normalise_doi(doi: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from pydantic import (
     Field,
@@ -13,9 +12,6 @@ from pydantic import (
 )
 
 from .fields import MEASURE_RANGES, EntryModel, Number, ShortText, Text, Whole, _check_scale, _error
-
-if TYPE_CHECKING:
-    pass
 
 
 class Effect(EntryModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import (
     Field,
@@ -25,9 +25,6 @@ from .fields import (
     _unknown,
     _vocabulary,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 class DriverLink(EntryModel):

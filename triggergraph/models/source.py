@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import (
     Field,
@@ -29,9 +29,6 @@ from .fields import (
     _vocabulary,
 )
 from .finding import Finding
-
-if TYPE_CHECKING:
-    pass
 
 
 class CitedWork(EntryModel):
