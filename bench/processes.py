@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -234,6 +235,12 @@ class ApiProcess:
     def log_tail(self, chars: int = 3000) -> str:
         """The end of the server's log."""
         return read_log_tail(self.log_path, chars)
+
+    def get_json(self, path: str, **params: str) -> Any:
+        """GET ``path`` (with query ``params``) and return the JSON body; a non-2xx raises."""
+        response = httpx.get(self.url + path, params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()
 
 
 class StoreProcess:

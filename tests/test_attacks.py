@@ -22,7 +22,14 @@ from rdflib import Dataset
 from rdflib.namespace import DCTERMS
 
 from api.main import create_app
-from tests.api.conftest import FIXTURES, TOKEN, ApiServer, entry_yaml, make_entry
+from tests.api.conftest import (
+    FIXTURES,
+    TOKEN,
+    ApiProcess,
+    api_server_process,
+    entry_yaml,
+    make_entry,
+)
 from triggergraph.config import Settings
 
 ALPHA, BETA = "fixture_alpha", "fixture_beta"
@@ -79,7 +86,7 @@ def attack_server(tmp_path_factory):
         "TRIGGERGRAPH_MAX_BODY_BYTES": "20000",
         "TRIGGERGRAPH_VERSION_CHECK_INTERVAL_S": "0.2",
     }
-    server = ApiServer(env, root / "server.log").start()
+    server = api_server_process(env, root / "server.log").start()
     try:
         yield server
     finally:
@@ -92,7 +99,7 @@ def snapshot(client: TestClient) -> tuple[str, str]:
     return store.dump_nquads(), store.version()
 
 
-def server_snapshot(server: ApiServer) -> tuple[bytes, str]:
+def server_snapshot(server: ApiProcess) -> tuple[bytes, str]:
     """The dataset and data version a real server reports (export and /health)."""
     dump = httpx.get(server.url + "/api/v1/export", params={"format": "nquads"}, timeout=30)
     health = httpx.get(server.url + "/health", timeout=30)
@@ -607,7 +614,7 @@ def runaway_server(tmp_path_factory):
         "TRIGGERGRAPH_SPARQL_RESULT_LIMIT": "100",
         "TRIGGERGRAPH_VERSION_CHECK_INTERVAL_S": "0.2",
     }
-    server = ApiServer(env, root / "server.log").start()
+    server = api_server_process(env, root / "server.log").start()
     try:
         yield server
     finally:

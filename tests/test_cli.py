@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,11 +11,15 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from bench_scripts import load_bench
 
 from triggergraph.cli import main
 from triggergraph.config import Settings
 from triggergraph.loader import load_literature, parse_entry
 from triggergraph.vocabulary import load_vocabulary
+
+#: the server-process helpers shared with the benchmarks
+processes = load_bench("processes")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -219,15 +222,9 @@ def test_dump_writes_store_sources_as_entries(tmp_path):
     assert "fixture_good.yaml" in again.stderr and "Traceback" not in again.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.server
 def test_serve_runs_api_on_port(tmp_path):
-    port = _free_port()
+    port = processes.free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "triggergraph.cli", "serve", "--port", str(port)],
         cwd=REPO,
@@ -248,12 +245,7 @@ def test_serve_runs_api_on_port(tmp_path):
         assert response.status_code == 200
         assert "paths" in response.json()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        processes.stop_process(process)
         if process.stdout is not None:
             process.stdout.close()
 
@@ -279,9 +271,7 @@ def _run_cli(tmp_path: Path, *args: str, **settings: str) -> subprocess.Complete
 
 @pytest.mark.server
 def test_dump_while_the_server_runs_reads_through_it(tmp_path):
-    from bench_scripts import load_bench
-
-    port = _free_port()
+    port = processes.free_port()
     base = f"http://127.0.0.1:{port}/"
     store_path = str(tmp_path / "store")
     env = {
@@ -291,7 +281,7 @@ def test_dump_while_the_server_runs_reads_through_it(tmp_path):
         "TRIGGERGRAPH_BASE_IRI": base,
         "TRIGGERGRAPH_API_TOKEN": "cli-dump-test-token",
     }
-    api = load_bench("load").ApiProcess(env, tmp_path / "api.log", port=port).start()
+    api = processes.ApiProcess(env, tmp_path / "api.log", port=port).start()
     try:
         entry = httpx.get(
             api.url + "/api/v1/sources/fixture_good", params={"format": "entry", "as": "json"}

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.main import create_app
-from tests.api.conftest import FIXTURES, TOKEN, ApiServer
+from tests.api.conftest import FIXTURES, TOKEN, api_server_process
 from triggergraph.config import Settings
 
 pytestmark = [pytest.mark.server]
@@ -52,7 +52,7 @@ def schemathesis_server(tmp_path_factory):
         "TRIGGERGRAPH_SPARQL_TIMEOUT_S": "2",
         "TRIGGERGRAPH_MAX_BODY_BYTES": "20000",
     }
-    server = ApiServer(env, root / "server.log").start()
+    server = api_server_process(env, root / "server.log").start()
     try:
         yield server
     finally:

@@ -77,24 +77,26 @@ def auth() -> dict:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-class ApiServer(load_bench("processes").ApiProcess):
-    """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
+#: the server process of tests and benchmarks alike (bench/processes.py)
+ApiProcess = load_bench("processes").ApiProcess
 
-    def __init__(self, env: dict[str, str], log: Path):
-        base = {
-            # one base for every server, so a restarted server finds the IRIs it minted
-            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
-            "TRIGGERGRAPH_API_TOKEN": TOKEN,
-        }
-        super().__init__({**base, **env}, log)
+
+def api_server_process(env: dict[str, str], log: Path) -> ApiProcess:
+    """The app under a real uvicorn process on 127.0.0.1, configured through TRIGGERGRAPH_* vars."""
+    base = {
+        # one base for every server, so a restarted server finds the IRIs it minted
+        "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+        "TRIGGERGRAPH_API_TOKEN": TOKEN,
+    }
+    return ApiProcess({**base, **env}, log)
 
 
 @pytest.fixture
 def api_server(tmp_path, literature):
     """Factory of real servers; every server started is stopped after the test."""
-    started: list[ApiServer] = []
+    started: list[ApiProcess] = []
 
-    def start(**env: str) -> ApiServer:
+    def start(**env: str) -> ApiProcess:
         values = {
             "TRIGGERGRAPH_STORE": "oxigraph",
             "TRIGGERGRAPH_STORE_PATH": str(tmp_path / "store"),
@@ -102,7 +104,7 @@ def api_server(tmp_path, literature):
             "TRIGGERGRAPH_VERSION_CHECK_INTERVAL_S": "0.2",
             **env,
         }
-        server = ApiServer(values, tmp_path / f"server-{len(started)}.log")
+        server = api_server_process(values, tmp_path / f"server-{len(started)}.log")
         started.append(server)
         return server.start()
 
@@ -157,7 +159,7 @@ def module_server(tmp_path_factory):
         "TRIGGERGRAPH_STORE_PATH": str(root / "store"),
         "TRIGGERGRAPH_LITERATURE_DIR": str(folder),
     }
-    server = ApiServer(env, root / "server.log").start()
+    server = api_server_process(env, root / "server.log").start()
     try:
         yield server
     finally:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
 import pytest
 import yaml
 
@@ -31,26 +30,22 @@ CHROMIUM_ARGS = [
 ]
 
 
-class PageServer(load_bench("processes").ApiProcess):
+#: the server process of tests and benchmarks alike (bench/processes.py)
+ApiProcess = load_bench("processes").ApiProcess
+#: seconds a page server may take to answer ``/health``
+PAGE_SERVER_START_S = 60.0
+
+
+def page_server_process(literature: Path, log: Path) -> ApiProcess:
     """``api.main:app`` under uvicorn on 127.0.0.1 with the memory store."""
-
-    def __init__(self, literature: Path, log: Path):
-        super().__init__(
-            {
-                "TRIGGERGRAPH_STORE": "memory",
-                "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
-                "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
-            },
-            log,
-        )
-
-    def start(self, timeout_s: float = 60.0) -> PageServer:
-        return super().start(timeout_s)
-
-    def api(self, path: str, **params) -> dict:
-        response = httpx.get(self.url + path, params=params, timeout=10)
-        response.raise_for_status()
-        return response.json()
+    return ApiProcess(
+        {
+            "TRIGGERGRAPH_STORE": "memory",
+            "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+        },
+        log,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -68,10 +63,12 @@ def browser_literature(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def page_server(
     browser_literature: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PageServer]:
+) -> Iterator[ApiProcess]:
     """One real server for the browser tests of the session; stopped at the end."""
-    server = PageServer(browser_literature, tmp_path_factory.mktemp("browser-logs") / "server.log")
-    server.start()
+    server = page_server_process(
+        browser_literature, tmp_path_factory.mktemp("browser-logs") / "server.log"
+    )
+    server.start(PAGE_SERVER_START_S)
     try:
         yield server
     finally:
@@ -146,27 +143,25 @@ def watch(chromium) -> Iterator[PageWatch]:
 CURATE_TOKEN = "curate-test-token-0123456789"
 
 
-class CurateServer(load_bench("load").ApiProcess):
+def curate_server_process(literature: Path, log: Path) -> ApiProcess:
     """``api.main:app`` with a write token, on a copy of the API test fixtures (memory store)."""
-
-    def __init__(self, literature: Path, log: Path):
-        super().__init__(
-            {
-                "TRIGGERGRAPH_STORE": "memory",
-                "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
-                "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
-                "TRIGGERGRAPH_API_TOKEN": CURATE_TOKEN,
-            },
-            log,
-        )
+    return ApiProcess(
+        {
+            "TRIGGERGRAPH_STORE": "memory",
+            "TRIGGERGRAPH_LITERATURE_DIR": str(literature),
+            "TRIGGERGRAPH_BASE_IRI": "http://127.0.0.1:8000/",
+            "TRIGGERGRAPH_API_TOKEN": CURATE_TOKEN,
+        },
+        log,
+    )
 
 
 @pytest.fixture
-def curate_server(tmp_path: Path) -> Iterator[CurateServer]:
+def curate_server(tmp_path: Path) -> Iterator[ApiProcess]:
     """A fresh server per test, so what one test submits never meets another."""
     literature = tmp_path / "literature"
     shutil.copytree(REPO / "tests" / "data" / "api", literature)
-    server = CurateServer(literature, tmp_path / "server.log")
+    server = curate_server_process(literature, tmp_path / "server.log")
     server.start()
     try:
         yield server

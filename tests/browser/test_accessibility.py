@@ -29,7 +29,7 @@ RUN_AXE = """async () => {
 
 
 def _source_path(page_server) -> str:
-    return "/sources/" + page_server.api("/api/v1/sources")["items"][0]["id"]
+    return "/sources/" + page_server.get_json("/api/v1/sources")["items"][0]["id"]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -22,7 +22,7 @@ def test_question_discrimination_justice_seeking_young_men(watch, page_server):
     page.select_option("select[name=age]", "age_18_25")
     page.wait_for_url("**age=age_18_25**")
     assert "Keuzes worden gecombineerd met EN" in page.locator("main .intro").inner_text()
-    expected = page_server.api(
+    expected = page_server.get_json(
         "/api/v1/profile", driver="justice_seeker", sex="sex_male", age="age_18_25"
     )
     factor = "direct_discrimination_racism_exclusion"

@@ -52,7 +52,7 @@ def api_matrix_all(server, **params) -> dict:
     """The API's matrix over every column kind the map shows (drivers, sex, age, education)."""
     merged: dict = {"rows": None, "columns": [], "cells": {}}
     for cols in ("driver", "sex", "age", "education"):
-        part = server.api("/api/v1/matrix", cols=cols, **params)
+        part = server.get_json("/api/v1/matrix", cols=cols, **params)
         merged["rows"] = part["rows"]
         merged["columns"] += part["columns"]
         for factor, cells in part["cells"].items():
@@ -70,7 +70,7 @@ def first_cell_with(matrix: dict, minimum: int) -> tuple[str, str, dict]:
 
 
 def test_cell_click_shows_findings_matching_api(watch, page_server):
-    matrix = page_server.api("/api/v1/matrix", cols="driver")
+    matrix = page_server.get_json("/api/v1/matrix", cols="driver")
     factor, column, cell = first_cell_with(matrix, 2)
     page = open_page(watch, page_server, "/")
     page.click(f'td.cell[data-factor="{factor}"][data-column="{column}"]')
@@ -81,7 +81,7 @@ def test_cell_click_shows_findings_matching_api(watch, page_server):
     assert panel.locator(".verdict-line").get_attribute("data-verdict") == cell["verdict"]
     assert cell["explanation"]["en"] in panel.locator(".explanation").inner_text()
     for finding_id in shown:
-        finding = page_server.api(f"/api/v1/findings/{finding_id}")
+        finding = page_server.get_json(f"/api/v1/findings/{finding_id}")
         item = panel.locator(f'li[data-finding="{finding_id}"]')
         text = item.inner_text()
         assert finding["source"]["citation"] in text
@@ -91,7 +91,7 @@ def test_cell_click_shows_findings_matching_api(watch, page_server):
 
 
 def test_cell_enter_key_opens_empty_cell_notice(watch, page_server):
-    matrix = page_server.api("/api/v1/matrix", cols="driver")
+    matrix = page_server.get_json("/api/v1/matrix", cols="driver")
     empty = next(
         (r["id"], c["id"])
         for r in matrix["rows"]
@@ -171,7 +171,7 @@ def test_language_switch_changes_labels(watch, page_server):
     "query", [{"driver": "justice_seeker"}, {"sex": "sex_female", "age": "age_under_18"}]
 )
 def test_profile_ranks_like_api(watch, page_server, query):
-    expected = page_server.api("/api/v1/profile", **query)
+    expected = page_server.get_json("/api/v1/profile", **query)
     path = "/profile?" + "&".join(f"{k}={v}" for k, v in query.items())
     page = open_page(watch, page_server, path)
     ranked = page.locator("#ranking li").evaluate_all("els => els.map(e => e.dataset.factor)")
@@ -358,8 +358,8 @@ def test_export_single_file_works_from_file_url(watch, browser_literature, tmp_p
 
 
 def _source_with_doi(page_server) -> dict:
-    for item in page_server.api("/api/v1/sources", limit=200)["items"]:
-        record = page_server.api(f"/api/v1/sources/{item['id']}")
+    for item in page_server.get_json("/api/v1/sources", limit=200)["items"]:
+        record = page_server.get_json(f"/api/v1/sources/{item['id']}")
         if record.get("doi") and record.get("findings"):
             return record
     pytest.fail("the browser corpus has no source with a DOI and findings")
@@ -437,7 +437,7 @@ def test_map_empty_filter_says_so_and_offers_nearest_view(watch, page_server):
 
 def test_profile_and_of_choices_in_dutch_says_when_no_finding_carries_all(watch, page_server):
     query = {"driver": "justice_seeker", "sex": "sex_male", "age": "age_18_25"}
-    expected = page_server.api("/api/v1/profile", **query)
+    expected = page_server.get_json("/api/v1/profile", **query)
     path = "/profile?lang=nl&" + "&".join(f"{k}={v}" for k, v in query.items())
     page = open_page(watch, page_server, path)
     if expected["items"]:

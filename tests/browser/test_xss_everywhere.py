@@ -9,7 +9,7 @@ import pytest
 import yaml
 from browser_payloads import XSS_ATTR, XSS_IMG, XSS_JS_URL, XSS_SCRIPT
 
-from tests.browser.conftest import PageServer
+from tests.browser.conftest import PAGE_SERVER_START_S, page_server_process
 from triggergraph.config import Settings
 from triggergraph.service import EvidenceService
 from triggergraph.viewer.export import write_single_file
@@ -174,8 +174,8 @@ def xss_literature(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def xss_server(xss_literature, tmp_path_factory):
-    server = PageServer(xss_literature, tmp_path_factory.mktemp("xss-logs") / "server.log")
-    server.start()
+    server = page_server_process(xss_literature, tmp_path_factory.mktemp("xss-logs") / "server.log")
+    server.start(PAGE_SERVER_START_S)
     try:
         yield server
     finally:
@@ -193,10 +193,10 @@ def single_file(xss_literature, tmp_path_factory) -> Path:
 
 
 def test_entry_carries_every_payload_in_every_field(xss_server):
-    assert not xss_server.api("/health")["literature_problems"]
+    assert not xss_server.get_json("/health")["literature_problems"]
     for half, source_id in enumerate(SOURCE_IDS):
-        source = xss_server.api(f"/api/v1/sources/{source_id}")
-        finding = xss_server.api(f"/api/v1/findings/{FINDING_IDS[half]}")
+        source = xss_server.get_json(f"/api/v1/sources/{source_id}")
+        finding = xss_server.get_json(f"/api/v1/findings/{FINDING_IDS[half]}")
         for value in (source["title"], source["design"], finding["note"], finding["locator"]):
             assert all(payload.strip() in value for payload in HALVES[half]), value
 

@@ -18,7 +18,7 @@ import pytest
 from bench_scripts import load_bench
 from sparql_shapes import CRASHING, RUNAWAY
 
-from tests.api.conftest import FIXTURES, ApiServer
+from tests.api.conftest import FIXTURES, ApiProcess, api_server_process
 
 load = load_bench("processes")
 
@@ -60,7 +60,9 @@ def literature(tmp_path_factory):
 def embedded(tmp_path_factory, literature):
     root = tmp_path_factory.mktemp("embedded")
     backend = {"TRIGGERGRAPH_STORE": "oxigraph", "TRIGGERGRAPH_STORE_PATH": str(root / "store")}
-    server = ApiServer(env_for(root, literature, True, **backend), root / "api.log").start()
+    server = api_server_process(
+        env_for(root, literature, True, **backend), root / "api.log"
+    ).start()
     try:
         yield [server], None
     finally:
@@ -71,12 +73,12 @@ def embedded(tmp_path_factory, literature):
 def shared(tmp_path_factory, literature):
     root = tmp_path_factory.mktemp("shared")
     store = load.StoreProcess(root / "data", query_timeout_s=5.0).start()
-    apis: list[ApiServer] = []
+    apis: list[ApiProcess] = []
     try:
         backend = {"TRIGGERGRAPH_STORE": "sparql", "TRIGGERGRAPH_SPARQL_URL": store.query_url}
         for number, loose in enumerate((True, False)):
             env = env_for(root, literature, loose, **backend)
-            apis.append(ApiServer(env, root / f"api-{number}.log").start())
+            apis.append(api_server_process(env, root / f"api-{number}.log").start())
         yield apis, store
     finally:
         for api in apis:
@@ -87,7 +89,7 @@ def shared(tmp_path_factory, literature):
 class Watch:
     """Pollers of /health and a REST answer per API, and a memory sampler per process tree."""
 
-    def __init__(self, apis: list[ApiServer]):
+    def __init__(self, apis: list[ApiProcess]):
         self.apis = apis
         self.stop = threading.Event()
         self.statuses: list[int] = []
@@ -128,7 +130,7 @@ class Watch:
             thread.join(30)
 
 
-def busy_cpu_s(api: ApiServer, seconds: float) -> float:
+def busy_cpu_s(api: ApiProcess, seconds: float) -> float:
     """CPU the API's query processes (everything below the API) use over ``seconds``."""
     below = [p for p in load.process_tree(api.pid) if p != api.pid]
     before = sum(load.cpu_seconds(p) for p in below)
@@ -136,7 +138,7 @@ def busy_cpu_s(api: ApiServer, seconds: float) -> float:
     return sum(load.cpu_seconds(p) for p in below) - before
 
 
-def post(api: ApiServer, query: str) -> httpx.Response:
+def post(api: ApiProcess, query: str) -> httpx.Response:
     return httpx.post(
         api.url + "/sparql",
         content=query,

@@ -1,7 +1,8 @@
 """Source models to RDF (one named graph per source) and back; the dataset build and its serialisations.
 
 ``terms`` holds the field-to-property table and N-Triples syntax, ``write`` turns a source into
-triples, ``read`` turns a named graph back into a source, ``dataset`` builds and serialises the
+triples, ``read`` turns a named graph back into a source (``triples`` indexes the graph,
+``reader`` reads its nodes), ``dataset`` builds and serialises the
 whole dataset. The mapping itself is described in docs/architecture.md ("RDF of one source").
 """
 
@@ -17,7 +18,7 @@ from .dataset import (
     serialize_dataset,
     write_dist,
 )
-from .read import TripleIndex, canonical_source, read_source
+from .read import canonical_source, read_source
 from .terms import (
     FIELD_PROPERTIES,
     agent_slug,
@@ -28,6 +29,7 @@ from .terms import (
     nt_term,
     ntriples_of,
 )
+from .triples import TripleIndex
 from .write import source_graph, source_ntriples, source_triples, sources_graph, vocabulary_ntriples
 
 __all__ = [

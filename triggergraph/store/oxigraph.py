@@ -162,7 +162,7 @@ class OxigraphStore(UpdateStore):
                             spool.seek(0)
                             self.store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
                         new_graphs = {q.graph_name.value for q in new_quads}
-                        ops = self._stale_ops(old_quads, new_quads)
+                        ops = stale_ops(old_quads, new_quads)
                         del old_quads, new_quads
                     version = new_version()  # after the interim one, so versions stay ordered
                     ops.append(
@@ -199,27 +199,6 @@ class OxigraphStore(UpdateStore):
         # rare: read the text back only to name the problem exactly as parse_nquads does
         parse_nquads(spool.read().decode("utf-8", errors="replace"), self.meta_graph)
         raise StoreError("the N-Quads were refused")  # not reached: parse_nquads raised
-
-    def _stale_ops(self, old_quads: set[ox.Quad], new_quads: set[ox.Quad]) -> list[str]:
-        """Update operations removing the old quads that are not in the new data."""
-        new_graphs = {q.graph_name for q in new_quads}
-        stale: dict[ox.NamedNode, list[ox.Quad]] = {}
-        for quad in old_quads - new_quads:
-            stale.setdefault(quad.graph_name, []).append(quad)
-        ops = []
-        refill: dict[str, list[ox.Triple]] = {}
-        for graph, quads in stale.items():
-            if graph not in new_graphs:
-                ops.append(f"DROP SILENT GRAPH {graph}")
-            elif any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
-                # DELETE DATA takes no blank nodes: the graph is dropped and written again
-                ops.append(f"DROP SILENT GRAPH {graph}")
-                refill[graph.value] = [q.triple for q in new_quads if q.graph_name == graph]
-            else:
-                ops.append(delete_data({graph.value: [q.triple for q in quads]}))
-        if refill:
-            ops.append(insert_data(refill))
-        return ops
 
     def _gated(
         self, update: str, version: str, graph_iri: str, expected: str | None, emptied: list[str]
@@ -383,6 +362,28 @@ def syntax_message(text: str) -> str:
         rest = " ".join(rest.split())
         return f"malformed SPARQL at {where}: {rest[:300]}{'...' if len(rest) > 300 else ''}"
     return f"Oxigraph could not parse the query: {text[:300]}"
+
+
+def stale_ops(old_quads: set[ox.Quad], new_quads: set[ox.Quad]) -> list[str]:
+    """Update operations removing the old quads that are not in the new data."""
+    new_graphs = {q.graph_name for q in new_quads}
+    stale: dict[ox.NamedNode, list[ox.Quad]] = {}
+    for quad in old_quads - new_quads:
+        stale.setdefault(quad.graph_name, []).append(quad)
+    ops = []
+    refill: dict[str, list[ox.Triple]] = {}
+    for graph, quads in stale.items():
+        if graph not in new_graphs:
+            ops.append(f"DROP SILENT GRAPH {graph}")
+        elif any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+            # DELETE DATA takes no blank nodes: the graph is dropped and written again
+            ops.append(f"DROP SILENT GRAPH {graph}")
+            refill[graph.value] = [q.triple for q in new_quads if q.graph_name == graph]
+        else:
+            ops.append(delete_data({graph.value: [q.triple for q in quads]}))
+    if refill:
+        ops.append(insert_data(refill))
+    return ops
 
 
 def delete_data(quads_by_graph: dict[str, list[ox.Triple]]) -> str:
