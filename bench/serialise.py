@@ -30,7 +30,7 @@ import synth  # noqa: E402
 from sizes import parse_size  # noqa: E402
 
 from triggergraph.answers import MatrixAnswer, MatrixQuery  # noqa: E402
-from triggergraph.index import EvidenceIndex  # noqa: E402
+from triggergraph.readmodel import EvidenceIndex  # noqa: E402
 from triggergraph.loader import load_literature  # noqa: E402
 from triggergraph.service.core import api_matrix  # noqa: E402
 from triggergraph.vocabulary import load_vocabulary  # noqa: E402

@@ -69,7 +69,7 @@ def fixture_index():
     """The read model over the small fixture corpus in ``tests/data/api`` (not the shipped one)."""
     from pathlib import Path
 
-    from triggergraph.index import EvidenceIndex
+    from triggergraph.readmodel import EvidenceIndex
     from triggergraph.loader import load_literature
     from triggergraph.vocabulary import load_vocabulary
 

@@ -9,7 +9,7 @@ import pytest
 from triggergraph import answers
 from triggergraph.answers import FactorsQuery, FindingsQuery, MatrixQuery, ProfileQuery
 from triggergraph.exceptions import EntryError
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.service.core import api_matrix
 from triggergraph.vocabulary import load_vocabulary

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bench_scripts import load_bench
 
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.vocabulary import load_vocabulary
 

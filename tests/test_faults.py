@@ -20,7 +20,7 @@ from bench_scripts import load_bench
 from rdflib import Graph
 
 from triggergraph.exceptions import QueryTimeoutError
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.models import Source
 from triggergraph.namespaces import TG
 from triggergraph.service.literature import graph_source_id, read_store_sources

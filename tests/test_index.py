@@ -19,7 +19,7 @@ from triggergraph.answers import (
 )
 from triggergraph.config import Settings
 from triggergraph.exceptions import EntryError, NotFoundError
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.models import Source
 from triggergraph.verdict import VERDICT_RANK
 from triggergraph.vocabulary import build_vocabulary, read_ontology_graph

@@ -10,7 +10,7 @@ import pytest
 
 from triggergraph.answers import MatrixQuery, ProfileQuery
 from triggergraph.exceptions import EntryError, NotFoundError
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.models import Source
 from triggergraph.viewer import (

@@ -6,7 +6,7 @@ response models, so the OpenAPI document is generated from them; the viewer's te
 the CLI read the same shapes. The typed query objects the routes parse and the read model
 takes (:class:`MatrixQuery`, ...) live in :mod:`triggergraph.answers.queries`.
 
-The dicts are still built by :class:`~triggergraph.index.EvidenceIndex`; the models list the
+The dicts are still built by :class:`~triggergraph.readmodel.EvidenceIndex`; the models list the
 fields every answer has and allow more (``extra="allow"``), so a field added to a cell or a
 finding there is served before it is named here.
 """

@@ -3,7 +3,7 @@
 A REST route parses its query string into one of these (``Annotated[MatrixQuery, Query()]``),
 the CLI builds the same object from its options, and both hand it unchanged to
 :class:`~triggergraph.service.EvidenceService` and on to
-:class:`~triggergraph.index.EvidenceIndex`. A query is frozen (hashable), so it is also the key
+:class:`~triggergraph.readmodel.EvidenceIndex`. A query is frozen (hashable), so it is also the key
 of the cached answer.
 
 A bad value or an unknown parameter raises :class:`~triggergraph.exceptions.EntryError` naming
