@@ -72,7 +72,7 @@ class EvidenceIndex:
         columns = [ANY_COLUMN, *self._drivers, *self._values]
         keys = [(factor_id, column) for factor_id in self._factor_order for column in columns]
         self._json: dict[tuple, Any] = {}
-        self._cell_base: dict[tuple[str, str], dict] = {}
+        self._cell_base: dict[tuple[str, str], Any] = {}
         self._finding_cache: dict[tuple[str, str], Any] = {}
         if previous is None:
             self._sources: dict[str, Source] = {
@@ -306,19 +306,19 @@ class EvidenceIndex:
                 self._json[key] = found
         return found
 
-    def cell_data(self, cell: CellVerdict) -> dict:
-        """``cell.as_dict()`` without a label: kept per precomputed cell until a write
-        touches it, made anew for a cell computed for one answer (a filtered matrix).
+    def cell_answer(self, cell: CellVerdict, make: Callable[[CellVerdict], Any]) -> Any:
+        """``make(cell)``, kept per precomputed cell until a write touches it; made anew for
+        a cell computed for one answer (a filtered matrix).
 
-        The dict is shared: copy it before changing it.
+        The value is shared by every answer that shows the cell: never change it.
         """
         if self._cells.get(cell.factor, {}).get(cell.column) is not cell:
-            return cell.as_dict()
+            return make(cell)
         key = (cell.factor, cell.column)
-        base = self._cell_base.get(key)
-        if base is None:
-            base = self._cell_base[key] = cell.as_dict()
-        return base
+        found = self._cell_base.get(key)
+        if found is None:
+            found = self._cell_base[key] = make(cell)
+        return found
 
     def finding_answer(self, finding_id: str, lang: str, make: Callable[[], Any]) -> Any:
         """The answer for one finding in ``lang``: ``make()``, kept until a write changes the

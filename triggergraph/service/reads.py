@@ -255,7 +255,7 @@ class Reads:
         """The evidence matrix as JSON bytes, computed once per index and filter set.
 
         Each cell lists its counted findings as ``{id, direct}`` only
-        (:func:`~triggergraph.answers.builders.slim_matrix`).
+        (:class:`~triggergraph.answers.MatrixCell`).
         """
         return self._hot_answer("matrix", query, lambda index: builders.matrix_json(index, query))
 

@@ -13,10 +13,9 @@ from ...verdict import (
     compute_matrix,
     meets_min_verdict,
 )
-from ..cells import FindingRef, MatrixCell
 from ..matrix import MatrixAnswer, MatrixFilters, MatrixLevel, MatrixRow, OverallVerdict
 from ..queries import MatrixQuery
-from .parts import cell_fields, column_ref, factor_summary_fields
+from .parts import column_ref, factor_summary_fields, matrix_cell
 
 if TYPE_CHECKING:
     from ...readmodel import EvidenceIndex
@@ -28,8 +27,8 @@ def build_matrix(index: EvidenceIndex, query: MatrixQuery) -> MatrixAnswer:
     ``cols`` is ``driver``, ``sex``, ``age``, ``education`` or ``all``; ``level`` keeps the
     factors of one level; ``min_verdict`` keeps the rows with at least one cell that meets
     it (every cell still comes back, with ``passes``); ``outcome_stage`` and ``direct_only``
-    count fewer findings, so their verdicts are computed anew. Each cell lists its counted
-    findings in full; :func:`slim_matrix` makes the REST form.
+    count fewer findings, so their verdicts are computed anew. Each cell holds its counted
+    findings whole; serialised, each is ``{id, direct}`` (see :class:`MatrixCell`).
 
     Examples
     --------
@@ -68,12 +67,8 @@ def build_matrix(index: EvidenceIndex, query: MatrixQuery) -> MatrixAnswer:
         row_cells = {}
         for column in columns:
             cell = grid[factor_id][column]
-            row_cells[column] = MatrixCell.model_validate(
-                {
-                    **cell_fields(index, cell, lang),
-                    "passes": meets_min_verdict(cell.verdict, min_verdict),
-                }
-            )
+            passes = meets_min_verdict(cell.verdict, min_verdict)
+            row_cells[column] = matrix_cell(index, cell, lang, passes)
         if min_verdict is not None and not any(c.passes for c in row_cells.values()):
             continue
         overall = grid[factor_id][ANY_COLUMN]
@@ -115,21 +110,3 @@ def build_matrix(index: EvidenceIndex, query: MatrixQuery) -> MatrixAnswer:
         cells=cells,
         legend={v: VERDICT_LABELS[v][lang] for v in VERDICTS},
     )
-
-
-def slim_matrix(answer: MatrixAnswer) -> MatrixAnswer:
-    """The matrix as the REST API serves it: each cell's counted findings as ``{id, direct}``.
-
-    The full finding is one ``/api/v1/findings/{id}`` away; repeating it in every cell made
-    the answer grow with the evidence base (1.7 MB at 10k findings).
-    """
-    cells = {
-        factor: {
-            column: cell.model_copy(
-                update={"findings": [FindingRef(id=f.id, direct=f.direct) for f in cell.findings]}
-            )
-            for column, cell in row.items()
-        }
-        for factor, row in answer.cells.items()
-    }
-    return answer.model_copy(update={"cells": cells})

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...verdict import ANY_COLUMN, ANY_LABELS, VERDICT_LABELS
 from ..base import Ref, ScaleRef
-from ..cells import Cell, ColumnRef, FactorSummary
+from ..cells import Cell, ColumnRef, FactorSummary, MatrixCell
 
 if TYPE_CHECKING:
     from ...readmodel import EvidenceIndex
@@ -50,14 +50,32 @@ def column_ref(vocabulary: Vocabulary, column: str, lang: str) -> ColumnRef:
     )
 
 
-def cell_fields(index: EvidenceIndex, cell: CellVerdict, lang: str) -> dict:
-    """A cell's fields with ``verdict_label`` in ``lang``: a fresh top-level dict per answer."""
-    return {**index.cell_data(cell), "verdict_label": VERDICT_LABELS[cell.verdict][lang]}
+def _cell_model(cell: CellVerdict) -> Cell:
+    # validated once per cell and index; the label is set per answer (a shallow copy)
+    return Cell.model_validate({**cell.as_dict(), "verdict_label": ""})
 
 
 def cell_answer(index: EvidenceIndex, cell: CellVerdict, lang: str) -> Cell:
-    """One cell as an answer, with ``verdict_label`` in ``lang``."""
-    return Cell.model_validate(cell_fields(index, cell, lang))
+    """One cell as an answer, with ``verdict_label`` in ``lang``.
+
+    The cell's parts (findings, context, downgrades) are validated once per index and shared
+    by every answer that shows the cell.
+    """
+    base = index.cell_answer(cell, _cell_model)
+    return base.model_copy(update={"verdict_label": VERDICT_LABELS[cell.verdict][lang]})
+
+
+def matrix_cell(index: EvidenceIndex, cell: CellVerdict, lang: str, passes: bool) -> MatrixCell:
+    """One cell of the matrix: :func:`cell_answer` plus ``passes`` (meets ``min_verdict``).
+
+    Its ``findings`` are the whole :class:`~triggergraph.answers.cells.CountedFinding`
+    objects; they serialise as ``{id, direct}``.
+    """
+    base = index.cell_answer(cell, _cell_model)
+    fields = {name: getattr(base, name) for name in Cell.model_fields}
+    fields.update(base.model_extra or {})
+    fields["verdict_label"] = VERDICT_LABELS[cell.verdict][lang]
+    return MatrixCell.model_construct(**fields, passes=passes)
 
 
 def factor_summary(vocabulary: Vocabulary, factor_id: str, lang: str) -> FactorSummary:
