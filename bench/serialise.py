@@ -5,8 +5,8 @@ model a builder returns; this measures the making for the matrix (``cols=all``, 
 and for one factor page (the factor with the most findings). Each figure is the median of
 ``--runs`` timings in one process:
 
-* ``orjson``: ``orjson.dumps(model.model_dump(mode="json", exclude_unset=True))``;
-* ``pydantic``: ``model.model_dump_json(exclude_unset=True)`` (what the service does,
+* ``orjson``: ``orjson.dumps(model.model_dump(mode="json"))``;
+* ``pydantic``: ``model.model_dump_json()`` (what the service does,
   :func:`~triggergraph.answers.builders.answer_json`);
 * ``build``: the builder itself (``build_matrix``, ``build_factor``), for scale.
 
@@ -69,8 +69,8 @@ def measure(name: str, index: EvidenceIndex, runs: int) -> list[dict]:
     results = []
     for answer, build in _answers(index).items():
         model = build()
-        by_orjson = orjson.dumps(model.model_dump(mode="json", exclude_unset=True))
-        by_pydantic = model.model_dump_json(exclude_unset=True).encode()
+        by_orjson = orjson.dumps(model.model_dump(mode="json"))
+        by_pydantic = model.model_dump_json().encode()
         assert orjson.loads(by_orjson) == orjson.loads(by_pydantic)
         results.append(
             {
@@ -80,12 +80,10 @@ def measure(name: str, index: EvidenceIndex, runs: int) -> list[dict]:
                 "bytes": len(by_orjson),
                 "build_ms": median_ms(build, runs),
                 "orjson_ms": median_ms(
-                    lambda m=model: orjson.dumps(m.model_dump(mode="json", exclude_unset=True)),
+                    lambda m=model: orjson.dumps(m.model_dump(mode="json")),
                     runs,
                 ),
-                "pydantic_ms": median_ms(
-                    lambda m=model: m.model_dump_json(exclude_unset=True), runs
-                ),
+                "pydantic_ms": median_ms(lambda m=model: m.model_dump_json(), runs),
             }
         )
     return results
