@@ -76,7 +76,7 @@ def _sources(settings: Settings, vocabulary: Vocabulary) -> list[Source]:
 def _index(settings: Settings):
     vocabulary = _vocabulary(settings)
     sources = _sources(settings, vocabulary)
-    evidence_index = _needs("triggergraph.index", "EvidenceIndex")
+    evidence_index = _needs("triggergraph.readmodel", "EvidenceIndex")
     return evidence_index.build(sources, vocabulary)
 
 

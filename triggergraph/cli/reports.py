@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..answers.queries import MatrixQuery
+from ..answers.queries import LangQuery, MatrixQuery
 from .common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -45,19 +45,24 @@ def command_matrix(args: argparse.Namespace) -> int:
         cell = compute_cell(factor, column, pairs, vocabulary, groups=group_sources(sources))
         _say(cell_report(cell, vocabulary, args.lang))
         return EXIT_OK
-    index = _index(settings)
-    query = MatrixQuery(cols=args.cols, lang=args.lang)
+    from ..answers.builders import build_matrix
+    from ..answers.text import matrix_csv, matrix_table
+
+    answer = build_matrix(_index(settings), MatrixQuery(cols=args.cols, lang=args.lang))
     if args.format == "csv":
-        _say(index.matrix_csv(query).rstrip("\n"))
+        _say(matrix_csv(answer).rstrip("\n"))
     else:
-        _say(index.matrix_table(query).rstrip("\n"))
+        _say(matrix_table(answer).rstrip("\n"))
     return EXIT_OK
 
 
 def command_gaps(args: argparse.Namespace) -> int:
     """Print the cells without evidence and the contested ones."""
-    index = _index(build_settings(args))
-    _say(index.gaps_text(args.lang).rstrip("\n"))
+    from ..answers.builders import build_gaps
+    from ..answers.text import gaps_text
+
+    answer = build_gaps(_index(build_settings(args)), LangQuery(lang=args.lang))
+    _say(gaps_text(answer, args.lang).rstrip("\n"))
     return EXIT_OK
 
 

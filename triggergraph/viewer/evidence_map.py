@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ..answers.queries import MatrixQuery
+from ..answers import Cell, CountedFinding, FindingRef, MatrixAnswer
+from ..answers.builders import build_factor, build_finding, build_matrix
+from ..answers.queries import LangQuery, MatrixQuery
+from ..readmodel import check_known
 from .common import (
     card_data,
     check_choice,
@@ -79,19 +82,6 @@ def size_class(n_groups: int) -> str:
     return "n2" if n_groups <= 3 else "n3"
 
 
-def _flatten_rows(rows: list) -> list[dict]:
-    flat = []
-    for row in rows:
-        if isinstance(row, Mapping) and "factors" in row:
-            for factor in row["factors"]:
-                flat.append(
-                    {**factor, "level": factor.get("level") or row.get("id") or row.get("level")}
-                )
-        else:
-            flat.append(dict(row))
-    return flat
-
-
 def read_map_params(params: Mapping[str, str] | None) -> dict:
     """Check the map's query parameters and return them as filter values."""
     params = params or {}
@@ -104,20 +94,20 @@ def read_map_params(params: Mapping[str, str] | None) -> dict:
     }
 
 
-def _explanation(cell: Mapping, lang: str) -> str:
-    text = cell.get("explanation") or ""
-    if isinstance(text, Mapping):
-        text = text.get(lang) or text.get("en") or ""
-    return str(text)
+def _explanation(cell: Cell | None, lang: str) -> str:
+    if cell is None:
+        return ""
+    return cell.explanation.get(lang) or cell.explanation.get("en") or ""
 
 
-def _empty(factor: str, column_kind: str, cell: Mapping, unfiltered: Mapping) -> str | None:
-    verdict = cell.get("verdict") or "no_evidence"
+def _empty(
+    factor: str, column_kind: str, cell: Cell | None, unfiltered: MatrixAnswer
+) -> str | None:
+    verdict = cell.verdict if cell is not None else "no_evidence"
     kind = empty_kind(factor, column_kind, verdict)
-    if kind:
-        column = cell.get("column")
-        before = ((unfiltered.get(factor) or {}).get(column) or {}).get("verdict")
-        if before and before != "no_evidence":
+    if kind and cell is not None:
+        before = unfiltered.cells.get(factor, {}).get(cell.column)
+        if before is not None and before.verdict != "no_evidence":
             return "filtered"
     return kind
 
@@ -153,55 +143,53 @@ def build_map_data(
         ``{"rows": [...], "groups": [...], "cells": {factor: {column: {...}}}, "findings": {...}}``
         with plain (unescaped) strings; cell explanations are in ``lang``.
     """
-    matrix = index.matrix(
-        MatrixQuery(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
+    matrix = build_matrix(
+        index, MatrixQuery(cols="all", outcome_stage=stage, direct_only=direct, lang=lang)
     )
-    rows = _flatten_rows(matrix.get("rows", []))
+    rows = [row.model_dump() for row in matrix.rows]
     groups = column_groups(index, lang)
     cells: dict[str, dict[str, dict]] = {}
     finding_ids: set[str] = set()
-    raw_cells = matrix.get("cells", {})
     # with outcome-stage or direct-only filters, a cell left empty may hold evidence unfiltered
     unfiltered = (
-        index.matrix(MatrixQuery(cols="all", lang=lang)).get("cells", {})
-        if stage or direct
-        else raw_cells
+        build_matrix(index, MatrixQuery(cols="all", lang=lang)) if stage or direct else matrix
     )
-    for row in rows:
+    for row in matrix.rows:
+        row_cells = matrix.cells.get(row.id, {})
         for group in groups:
             for column in group["columns"]:
-                cell = (raw_cells.get(row["id"]) or {}).get(column["id"]) or {}
+                cell = row_cells.get(column["id"])
                 counted = (
-                    [_counted(item, lang) for item in cell.get("findings") or []]
-                    if with_findings
+                    [_counted(item, lang) for item in cell.findings]
+                    if with_findings and cell is not None
                     else []
                 )
                 finding_ids.update(c["id"] for c in counted)
-                cells.setdefault(row["id"], {})[column["id"]] = {
-                    "verdict": cell.get("verdict") or "no_evidence",
-                    "n_findings": int(cell.get("n_findings") or 0),
-                    "n_groups": int(cell.get("n_groups") or 0),
-                    "direction": cell.get("direction"),
+                cells.setdefault(row.id, {})[column["id"]] = {
+                    "verdict": cell.verdict if cell is not None else "no_evidence",
+                    "n_findings": cell.n_findings if cell is not None else 0,
+                    "n_groups": cell.n_groups if cell is not None else 0,
+                    "direction": cell.direction if cell is not None else None,
                     "explanation": _explanation(cell, lang),
-                    "deciding": list(cell.get("deciding") or []),
+                    "deciding": list(cell.deciding) if cell is not None else [],
                     "findings": counted,
-                    "empty": _empty(row["id"], group["id"], cell, unfiltered),
+                    "empty": _empty(row.id, group["id"], cell, unfiltered),
                 }
-        overall = row.get("overall") or {}
-        cells.setdefault(row["id"], {})["any"] = {
-            "verdict": overall.get("verdict") or "no_evidence",
-            "n_findings": int(overall.get("n_findings") or 0),
-            "n_groups": overall.get("n_groups"),
-            "direction": overall.get("direction"),
-            "direction_known": "direction" in overall,
-            "empty": empty_kind(row["id"], "any", overall.get("verdict") or "no_evidence"),
-            "explanation": _explanation(overall, lang),
+        overall = row.overall
+        cells.setdefault(row.id, {})["any"] = {
+            "verdict": overall.verdict,
+            "n_findings": overall.n_findings,
+            "n_groups": overall.n_groups,
+            "direction": overall.direction,
+            "direction_known": True,
+            "empty": empty_kind(row.id, "any", overall.verdict),
+            "explanation": "",
             "deciding": [],
             "findings": [],
             "any": True,
         }
     findings = {
-        fid: card_data(finding_card(index, index.finding(fid, lang), lang))
+        fid: card_data(finding_card(index, build_finding(index, fid, LangQuery(lang=lang)), lang))
         for fid in (sorted(finding_ids) if with_findings else [])
     }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
@@ -464,13 +452,14 @@ def client_texts(lang: str) -> dict:
 CELL_PAGE_SIZE = 20
 
 
-def _counted(item: object, lang: str) -> dict:
-    item = item if isinstance(item, Mapping) else {"id": item}
+def _counted(item: FindingRef, lang: str) -> dict:
+    # a built cell carries each counted finding whole: why it is indirect, its certainty
+    whole = item if isinstance(item, CountedFinding) else None
     return {
-        "id": item["id"],
-        "direct": bool(item.get("direct", True)),
-        "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
-        "effective_certainty": item.get("effective_certainty"),
+        "id": item.id,
+        "direct": item.direct,
+        "reasons": [label_reason(lang, r) for r in whole.reasons] if whole else [],
+        "effective_certainty": whole.effective_certainty if whole else None,
     }
 
 
@@ -482,7 +471,8 @@ def read_cell_params(index: Any, params: Mapping[str, str] | None) -> dict:
         c["id"] for g in column_groups(index, chosen["lang"]) for c in g["columns"]
     ]
     factor = params.get("factor") or ""
-    index.factor(factor, chosen["lang"])  # unknown ids raise NotFoundError with suggestions
+    # unknown ids raise NotFoundError with suggestions
+    check_known("factor", factor, index.vocabulary.factors)
     column = check_choice("column", params.get("column"), columns)
     if column is None:
         column = check_choice("column", "<none>", columns)
@@ -520,19 +510,21 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
     """
     chosen = read_cell_params(index, params)
     lang = chosen["lang"]
+    cell: Cell | None
     if chosen["column"] == "any":
-        cell = index.factor(chosen["factor"], lang).get("overall") or {}
+        cell = build_factor(index, chosen["factor"], LangQuery(lang=lang)).overall
     else:
-        matrix = index.matrix(
+        matrix = build_matrix(
+            index,
             MatrixQuery(
                 cols="all",
                 outcome_stage=chosen["stage"],
                 direct_only=bool(chosen["direct"]),
                 lang=lang,
-            )
+            ),
         )
-        cell = (matrix.get("cells", {}).get(chosen["factor"]) or {}).get(chosen["column"]) or {}
-    items = list(cell.get("findings") or [])
+        cell = matrix.cells.get(chosen["factor"], {}).get(chosen["column"])
+    items = list(cell.findings) if cell is not None else []
     start, stop = chosen["offset"], chosen["offset"] + chosen["limit"]
     counted = [_counted(item, lang) for item in items[start:stop]]
     return {
@@ -542,10 +534,12 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
         "total": len(items),
         "offset": start,
         "next_offset": stop if stop < len(items) else None,
-        "deciding": list(cell.get("deciding") or []),
+        "deciding": list(cell.deciding) if cell is not None else [],
         "counted": counted,
         "findings": {
-            c["id"]: card_data(finding_card(index, index.finding(c["id"], lang), lang))
+            c["id"]: card_data(
+                finding_card(index, build_finding(index, c["id"], LangQuery(lang=lang)), lang)
+            )
             for c in counted
         },
     }

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..answers.queries import ProfileQuery
+from ..answers.base import Ref
+from ..answers.builders import (
+    build_construct,
+    build_factor,
+    build_finding,
+    build_profile,
+    build_source,
+)
+from ..answers.cells import Cell
+from ..answers.profile import RankedFactor as RankedAnswer
+from ..answers.queries import LangQuery, ProfileQuery
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
 from .common import (
     check_choice,
@@ -54,9 +64,9 @@ def render_view(page: Page) -> str:
     return render_template(page.template, page.lang, view=page)
 
 
-def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
+def verdict_badge(lang: str, cell: Cell | None) -> VerdictBadge:
     """Return a cell's verdict with its symbol and, when there is evidence, its direction sign."""
-    verdict = cell.get("verdict") or "no_evidence"
+    verdict = cell.verdict if cell is not None else "no_evidence"
     if verdict not in VERDICT_SYMBOLS:
         verdict = "no_evidence"
     badge = VerdictBadge(
@@ -64,45 +74,28 @@ def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
     )
     if verdict != "no_evidence":
         # a null direction with evidence is a tie: shown as such, never decided here
-        direction = cell.get("direction")
+        direction = cell.direction
         badge.direction = direction
         badge.direction_sign = DIRECTION_SIGNS.get(direction or "tie", "")
         badge.direction_label = label_direction(lang, direction)
     return badge
 
 
-def explanation_of(cell: Mapping, lang: str) -> str:
-    """Return a cell's explanation in ``lang`` (the index gives ``{nl, en}``)."""
-    text = cell.get("explanation") or ""
-    if isinstance(text, Mapping):
-        text = text.get(lang) or text.get("en") or ""
-    return str(text)
+def explanation_of(cell: Cell | None, lang: str) -> str:
+    """Return a cell's explanation in ``lang`` (the answer gives ``{nl, en}``)."""
+    if cell is None:
+        return ""
+    return cell.explanation.get(lang) or cell.explanation.get("en") or ""
 
 
-def _flatten_cells(cells: object) -> dict[str, Mapping]:
-    """Cells keyed by column id, whether the index nests them per kind or not."""
-    out: dict[str, Mapping] = {}
-    if isinstance(cells, Mapping):
-        for key, value in cells.items():
-            if isinstance(value, Mapping) and "verdict" in value:
-                out[str(value.get("column") or key)] = value
-            elif isinstance(value, Mapping | list):
-                out.update(_flatten_cells(value))
-    elif isinstance(cells, list):
-        for value in cells:
-            if isinstance(value, Mapping) and "verdict" in value:
-                out[str(value.get("column"))] = value
-    return out
-
-
-def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
-    kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
+def _empty_label(factor_id: str, column_kind: str, cell: Cell | None, lang: str) -> str:
+    kind = empty_kind(factor_id, column_kind, cell.verdict if cell is not None else "no_evidence")
     return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
 
 
-def _link(kind: str, item: object, lang: str) -> Link:
-    ident = item.get("id") if isinstance(item, Mapping) else item
-    name = item.get("label") if isinstance(item, Mapping) else item
+def _link(kind: str, item: Ref | str, lang: str) -> Link:
+    ident = item if isinstance(item, str) else item.id
+    name = item if isinstance(item, str) else item.label
     return Link(
         href=build_url(f"/{kind}/{path_segment(ident)}", {"lang": lang}), text=str(name or ident)
     )
@@ -120,91 +113,77 @@ def build_factor_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    factor = index.factor(factor_id, lang)
-    label = str(factor.get("label") or factor_id)
-    defs = factor.get("definitions") or {}
-    definition = (
-        defs.get(lang) or defs.get("en") if isinstance(defs, Mapping) else factor.get("definition")
-    )
+    factor = build_factor(index, factor_id, LangQuery(lang=lang))
+    label = factor.label or factor_id
+    definition = factor.definitions.get(lang) or factor.definitions.get("en")
     roles = sorted(
         {
-            label_scale(index, "trigger-role", f.get("trigger_role"), lang)
-            for f in factor.get("findings") or []
-            if f.get("trigger_role")
+            label_scale(index, "trigger-role", f.trigger_role.id, lang)
+            for f in factor.findings
+            if f.trigger_role is not None
         }
     )
-    page = factor.get("report_page")
+    page = factor.report_page
     page_abbr = _("p.")
     report = " · ".join(
         str(x)
         for x in (
-            factor.get("report_section") and f"§ {factor['report_section']}",
+            factor.report_section and f"§ {factor.report_section}",
             page and f"{page_abbr} {page}",
-            factor.get("verified") is not None
+            factor.verified is not None
             and (
                 _("checked against the report")
-                if factor.get("verified")
+                if factor.verified
                 else _("not checked against the report")
             ),
         )
         if x
     )
     facts = [
-        Fact(
-            label=_("Level"),
-            value=str(factor.get("level_label") or label_level(lang, factor.get("level"))),
-        ),
-        Fact(label=_("Group"), value=str(factor.get("group_label") or "")),
-        Fact(label=_("Definition"), value=str(definition or "")),
+        Fact(label=_("Level"), value=factor.level_label or label_level(lang, factor.level)),
+        Fact(label=_("Group"), value=factor.group_label or ""),
+        Fact(label=_("Definition"), value=definition or ""),
         Fact(label=_("Role"), value=", ".join(roles)),
         Fact(label=_("Report (Feddes et al. 2015)"), value=report),
-        Fact(label=_("Also called"), value=", ".join(factor.get("alt_labels") or [])),
+        Fact(label=_("Also called"), value=", ".join(factor.alt_labels)),
     ]
-    if factor.get("broader"):
+    if factor.broader is not None:
         facts.append(
-            Fact(label=_("Broader factor"), links=[_link("factors", factor["broader"], lang)])
+            Fact(label=_("Broader factor"), links=[_link("factors", factor.broader, lang)])
         )
-    if factor.get("narrower"):
+    if factor.narrower:
         facts.append(
             Fact(
                 label=_("Narrower factors"),
-                links=[_link("factors", n, lang) for n in factor["narrower"]],
+                links=[_link("factors", n, lang) for n in factor.narrower],
             )
         )
-    related = [
-        r
-        for r in factor.get("related_constructs") or factor.get("constructs") or []
-        if isinstance(r, Mapping)
-    ]
-    if related:
+    if factor.related_constructs:
         links = []
-        for r in related:
+        for r in factor.related_constructs:
             link = _link("constructs", r, lang)
-            link.note = label_mapping(lang, r.get("mapping")) if r.get("mapping") else ""
+            link.note = label_mapping(lang, r.mapping) if r.mapping else ""
             links.append(link)
         facts.append(Fact(label=_("Related constructs"), links=links))
-    cells = _flatten_cells(factor.get("cells") or {})
-    rows = []
-    overall = factor.get("overall")
-    if isinstance(overall, Mapping):
-        rows.append(
-            VerdictRow(
-                column="any",
-                label=_("All drivers and groups together"),
-                badge=verdict_badge(lang, overall),
-                n_findings=int(overall.get("n_findings") or 0),
-                explanation=explanation_of(overall, lang),
-            )
+    overall = factor.overall
+    rows = [
+        VerdictRow(
+            column="any",
+            label=_("All drivers and groups together"),
+            badge=verdict_badge(lang, overall),
+            n_findings=overall.n_findings,
+            explanation=explanation_of(overall, lang),
         )
+    ]
     for group in column_groups(index, lang):
         for column in group["columns"]:
-            cell = cells.get(column["id"], {})
+            cell = factor.cells.get(column["id"])
             rows.append(
                 VerdictRow(
                     column=column["id"],
                     label=f"{group['label']}: {column['label']}",
                     badge=verdict_badge(lang, cell),
-                    n_findings=int(cell.get("n_findings") or 0),
+                    n_findings=cell.n_findings if cell is not None else 0,
                     explanation=explanation_of(cell, lang),
                     empty=_empty_label(factor_id, group["id"], cell, lang),
                 )
@@ -229,7 +208,7 @@ def build_factor_page(
         tool_page=safe_href(held.get("tool_page")),
         guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,
-        findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
+        findings=[finding_card(index, f, lang) for f in factor.findings],
     )
 
 
@@ -245,17 +224,17 @@ def build_construct_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    construct = index.construct(construct_id, lang)
-    label = str(construct.get("label") or construct_id)
+    construct = build_construct(index, construct_id, LangQuery(lang=lang))
+    label = construct.label or construct_id
     maps_to = []
-    for m in construct.get("maps_to") or []:
+    for m in construct.maps_to:
         link = _link("factors", m, lang)
-        link.note = label_mapping(lang, m.get("mapping"))
+        link.note = label_mapping(lang, m.mapping)
         maps_to.append(link)
     facts = [
         Fact(label=_("Kind"), value=_("related construct (not a trigger event)")),
-        Fact(label=_("Level"), value=str(construct.get("level_label") or "")),
-        Fact(label=_("Definition"), value=str(construct.get("definition") or "")),
+        Fact(label=_("Level"), value=construct.level_label or ""),
+        Fact(label=_("Definition"), value=construct.definition or ""),
         Fact(
             label=_("Counts, as indirect evidence, for"),
             links=maps_to,
@@ -268,7 +247,7 @@ def build_construct_page(
         **page_frame(lang, label, f"/constructs/{construct_id}"),
         heading=label,
         facts=[f for f in facts if f.value or f.links],
-        findings=[finding_card(index, f, lang) for f in construct.get("findings") or []],
+        findings=[finding_card(index, f, lang) for f in construct.findings],
     )
 
 
@@ -284,45 +263,43 @@ def build_source_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    source = index.source(source_id)
-    title = str(source.get("title") or source_id)
-    flags = [
-        label_scale(index, "citation-flag", f, lang) for f in source.get("citation_flags") or []
-    ]
+    source = build_source(index, source_id)
+    title = source.title or source_id
+    flags = [label_scale(index, "citation-flag", f, lang) for f in source.citation_flags]
     facts = [
-        Fact(label=_("Authors"), value="; ".join(str(a) for a in source.get("authors") or [])),
-        Fact(label=_("Year"), value=str(source.get("year") or "")),
-        Fact(label=_("Published in"), value=str(source.get("venue") or "")),
-        Fact(label=_("Type"), value=label_scale(index, "source-type", source.get("type"), lang)),
-        Fact(label=_("Study design"), value=label_design(index, source.get("study_design"), lang)),
-        Fact(label="DOI", value=str(source.get("doi") or "")),
+        Fact(label=_("Authors"), value="; ".join(source.authors)),
+        Fact(label=_("Year"), value=str(source.year or "")),
+        Fact(label=_("Published in"), value=source.venue or ""),
+        Fact(label=_("Type"), value=label_scale(index, "source-type", source.type, lang)),
+        Fact(label=_("Study design"), value=label_design(index, source.study_design, lang)),
+        Fact(label="DOI", value=source.doi or ""),
         Fact(label=_("Citation flags"), value=", ".join(flags)),
         Fact(
             label=_("Overlaps with (shares primary studies)"),
-            links=[_link("sources", s, lang) for s in source.get("overlaps_with") or []],
+            links=[_link("sources", s, lang) for s in source.overlaps_with],
         ),
-        Fact(label=_("Added by"), value=str(source.get("added_by") or "")),
-        Fact(label=_("Added on"), value=str(source.get("added_on") or "")),
+        Fact(label=_("Added by"), value=source.added_by or ""),
+        Fact(label=_("Added on"), value=source.added_on or ""),
     ]
     # the curators' own words are English: on a Dutch page they sit behind a labelled toggle
     notes = [
-        Fact(label=_("Design in the source's words"), value=str(source.get("design") or "")),
-        Fact(label=_("Citation note"), value=str(source.get("citation_note") or "")),
+        Fact(label=_("Design in the source's words"), value=source.design or ""),
+        Fact(label=_("Citation note"), value=source.citation_note or ""),
     ]
     links = []
-    doi = doi_href(source.get("doi"))
+    doi = doi_href(source.doi)
     if doi:
         links.append(Link(href=doi, text=doi, note="doi"))
-    url = source.get("url")
+    url = source.url
     href = safe_href(url)
     if href and href != doi:
         links.append(Link(href=href, text=href))
     elif url and not href:
         facts.append(Fact(label="URL", value=str(url)))
+    # context notes and cited works are the entry's own records (``ContextNote``, ``CitedWork``)
     context = [
         NoteItem(text=str(n.get("text") or ""), locator=str(n.get("locator") or ""))
-        for n in source.get("context_notes") or []
-        if isinstance(n, Mapping)
+        for n in source.context_notes
     ]
     cites = [
         NoteItem(
@@ -338,17 +315,18 @@ def build_source_page(
             ),
             locator=str(c.get("locator") or ""),
         )
-        for c in source.get("cites") or []
-        if isinstance(c, Mapping)
+        for c in source.cites
     ]
-    findings = []
-    for item in source.get("findings") or []:
-        fid = item.get("id") if isinstance(item, Mapping) else item
-        findings.append(finding_card(index, index.finding(fid, lang), lang, link_source=False))
+    findings = [
+        finding_card(
+            index, build_finding(index, item.id, LangQuery(lang=lang)), lang, link_source=False
+        )
+        for item in source.findings
+    ]
     return SourcePage(
         **page_frame(lang, title, f"/sources/{source_id}"),
         heading=title,
-        citation=str(source.get("citation") or ""),
+        citation=source.citation,
         facts=[f for f in facts if f.value or f.links],
         links=links,
         notes=[f for f in notes if f.value],
@@ -367,26 +345,18 @@ def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str)
     }
 
 
-def _ranked(items: list, lang: str) -> list[RankedFactor]:
-    ranking = []
-    for item in items:
-        factor = (
-            item.get("factor")
-            if isinstance(item.get("factor"), Mapping)
-            else {"id": item.get("factor")}
+def _ranked(items: list[RankedAnswer], lang: str) -> list[RankedFactor]:
+    return [
+        RankedFactor(
+            id=item.factor.id,
+            label=item.factor.label or item.factor.id,
+            href=_link("factors", item.factor, lang).href,
+            badge=verdict_badge(lang, item.cell),
+            n_findings=item.cell.n_findings,
+            explanation=explanation_of(item.cell, lang),
         )
-        cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
-        ranking.append(
-            RankedFactor(
-                id=str(factor.get("id")),
-                label=str(factor.get("label") or factor.get("id")),
-                href=_link("factors", factor, lang).href,
-                badge=verdict_badge(lang, cell),
-                n_findings=int(cell.get("n_findings") or 0),
-                explanation=explanation_of(cell, lang),
-            )
-        )
-    return ranking
+        for item in items
+    ]
 
 
 def build_profile_page(
@@ -416,21 +386,16 @@ def build_profile_page(
     per_choice: list[ChoiceRanking] = []
     choices: list[str] = []
     if any(chosen.values()):
-        profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
-        given = profile.get("notice")
-        notice = (
-            str(given.get(lang) or given.get("en"))
-            if isinstance(given, Mapping)
-            else str(given or "")
-        )
-        choices = [str(ref.get("label") or ref.get("id")) for ref in profile["profile"].values()]
-        ranking = _ranked(profile.get("items") or [], lang)
+        query = ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v})
+        profile = build_profile(index, query)
+        notice = profile.notice.get(lang) or profile.notice.get("en") or ""
+        choices = [ref.label or ref.id for ref in profile.profile.values()]
+        ranking = _ranked(profile.items, lang)
         per_choice = [
             ChoiceRanking(
-                label=str(part["column"].get("label") or part["column"].get("id")),
-                ranking=_ranked(part.get("items") or [], lang),
+                label=part.column.label or part.column.id, ranking=_ranked(part.items, lang)
             )
-            for part in (profile.get("per_choice") or {}).values()
+            for part in profile.per_choice.values()
         ]
     return ProfilePage(
         **page_frame(
