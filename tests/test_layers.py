@@ -32,6 +32,7 @@ LAYERS = {
     "verdict": 4,
     "agreement": 4,
     "index": 4,
+    "snapshot": 4,
     "service": 4,
     "graph": 5,
     "release": 5,

@@ -45,6 +45,7 @@ from .curation import Curation
 from .drafting import Drafting
 from .formats import EXPORT_FORMATS, api_matrix, negotiate
 from .linked_data import LinkedData
+from .persist import PersistedReadModel
 from .literature import (
     LITERATURE_GRAPH,
     bookkeeping_nquads,
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
+class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, PersistedReadModel):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
@@ -120,6 +121,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._base_warned = False
+        self._init_saved_read_model()
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -153,6 +155,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
     def close(self) -> None:
         """Stop the background refresh (if started) and the query workers; release the store."""
         self.stop_refresher()
+        self._close_saved_read_model()
         if self._pool is not None:
             self._pool.close()
         self.store.close()
@@ -367,7 +370,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
                 self._literature_ids = literature_ids(self.store)
                 self._literature_revision = literature_revision
             self._sync_curation(revisions)
-            if self._revisions is None:
+            if self._revisions is None and not self._restore_read_model(by_source):
                 self._read_everything(version, by_source)
                 return
             changed = sorted(i for i, rev in by_source.items() if self._revisions.get(i) != rev)
@@ -431,6 +434,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
             index,
             version,
         )
+        self._read_model_changed()
 
     def ensure_fresh(self) -> EvidenceIndex:
         """Re-check literature and store version (at most once per interval); return the index.
