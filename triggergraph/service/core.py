@@ -45,7 +45,6 @@ from .curation import Curation
 from .drafting import Drafting
 from .formats import EXPORT_FORMATS, api_matrix, negotiate
 from .linked_data import LinkedData
-from .persist import PersistedReadModel
 from .literature import (
     LITERATURE_GRAPH,
     bookkeeping_nquads,
@@ -58,6 +57,7 @@ from .literature import (
     read_source_graphs,
     read_store_sources,
 )
+from .persist import PersistedReadModel
 from .process import release_free_memory, trim_heap
 from .watch import FolderWatcher
 from .writes import SourceWrites
