@@ -23,3 +23,13 @@ def test_main_refuses_a_median_of_one():
 
 def test_summary_median_min_max():
     assert bench_writes.summary([3.0, 1.0, 2.0]) == {"median": 2.0, "min": 1.0, "max": 3.0, "n": 3}
+
+
+def test_profile_gives_each_stage_a_share_of_the_write(tmp_path):
+    result = bench_writes.measure(60, 3, tmp_path, profile=True)
+    shares = result["where_the_time_goes"]
+    assert set(shares) == {stage for stage, *_ in bench_writes.STAGES}
+    assert all(0 <= share <= 100 for share in shares.values())
+    # every write parses its entry and goes through the store and the index
+    for stage in ("parse and SHACL", "store: gated update", "index update"):
+        assert shares[stage] > 0, stage
