@@ -12,12 +12,21 @@ import orjson
 import pytest
 import yaml
 
-from triggergraph.answers import FactorsQuery, MatrixQuery
+from triggergraph.answers import FactorsQuery, FindingsQuery, MatrixQuery
 from triggergraph.config import Settings
 from triggergraph.exceptions import SnapshotError
+from triggergraph.index import EvidenceIndex
+from triggergraph.loader import load_literature
 from triggergraph.service import EvidenceService
 from triggergraph.service.persist import DebouncedSaver, read_model_path
-from triggergraph.snapshot import MAGIC, code_stamp, load_snapshot, vocabulary_stamp
+from triggergraph.snapshot import (
+    MAGIC,
+    Snapshot,
+    code_stamp,
+    load_snapshot,
+    save_snapshot,
+    vocabulary_stamp,
+)
 from triggergraph.vocabulary import load_vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
@@ -174,6 +183,29 @@ def test_rebuilt_when_most_graphs_moved_behind_its_back(tmp_path, literature):
         service.close()
     assert after != before
     assert after == rebuilt_answers(settings)
+
+
+def test_bundled_literature_round_trips_answer_for_answer(tmp_path):
+    # the shipped entries reach every kind of object a read model holds (downgrades, context
+    # findings, effects, cited works), so each must pass the unpickler's allow-list
+    settings = Settings(store="memory")
+    vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
+    built = EvidenceIndex.build(
+        load_literature(settings.literature_dir, vocabulary), vocabulary, "7"
+    )
+    stamp = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
+    path = tmp_path / "model"
+    save_snapshot(path, Snapshot(built, "7", {"s": "7"}), vocabulary, stamp)
+    loaded = load_snapshot(path, vocabulary, stamp)
+    assert (loaded.version, loaded.revisions) == ("7", {"s": "7"})
+    index = loaded.index
+    assert index is not built and index.vocabulary is vocabulary
+    for query in MATRICES:
+        assert index.matrix_json(query) == built.matrix_json(query)
+    for factor in vocabulary.factors:
+        assert index.factor_json(factor, "nl") == built.factor_json(factor, "nl")
+    assert index.gaps("en") == built.gaps("en")
+    assert index.findings(FindingsQuery(limit=500)) == built.findings(FindingsQuery(limit=500))
 
 
 # ---- rebuilt when the file cannot be trusted --------------------------------------------------

@@ -25,6 +25,7 @@ loaded (a pickle "persistent id"), which ``vocabulary`` stamps.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import io
@@ -34,6 +35,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -100,8 +102,10 @@ def code_stamp() -> str:
     """
     import pydantic
 
-    from . import __version__
-
+    try:
+        version = metadata.version("triggergraph")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        version = "unknown"
     digest = hashlib.sha256()
     files = [f for m in _read_model_modules() for f in _module_files(m)]
     for path in sorted({*files, Path(__file__)}):
@@ -109,8 +113,7 @@ def code_stamp() -> str:
         digest.update(path.read_bytes())
     python = ".".join(map(str, sys.version_info[:2]))
     return (
-        f"triggergraph {__version__} py{python} pydantic {pydantic.VERSION} "
-        f"{digest.hexdigest()[:16]}"
+        f"triggergraph {version} py{python} pydantic {pydantic.VERSION} {digest.hexdigest()[:16]}"
     )
 
 
@@ -124,23 +127,40 @@ def vocabulary_stamp(ontology_dir: Path, base_iri: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _allowed_classes() -> dict[tuple[str, str], type]:
+def _defined_classes(module: ModuleType) -> list[type]:
+    """The dataclasses and pydantic models that ``module`` itself defines."""
+    from pydantic import BaseModel
+
+    return [
+        obj
+        for obj in vars(module).values()
+        if isinstance(obj, type)
+        and obj.__module__ == module.__name__
+        and (dataclasses.is_dataclass(obj) or issubclass(obj, BaseModel))
+    ]
+
+
+@lru_cache(maxsize=1)
+def allowed_classes() -> dict[tuple[str, str], type]:
+    """What a saved read model may name: the data classes of the read model's modules
+    (entry models, vocabulary routes, the verdict's cells, counted findings, downgrades and
+    votes, problems) and a few standard containers and dates; ``(module, name) -> class``."""
+    from collections import Counter
     from datetime import date, datetime
 
-    from .models import CitedWork, ContextNote, DriverLink, Effect, Finding, Source
-    from .verdict.cells import CellVerdict
-    from .verdict.counting import CountedFinding
-    from .vocabulary import Route
+    from . import exceptions, models, vocabulary
+    from .verdict import cells, certainty, counting, direction
 
-    allowed: list[type] = [CellVerdict, CountedFinding, Route, Source, Finding, DriverLink]
-    allowed += [Effect, CitedWork, ContextNote]
-    allowed += [date, datetime, frozenset, set, dict, list, tuple]
-    from collections import Counter
-
-    from .exceptions import Problem
-
-    allowed += [Counter, Problem]
-    return {(cls.__module__, cls.__qualname__): cls for cls in allowed}
+    allowed: list[type] = [date, datetime, frozenset, set, dict, list, tuple, Counter]
+    allowed += [vocabulary.Route, vocabulary.Concept]
+    for module in (models, exceptions, cells, certainty, counting, direction):
+        allowed += _defined_classes(module)
+    # the vocabulary is passed in by the reader, never read from the file
+    return {
+        (cls.__module__, cls.__qualname__): cls
+        for cls in allowed
+        if cls is not vocabulary.Vocabulary
+    }
 
 
 class ReadModelUnpickler(pickle.Unpickler):
@@ -158,7 +178,7 @@ class ReadModelUnpickler(pickle.Unpickler):
     def __init__(self, file: io.BufferedIOBase, vocabulary: Vocabulary | None):
         super().__init__(file)
         self._vocabulary = vocabulary
-        self._allowed = _allowed_classes()
+        self._allowed = allowed_classes()
 
     def find_class(self, module: str, name: str) -> Any:
         found = self._allowed.get((module, name))
