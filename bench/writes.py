@@ -7,8 +7,9 @@ evidence base are replaced one after the other, each with a new title:
 
 * **write ms**: ``replace_source`` (parse, SHACL of the entry, one graph write, index update)
   until it returns; the new index is installed by then, so this is "visible to readers";
-* **matrix after write ms**: the first ``/api/v1/matrix`` body from the new index (answers
-  serialised lazily after a write pay here);
+* **matrix after write ms** and **factors after write ms**: the first ``/api/v1/matrix`` and
+  ``/api/v1/factors`` bodies from the new index (answers are serialised on first request
+  after a write, so they pay here, once per data version);
 * **index update ms**: :meth:`EvidenceIndex.updated` alone for the same change;
 * **write CPU ms**: the CPU time of this process during ``replace_source``, which a machine
   shared with other work inflates less than the wall-clock time.
@@ -89,7 +90,7 @@ def summary(samples: list[float]) -> dict:
 
 def measure(n_findings: int, writes: int, workdir: Path, profile: bool = False) -> dict:
     """Build, open and write at one size; return its figures."""
-    from triggergraph.answers import MatrixQuery
+    from triggergraph.answers import FactorsQuery, MatrixQuery
     from triggergraph.config import Settings
     from triggergraph.service import EvidenceService
 
@@ -108,7 +109,7 @@ def measure(n_findings: int, writes: int, workdir: Path, profile: bool = False) 
     open_s = time.perf_counter() - started
     step = max(1, len(sources) // writes)
     targets = sources[::step][:writes]
-    write_ms, write_cpu_ms, matrix_ms, update_ms = [], [], [], []
+    write_ms, write_cpu_ms, matrix_ms, factors_ms, update_ms = [], [], [], [], []
     profiler = cProfile.Profile() if profile else None
     try:
         for number, source in enumerate(targets):
@@ -127,6 +128,9 @@ def measure(n_findings: int, writes: int, workdir: Path, profile: bool = False) 
             started = time.perf_counter()
             index.matrix_json(MatrixQuery())
             matrix_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            index.factors_json(FactorsQuery())
+            factors_ms.append((time.perf_counter() - started) * 1000)
             replaced = service.sources_by_id[source.id]
             started = time.perf_counter()
             index.updated({source.id: replaced}, "bench")
@@ -141,6 +145,7 @@ def measure(n_findings: int, writes: int, workdir: Path, profile: bool = False) 
             "write_ms": summary(write_ms),
             "write_cpu_ms": summary(write_cpu_ms),
             "matrix_after_write_ms": summary(matrix_ms),
+            "factors_after_write_ms": summary(factors_ms),
             "index_update_ms": summary(update_ms),
             "peak_rss_mib": round((read_status_kib(os.getpid(), "VmHWM") or 0) / 1024, 1),
         }

@@ -11,7 +11,13 @@ bench_writes = load_bench("writes")
 def test_measure_small_size_reports_every_figure_with_its_samples(tmp_path):
     result = bench_writes.measure(60, 3, tmp_path)
     assert result["findings"] == 60
-    for figure in ("write_ms", "write_cpu_ms", "matrix_after_write_ms", "index_update_ms"):
+    for figure in (
+        "write_ms",
+        "write_cpu_ms",
+        "matrix_after_write_ms",
+        "factors_after_write_ms",
+        "index_update_ms",
+    ):
         assert result[figure]["n"] == 3
         assert result[figure]["min"] <= result[figure]["median"] <= result[figure]["max"]
 

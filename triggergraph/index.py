@@ -374,9 +374,9 @@ class EvidenceIndex:
         -------
         EvidenceIndex
         """
-        index = EvidenceIndex([], self.vocabulary, version, previous=self, changes=changes)
-        index._warm()
-        return index
+        # not warmed: the answers are serialised on first request, so the write does not pay
+        # for answers that grow with the evidence base (the factors list names every finding)
+        return EvidenceIndex([], self.vocabulary, version, previous=self, changes=changes)
 
     @classmethod
     def build(

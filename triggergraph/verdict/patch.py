@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -68,10 +69,11 @@ def patch_cells(
         kinds = ((column, column_kind(column, vocabulary)),)
         added, added_context = count_cell(buckets.get(column, ()), kinds, groups)
         before = previous(factor_id, column)
-        counted = [c for c in before.findings if c.source not in changed] + added
-        counted.sort(key=counted_order)
-        context = [c for c in before.context if c.source not in changed] + added_context
-        context.sort(key=context_order)
+        # both sides are in order already: a merge, not a sort of the whole cell
+        kept = [c for c in before.findings if c.source not in changed]
+        counted = list(heapq.merge(kept, added, key=counted_order))
+        kept_context = [c for c in before.context if c.source not in changed]
+        context = list(heapq.merge(kept_context, added_context, key=context_order))
         inverted = {c.id: factor_of(c.id) for c in counted if c.inverted}
         out[(factor_id, column)] = verdict_of(
             factor_id, (column,), counted, context, vocabulary, inverted
