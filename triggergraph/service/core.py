@@ -146,7 +146,10 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, PersistedRea
             # kept as it is (restart) is read back
             if not service.sync_literature():
                 service.reload()
-            release_free_memory()
+            if service.restored.how in ("saved", "caught_up"):
+                trim_heap()  # unpickling leaves no cycles: a full collection would only walk it
+            else:
+                release_free_memory()
         except BaseException:
             store.close()
             raise
