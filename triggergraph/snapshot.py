@@ -53,8 +53,14 @@ MAGIC = b"TGRM1\n"
 MAX_HEADER_BYTES = 4096
 VOCABULARY_ID = "vocabulary"
 #: Index attributes not saved: answers rendered per request (pages depend on templates and
-#: catalogues, which no stamp covers); they are made again on first use.
-UNSAVED_ATTRIBUTES = frozenset({"_json", "vocabulary"})
+#: catalogues, which no stamp covers) and the caches of cell and finding answers and the
+#: pair list, all made again on first use; saving them would make the file and the memory
+#: of a start larger than the model itself.
+UNSAVED_ATTRIBUTES = frozenset(
+    {"_json", "vocabulary", "_cell_base", "_finding_cache", "_pairs", "_finding_counts"}
+)
+#: Bytes read at a time while the checksum is computed.
+CHUNK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,7 @@ def _index_state(index: EvidenceIndex) -> dict[str, Any]:
     }
 
 
-def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary) -> bytes:
+def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary) -> io.BytesIO:
     """The pickle payload of ``snapshot`` (the vocabulary left out, by reference)."""
     buffer = io.BytesIO()
     _ReadModelPickler(buffer, vocabulary).dump(
@@ -222,7 +228,7 @@ def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary) -> bytes:
             "read_problems": dict(snapshot.read_problems),
         }
     )
-    return buffer.getvalue()
+    return buffer
 
 
 def save_snapshot(path: Path, snapshot: Snapshot, vocabulary: Vocabulary, stamp: str) -> int:
@@ -243,7 +249,8 @@ def save_snapshot(path: Path, snapshot: Snapshot, vocabulary: Vocabulary, stamp:
     int
         Bytes written.
     """
-    payload = dump_snapshot(snapshot, vocabulary)
+    # a view of the buffer, not a copy: at 100k findings the payload is over 100 MB
+    payload = dump_snapshot(snapshot, vocabulary).getbuffer()
     header = orjson.dumps(
         {
             "code": code_stamp(),
@@ -269,30 +276,50 @@ def save_snapshot(path: Path, snapshot: Snapshot, vocabulary: Vocabulary, stamp:
     return len(MAGIC) + len(header) + 1 + len(payload)
 
 
-def _read_file(path: Path) -> tuple[dict, bytes]:
-    """The header and the payload of the file at ``path`` (the payload read once, not copied)."""
-    try:
-        with open(path, "rb") as stream:
-            mark = stream.read(len(MAGIC))
-            if mark != MAGIC:
-                raise SnapshotError(
-                    f"{path} is not a saved read model (no {MAGIC[:-1].decode()} mark)"
-                )
-            line = stream.readline(MAX_HEADER_BYTES)
-            if not line.endswith(b"\n"):
-                raise SnapshotError(f"{path}: the header line is missing or too long")
-            payload = stream.read()
-    except FileNotFoundError:
-        raise SnapshotError(f"no saved read model at {path}") from None
-    except OSError as error:
-        raise SnapshotError(f"cannot read {path}: {error}") from None
+def _read_header(stream: io.BufferedReader, path: Path) -> dict:
+    if stream.read(len(MAGIC)) != MAGIC:
+        raise SnapshotError(f"{path} is not a saved read model (no {MAGIC[:-1].decode()} mark)")
+    line = stream.readline(MAX_HEADER_BYTES)
+    if not line.endswith(b"\n"):
+        raise SnapshotError(f"{path}: the header line is missing or too long")
     try:
         header = orjson.loads(line)
     except orjson.JSONDecodeError as error:
         raise SnapshotError(f"{path}: the header is not JSON ({error})") from None
     if not isinstance(header, dict):
         raise SnapshotError(f"{path}: the header is not a JSON object")
-    return header, payload
+    return header
+
+
+def _check_payload(stream: io.BufferedReader, header: dict, path: Path) -> None:
+    """Size and sha256 of the rest of ``stream``, read in chunks (never held whole)."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    if header.get("size") != size:
+        raise SnapshotError(
+            f"{path}: payload of {size} bytes, the header says {header.get('size')!r}"
+            " (truncated or extended)"
+        )
+    if digest.hexdigest() != header.get("sha256"):
+        raise SnapshotError(f"{path}: the payload's sha256 does not match its header")
+
+
+def _unpickle(stream: io.BufferedReader, vocabulary: Vocabulary, path: Path) -> Any:
+    # a read model is millions of small objects that all stay: collecting during the load
+    # would walk them again and again for nothing
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ReadModelUnpickler(stream, vocabulary).load()
+    except SnapshotError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any unpickling failure means "rebuild"
+        raise SnapshotError(f"{path}: the payload cannot be read ({error})") from None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_snapshot(path: Path, vocabulary: Vocabulary, stamp: str) -> Snapshot:
@@ -321,40 +348,30 @@ def load_snapshot(path: Path, vocabulary: Vocabulary, stamp: str) -> Snapshot:
     from .index import EvidenceIndex
 
     path = Path(path)
-    header, payload = _read_file(path)
-    if header.get("code") != code_stamp():
-        raise SnapshotError(
-            f"{path} was saved by other code ({header.get('code')!r}, now {code_stamp()!r})"
-        )
-    if header.get("vocabulary") != stamp:
-        raise SnapshotError(f"{path} was saved with another ontology or base IRI")
-    if header.get("size") != len(payload):
-        raise SnapshotError(
-            f"{path}: payload of {len(payload)} bytes, the header says {header.get('size')!r}"
-            " (truncated or extended)"
-        )
-    if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
-        raise SnapshotError(f"{path}: the payload's sha256 does not match its header")
-    # a read model is millions of small objects that all stay: collecting during the load
-    # would walk them again and again for nothing
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        # a BytesIO over a bytes object shares its buffer: the payload is held once
-        state = ReadModelUnpickler(io.BytesIO(payload), vocabulary).load()
-    except SnapshotError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any unpickling failure means "rebuild"
-        raise SnapshotError(f"{path}: the payload cannot be read ({error})") from None
-    finally:
-        del payload
-        if enabled:
-            gc.enable()
+        # one open file for the checks and the load: a save renames a new file into place,
+        # so what was checked is what is read
+        with open(path, "rb") as stream:
+            header = _read_header(stream, path)
+            if header.get("code") != code_stamp():
+                raise SnapshotError(
+                    f"{path} was saved by other code ({header.get('code')!r}, now {code_stamp()!r})"
+                )
+            if header.get("vocabulary") != stamp:
+                raise SnapshotError(f"{path} was saved with another ontology or base IRI")
+            start = stream.tell()
+            _check_payload(stream, header, path)
+            stream.seek(start)
+            state = _unpickle(stream, vocabulary, path)
+    except FileNotFoundError:
+        raise SnapshotError(f"no saved read model at {path}") from None
+    except OSError as error:
+        raise SnapshotError(f"cannot read {path}: {error}") from None
     try:
         index = EvidenceIndex.__new__(EvidenceIndex)
         index.__dict__.update(state["index"])
         index.vocabulary = vocabulary
-        index._json = {}
+        index._json, index._cell_base, index._finding_cache = {}, {}, {}
         snapshot = Snapshot(
             index=index,
             version=str(state["version"]),
