@@ -334,3 +334,12 @@ def test_saver_makes_one_save_for_many_changes():
     saver.schedule()  # after stop: ignored
     saver.flush()
     assert calls == [1]
+
+
+def test_remote_store_saves_only_at_a_given_path(tmp_path):
+    remote = Settings(store="sparql", sparql_url="http://127.0.0.1:9/query")
+    assert read_model_path(remote) is None
+    chosen = remote.model_copy(update={"read_model_path": tmp_path / "worker-1.tgrm"})
+    assert read_model_path(chosen) == tmp_path / "worker-1.tgrm"
+    off = chosen.model_copy(update={"save_read_model": False})
+    assert read_model_path(off) is None
