@@ -7,21 +7,30 @@ evidence base are replaced one after the other, each with a new title:
 
 * **write ms**: ``replace_source`` (parse, SHACL of the entry, one graph write, index update)
   until it returns; the new index is installed by then, so this is "visible to readers";
-* **matrix after write ms**: the first ``/api/v1/matrix`` body from the new index (answers
-  serialised lazily after a write pay here);
+* **matrix after write ms** and **factors after write ms**: the first ``/api/v1/matrix`` and
+  ``/api/v1/factors`` bodies from the new index (answers are serialised on first request
+  after a write, so they pay here, once per data version);
 * **index update ms**: :meth:`EvidenceIndex.updated` alone for the same change;
 * **write CPU ms**: the CPU time of this process during ``replace_source``, which a machine
   shared with other work inflates less than the wall-clock time.
 
 Every figure is a median over ``--writes`` samples (at least 3), with min and max. Run
 ``python bench/writes.py --sizes 10k,100k``; it prints one JSON object.
+
+With ``--profile`` the writes run under ``cProfile`` (which slows them; the figures above are
+then not comparable) and ``where_the_time_goes`` gives, for each stage of a write, its share
+of the time of ``replace_source`` summed over the writes: parsing and SHACL of the entry, the
+uniqueness checks, the history read, the store's gated update, the index update and the rest
+of installing it.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -37,6 +46,32 @@ from processes import BASE_IRI, read_status_kib  # noqa: E402
 from sizes import format_size, parse_size  # noqa: E402
 
 MIN_SAMPLES = 3
+#: stages of a write: (name, module path suffix, function name), as cProfile names them
+STAGES = (
+    ("parse and SHACL", "service/writes.py", "_parse"),
+    ("uniqueness checks", "service/writes.py", "_check_unique"),
+    ("history read", "service/writes.py", "_history"),
+    ("N-Triples of the entry", "rdf/write.py", "source_ntriples"),
+    ("store: gated update", "store/update.py", "write_graphs"),
+    ("index update", "readmodel/index.py", "updated"),
+    ("install (service tables + index)", "service/core.py", "_apply"),
+)
+
+
+def stage_shares(stats: pstats.Stats) -> dict:
+    """Each stage's share (%) of the cumulative time of ``replace_source`` in ``stats``."""
+    table = stats.stats  # type: ignore[attr-defined]
+    cumulative: dict[str, float] = {}
+    total = 0.0
+    for (path, _line, name), (_cc, _nc, _tt, ct, _callers) in table.items():
+        if name == "replace_source" and path.endswith("service/writes.py"):
+            total = max(total, ct)
+        for stage, suffix, function in STAGES:
+            if name == function and path.endswith(suffix):
+                cumulative[stage] = max(cumulative.get(stage, 0.0), ct)
+    if not total:
+        return {}
+    return {stage: round(100 * cumulative.get(stage, 0.0) / total, 1) for stage, *_ in STAGES}
 
 
 def summary(samples: list[float]) -> dict:
@@ -53,10 +88,10 @@ def summary(samples: list[float]) -> dict:
     }
 
 
-def measure(n_findings: int, writes: int, workdir: Path) -> dict:
+def measure(n_findings: int, writes: int, workdir: Path, profile: bool = False) -> dict:
     """Build, open and write at one size; return its figures."""
-    from triggergraph.answers import MatrixQuery
-    from triggergraph.answers.builders import build_source, matrix_json
+    from triggergraph.answers import FactorsQuery, MatrixQuery
+    from triggergraph.answers.builders import build_source, factors_json, matrix_json
     from triggergraph.config import Settings
     from triggergraph.service import EvidenceService
 
@@ -75,13 +110,18 @@ def measure(n_findings: int, writes: int, workdir: Path) -> dict:
     open_s = time.perf_counter() - started
     step = max(1, len(sources) // writes)
     targets = sources[::step][:writes]
-    write_ms, write_cpu_ms, matrix_ms, update_ms = [], [], [], []
+    write_ms, write_cpu_ms, matrix_ms, factors_ms, update_ms = [], [], [], [], []
+    profiler = cProfile.Profile() if profile else None
     try:
         for number, source in enumerate(targets):
             title = f"Rewritten synthetic source {number}"
             body = entry_json(source, title)
             started, cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             service.replace_source(source.id, body, "application/json")
+            if profiler is not None:
+                profiler.disable()
             write_ms.append((time.perf_counter() - started) * 1000)
             write_cpu_ms.append((time.process_time() - cpu) * 1000)
             index = service.index
@@ -89,17 +129,24 @@ def measure(n_findings: int, writes: int, workdir: Path) -> dict:
             started = time.perf_counter()
             matrix_json(index, MatrixQuery())
             matrix_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            factors_json(index, FactorsQuery())
+            factors_ms.append((time.perf_counter() - started) * 1000)
             replaced = service.sources_by_id[source.id]
             started = time.perf_counter()
             index.updated({source.id: replaced}, "bench")
             update_ms.append((time.perf_counter() - started) * 1000)
+        shares = stage_shares(pstats.Stats(profiler)) if profiler is not None else None
         return {
+            "profiled": profile,
+            "where_the_time_goes": shares,
             "findings": n_findings,
             "sources": len(sources),
             "open_s": round(open_s, 2),
             "write_ms": summary(write_ms),
             "write_cpu_ms": summary(write_cpu_ms),
             "matrix_after_write_ms": summary(matrix_ms),
+            "factors_after_write_ms": summary(factors_ms),
             "index_update_ms": summary(update_ms),
             "peak_rss_mib": round((read_status_kib(os.getpid(), "VmHWM") or 0) / 1024, 1),
         }
@@ -115,13 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         "--writes", type=int, default=7, help=f"samples per size (>= {MIN_SAMPLES})"
     )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
+    parser.add_argument("--profile", action="store_true", help="shares of each stage (cProfile)")
     args = parser.parse_args(argv)
     if args.writes < MIN_SAMPLES:
         parser.error(f"--writes must be at least {MIN_SAMPLES}: no median of one")
     results = []
     for n in (parse_size(text) for text in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"tg-writes-{format_size(n)}-") as folder:
-            results.append(measure(n, args.writes, Path(folder)))
+            results.append(measure(n, args.writes, Path(folder), args.profile))
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     report({"results": results}, args.out)
     return 0

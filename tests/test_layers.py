@@ -33,6 +33,7 @@ LAYERS = {
     "agreement": 4,
     "readmodel": 4,
     "index": 4,
+    "snapshot": 4,
     # the answers' builders and text renderings read the read model and the verdicts
     "answers.builders": 4,
     "answers.text": 4,

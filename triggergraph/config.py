@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     sparql_queue_per_client: int = Field(default=4, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     version_check_interval_s: float = Field(default=1.0, ge=0)
+    #: The read model is saved so a restart need not rebuild it: inside the embedded store's
+    #: folder, or at ``read_model_path`` (needed for a remote store; each process sharing
+    #: that store may point at its own file or at one shared file).
+    save_read_model: bool = True
+    read_model_path: Path | None = None
+    #: seconds without a write before the saved copy is refreshed (many writes, one save)
+    read_model_save_delay_s: float = Field(default=2.0, ge=0)
     #: Origins whose browser pages may read the API and /sparql cross-site ("*": any);
     #: writes are never allowed cross-site, whatever this says.
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])

@@ -16,7 +16,8 @@
     │   └── TooManyQueriesError this client already has the most queries waiting (HTTP 429)
     ├── StoreError            the store failed
     │   └── StoreUnavailableError the store cannot be reached (HTTP 503)
-    └── ConfigError           settings that cannot work
+    ├── ConfigError           settings that cannot work
+    └── SnapshotError         a saved read model that cannot be used (it is rebuilt, never served)
 
 ``api/`` maps each class to one HTTP status in a single handler.
 """
@@ -138,3 +139,14 @@ class StoreUnavailableError(StoreError):
 
 class ConfigError(TriggergraphError):
     """Settings that cannot work together."""
+
+
+class SnapshotError(TriggergraphError):
+    """A saved read model that cannot be used; ``reason`` says why, in one line.
+
+    Caught where the read model is restored: the model is then rebuilt from the store.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

@@ -15,6 +15,7 @@ from ..verdict import (
     route_by_factor,
     touched_cells,
 )
+from ..verdict.patch import patch_cells
 from .changes import count_links, grouped_ids, regroup, splice_routes
 from .checks import LANGS, check_known, invalid_value
 
@@ -87,10 +88,20 @@ class EvidenceIndex:
             self._routed = route_by_factor(self.pairs, vocabulary)
             fresh = compute_cells(keys, self._routed, vocabulary, groups=self._groups)
         else:
-            touched = self._apply_changes(previous, changes or {})
-            fresh = compute_cells(
-                [k for k in keys if k in touched], self._routed, vocabulary, groups=self._groups
-            )
+            touched, regrouped = self._apply_changes(previous, changes or {})
+            wanted = [k for k in keys if k in touched]
+            if regrouped:
+                fresh = compute_cells(wanted, self._routed, vocabulary, groups=self._groups)
+            else:
+                # only the changed sources' findings are counted again (verdict/patch.py)
+                fresh = patch_cells(
+                    wanted,
+                    lambda factor_id, column: previous._cells[factor_id][column],
+                    changes or {},
+                    vocabulary,
+                    self._groups,
+                    lambda finding_id: self._findings[finding_id][0].factor,
+                )
         self._cells: dict[str, dict[str, CellVerdict]] = {
             factor_id: {
                 column: fresh.get((factor_id, column)) or previous._cells[factor_id][column]
@@ -176,9 +187,9 @@ class EvidenceIndex:
     # ---- building -------------------------------------------------------------------------
     def _apply_changes(
         self, previous: EvidenceIndex, changes: Mapping[str, Source | None]
-    ) -> set[tuple[str, str]]:
+    ) -> tuple[set[tuple[str, str]], bool]:
         """Derive this index's tables from ``previous`` with ``changes`` applied; return the
-        cells the change can alter.
+        cells the change can alter, and whether sources that stay changed independent group.
 
         Tables of ``previous`` are copied before they are changed: readers may still use it.
         """
@@ -223,7 +234,7 @@ class EvidenceIndex:
         self._finding_cache = dict(previous._finding_cache)
         for key in [(ident, lang) for ident in changed_ids for lang in LANGS]:
             self._finding_cache.pop(key, None)
-        return touched
+        return touched, bool(moved)
 
     def _factors_of(self, *sources: Source | None) -> set[str]:
         """The trigger factors the findings of ``sources`` reach (:func:`route_by_factor`)."""

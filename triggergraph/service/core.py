@@ -32,6 +32,7 @@ from .literature import (
     read_source_graphs,
     read_store_sources,
 )
+from .persist import PersistedReadModel
 from .process import release_free_memory, trim_heap
 from .reads import Reads
 from .watch import FolderWatcher
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
+class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting, PersistedReadModel):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads (:class:`~triggergraph.service.reads.Reads`) answer from
@@ -93,6 +94,7 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._base_warned = False
+        self._init_saved_read_model()
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -117,7 +119,10 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
             # kept as it is (restart) is read back
             if not service.sync_literature():
                 service.reload()
-            release_free_memory()
+            if service.restored.how in ("saved", "caught_up"):
+                trim_heap()  # unpickling leaves no cycles: a full collection would only walk it
+            else:
+                release_free_memory()
         except BaseException:
             store.close()
             raise
@@ -126,6 +131,7 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
     def close(self) -> None:
         """Stop the background refresh (if started) and the query workers; release the store."""
         self.stop_refresher()
+        self._close_saved_read_model()
         if self._pool is not None:
             self._pool.close()
         self.store.close()
@@ -340,7 +346,7 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
                 self._literature_ids = literature_ids(self.store)
                 self._literature_revision = literature_revision
             self._sync_curation(revisions)
-            if self._revisions is None:
+            if self._revisions is None and not self._restore_read_model(by_source):
                 self._read_everything(version, by_source)
                 return
             changed = sorted(i for i, rev in by_source.items() if self._revisions.get(i) != rev)
@@ -404,6 +410,7 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting):
             index,
             version,
         )
+        self._read_model_changed()
 
     def ensure_fresh(self) -> EvidenceIndex:
         """Re-check literature and store version (at most once per interval); return the index.

@@ -18,14 +18,45 @@ from triggergraph.store.base import (
     parse_ntriples,
 )
 
+#: Forms of "no other graph holds these subjects" in the gate (:func:`held_nowhere_else`).
+ABSENCE_FORMS = ("optional", "not_exists")
+
+
+def held_nowhere_else(values: str, others: str, form: str = "optional") -> list[str]:
+    """WHERE parts of the gate: no subject of ``values`` sits in a graph ``?other`` that
+    passes the filter ``others``.
+
+    ``optional`` looks the subjects up in an OPTIONAL and keeps the solution only while
+    nothing matched: on Oxigraph at 10k findings the gate took 0.4 ms in that form against
+    1.3 to 1.7 s with ``not_exists`` (``FILTER NOT EXISTS``), whose cost grew with the store.
+    ``not_exists`` is for engines where an OPTIONAL that matched nothing does not keep the
+    solution (Virtuoso 7).
+
+    Examples
+    --------
+    >>> held_nowhere_else("<http://x/f1>", "?other != <http://x/m>")[-1]
+    'FILTER(!BOUND(?other))'
+    >>> held_nowhere_else("<http://x/f1>", "?other != <http://x/m>", "not_exists")[0][:17]
+    'FILTER NOT EXISTS'
+    """
+    lookup = f"VALUES ?owned {{ {values} }} GRAPH ?other {{ ?owned ?op ?oo }} FILTER({others})"
+    if form == "optional":
+        return [f"OPTIONAL {{ {lookup} }}", "FILTER(!BOUND(?other))"]
+    if form == "not_exists":
+        return [f"FILTER NOT EXISTS {{ {lookup} }}"]
+    raise ValueError(f"unknown absence form {form!r}; valid: {', '.join(ABSENCE_FORMS)}")
+
 
 class UpdateStore(Store):
     """A store written with SPARQL Update (embedded Oxigraph, a SPARQL server).
 
     Every write is the one gated update of :meth:`_graphs_update`; a backend applies it
     atomically in :meth:`_gated` and says, from the write's receipt, whether its gate
-    opened.
+    opened. ``absence`` is the gate's form of "held nowhere else" for this backend's
+    SPARQL engine (:func:`held_nowhere_else`).
     """
+
+    absence: str = "optional"
 
     def write_graphs(
         self,
@@ -80,7 +111,14 @@ class UpdateStore(Store):
         owned_nodes = [named_node(str(iri), "owned") for iri in owned]
         version = new_version()
         update = gated_update(
-            self.meta_graph, replacing, adding, version, expecting, owner_node, owned_nodes
+            self.meta_graph,
+            replacing,
+            adding,
+            version,
+            expecting,
+            owner_node,
+            owned_nodes,
+            self.absence,
         )
         emptied = [g.value for g, triples in replacing.items() if not triples and g not in adding]
         return update, version, emptied
@@ -99,6 +137,7 @@ def gated_update(
     expected: dict[ox.NamedNode, str],
     owner: ox.NamedNode | None,
     owned: list[ox.NamedNode],
+    absence: str = "optional",
 ) -> str:
     """Return the compare-and-set SPARQL Update that replaces, drops and adds to graphs at once.
 
@@ -127,6 +166,8 @@ def gated_update(
         The one graph that may hold the ``owned`` subjects.
     owned : list of pyoxigraph.NamedNode
         Subjects no named graph but ``owner`` (and the meta graph) may hold.
+    absence : str
+        How the gate says "held nowhere else" (:func:`held_nowhere_else`).
 
     Examples
     --------
@@ -167,10 +208,7 @@ def gated_update(
     if owned:
         values = " ".join(str(node) for node in owned)
         others = f"?other != {m}" + (f" && ?other != {owner}" if owner is not None else "")
-        where.append(
-            f"FILTER NOT EXISTS {{ VALUES ?owned {{ {values} }} GRAPH ?other {{ ?owned ?op ?oo }} "
-            f"FILTER({others}) }}"
-        )
+        where += held_nowhere_else(values, others, absence)
     removed = " ".join(f"{g} {graph_version} {rev[g]} ." for g in changed)
     gate_op = (
         f"DELETE {{ GRAPH {m} {{ {m} {data_version} ?version . {removed} {m} {receipt} ?old }} }}\n"

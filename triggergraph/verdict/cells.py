@@ -198,8 +198,23 @@ def compute_routed(
     kinds = tuple((col, column_kind(col, vocabulary)) for col in columns)
     routed = list(routed)
     counted, context = count_cell(routed, kinds, groups, direct_only=direct_only)
-    verdict, direction, certainty, tied, downgrades, deciding, score = decide(counted)
     findings_factor = {f.id: f.factor for f, _s, route in routed if route.inverted}
+    return verdict_of(factor_id, columns, counted, context, vocabulary, findings_factor)
+
+
+def verdict_of(
+    factor_id: str,
+    columns: tuple[str, ...],
+    counted: Sequence[CountedFinding],
+    context: Sequence[ContextFinding],
+    vocabulary: Vocabulary,
+    findings_factor: Mapping[str, str],
+) -> CellVerdict:
+    """The cell made of findings already counted (:func:`count_cell`): decided and explained.
+
+    ``findings_factor`` names the factor or construct of each inverted counted finding.
+    """
+    verdict, direction, certainty, tied, downgrades, deciding, score = decide(counted)
     return CellVerdict(
         factor=factor_id,
         column="+".join(columns),
@@ -225,7 +240,7 @@ def compute_routed(
             tied=tied,
             downgrades=downgrades,
             context=context,
-            findings_factor=findings_factor,
+            findings_factor=dict(findings_factor),
         ),
         certainty=certainty,
         tied=tied,

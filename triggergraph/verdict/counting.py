@@ -294,6 +294,16 @@ def count_cell(
             context.append(item)
         elif not (direct_only and not item.direct):
             counted.append(item)
-    counted.sort(key=lambda c: (CERTAINTIES.index(c.effective_certainty), c.id))
-    context.sort(key=lambda c: c.id)
+    counted.sort(key=counted_order)
+    context.sort(key=context_order)
     return counted, context
+
+
+def counted_order(item: CountedFinding) -> tuple[int, str]:
+    """Sort key of a cell's votes: best certainty first, then finding id."""
+    return CERTAINTIES.index(item.effective_certainty), item.id
+
+
+def context_order(item: ContextFinding) -> str:
+    """Sort key of a cell's context findings: finding id."""
+    return item.id

@@ -1,0 +1,359 @@
+"""Tests of the saved read model: loaded when its stamps match, rebuilt or caught up when not."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+import yaml
+
+from triggergraph.answers import FactorsQuery, LangQuery, MatrixQuery
+from triggergraph.config import Settings
+from triggergraph.exceptions import SnapshotError
+from triggergraph.service import EvidenceService
+from triggergraph.service.persist import DebouncedSaver, read_model_path
+from triggergraph.snapshot import (
+    MAGIC,
+    code_stamp,
+    load_snapshot,
+    save_snapshot,
+    vocabulary_stamp,
+)
+from triggergraph.vocabulary import load_vocabulary
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "api"
+MATRICES = [MatrixQuery(), MatrixQuery(cols="sex", lang="nl"), MatrixQuery(cols="all")]
+
+
+@pytest.fixture
+def literature(tmp_path) -> Path:
+    folder = tmp_path / "literature"
+    shutil.copytree(FIXTURES, folder)
+    return folder
+
+
+def make_settings(tmp_path: Path, literature: Path, **overrides) -> Settings:
+    values = dict(
+        store="oxigraph",
+        store_path=tmp_path / "store",
+        literature_dir=literature,
+        version_check_interval_s=0,
+        read_model_save_delay_s=60,  # saved at close: no timing in the tests
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def plain(answer):
+    """An answer as plain data, whether the service returns a model or a dict."""
+    return answer.model_dump(mode="json") if hasattr(answer, "model_dump") else answer
+
+
+def answers(service: EvidenceService) -> dict:
+    """The matrix, factor and gaps answers as served, and what the model holds."""
+    found = {("matrix", q): service.matrix_json(q) for q in MATRICES}
+    factors = orjson.loads(service.factors_json(FactorsQuery()))
+    for item in factors["items"]:
+        for lang in ("en", "nl"):
+            found[("factor", item["id"], lang)] = service.factor_json(
+                item["id"], LangQuery(lang=lang)
+            )
+    found["gaps"] = plain(service.gaps(LangQuery(lang="nl")))
+    found["version"] = service.index.version
+    found["sources"] = {i: s.model_dump(mode="json") for i, s in service.sources_by_id.items()}
+    return found
+
+
+def title(service: EvidenceService, source_id: str) -> str:
+    return service.sources_by_id[source_id].title
+
+
+def open_and_close(settings: Settings) -> dict:
+    service = EvidenceService.open(settings)
+    try:
+        return answers(service)
+    finally:
+        service.close()
+
+
+def rebuilt_answers(settings: Settings) -> dict:
+    """The answers of a read model built from the store, with nothing saved or loaded."""
+    return open_and_close(settings.model_copy(update={"save_read_model": False}))
+
+
+def retitle(settings: Settings, source_id: str, title: str) -> None:
+    """Replace one source in the store while no saving service is running ("behind its back")."""
+    service = EvidenceService.open(settings.model_copy(update={"save_read_model": False}))
+    try:
+        data = yaml.safe_load((FIXTURES / f"{source_id}.yaml").read_text(encoding="utf-8"))
+        data["title"] = title
+        body = yaml.safe_dump(data, sort_keys=False).encode("utf-8")
+        service.replace_source(source_id, body, "text/yaml")
+    finally:
+        service.close()
+
+
+def restart(settings: Settings) -> tuple[EvidenceService, dict]:
+    service = EvidenceService.open(settings)
+    return service, answers(service)
+
+
+def saved_file(settings: Settings) -> Path:
+    path = read_model_path(settings)
+    assert path is not None and path.is_file()
+    return path
+
+
+def rewrite_header(path: Path, **changes) -> None:
+    data = path.read_bytes()
+    end = data.index(b"\n", len(MAGIC))
+    header = orjson.loads(data[len(MAGIC) : end])
+    header.update(changes)
+    path.write_bytes(MAGIC + orjson.dumps(header) + data[end:])
+
+
+def write_file(path: Path, settings: Settings, payload: bytes, version: str = "1") -> None:
+    """A file with every stamp right and a true sha256, around ``payload``."""
+    header = {
+        "code": code_stamp(),
+        "vocabulary": vocabulary_stamp(settings.ontology_dir, settings.base_iri),
+        "version": version,
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "size": len(payload),
+    }
+    path.write_bytes(MAGIC + orjson.dumps(header) + b"\n" + payload)
+
+
+# ---- loaded when it matches -----------------------------------------------------------------
+def test_saved_model_loaded_when_stamps_match(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    first = open_and_close(settings)
+    assert saved_file(settings).stat().st_size > 0
+    service, again = restart(settings)
+    try:
+        assert service.restored.how == "saved"
+        assert again == first
+    finally:
+        service.close()
+    assert again == rebuilt_answers(settings)
+
+
+def test_write_refreshes_saved_model(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    service = EvidenceService.open(settings)
+    try:
+        data = yaml.safe_load((FIXTURES / "fixture_beta.yaml").read_text(encoding="utf-8"))
+        data["title"] = "Retitled while serving"
+        service.replace_source("fixture_beta", yaml.safe_dump(data).encode(), "text/yaml")
+        version = service.index.version
+    finally:
+        service.close()  # the pending (debounced) save is made here
+    service, after = restart(settings)
+    try:
+        assert service.restored.how == "saved"
+        assert service.index.version == version
+        assert title(service, "fixture_beta") == "Retitled while serving"
+    finally:
+        service.close()
+    assert after == rebuilt_answers(settings)
+
+
+# ---- caught up or rebuilt when the store moved ------------------------------------------------
+def test_one_moved_graph_is_caught_up(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    retitle(settings, "fixture_alpha", "Retitled behind its back")
+    service, after = restart(settings)
+    try:
+        assert (service.restored.how, service.restored.moved) == ("caught_up", 1)
+        assert title(service, "fixture_alpha") == "Retitled behind its back"
+    finally:
+        service.close()
+    assert after == rebuilt_answers(settings)
+
+
+def test_rebuilt_when_most_graphs_moved_behind_its_back(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    before = open_and_close(settings)
+    retitle(settings, "fixture_alpha", "Alpha retitled")
+    retitle(settings, "fixture_beta", "Beta retitled")
+    service, after = restart(settings)
+    try:
+        assert service.restored.how == "rebuilt"
+        assert "2 of 2 graphs changed" in service.restored.reason
+        assert title(service, "fixture_beta") == "Beta retitled"
+    finally:
+        service.close()
+    assert after != before
+    assert after == rebuilt_answers(settings)
+
+
+def test_bundled_literature_round_trips_answer_for_answer(tmp_path):
+    # the shipped entries reach every kind of object a read model holds (downgrades, context
+    # findings, effects, cited works), so each must pass the unpickler's allow-list
+    settings = make_settings(tmp_path, Settings(store="memory").literature_dir)
+    first = open_and_close(settings)
+    service, again = restart(settings)
+    try:
+        assert service.restored.how == "saved"
+        assert again == first
+    finally:
+        service.close()
+
+
+def test_load_returns_what_was_saved(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
+    stamp = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
+    loaded = load_snapshot(saved_file(settings), vocabulary, stamp)
+    assert loaded.index.vocabulary is vocabulary
+    assert set(loaded.revisions) == {"fixture_alpha", "fixture_beta"}
+    path = tmp_path / "copy"
+    save_snapshot(path, loaded, vocabulary, stamp)
+    again = load_snapshot(path, vocabulary, stamp)
+    assert (again.version, again.revisions) == (loaded.version, loaded.revisions)
+    assert again.index._cells == loaded.index._cells
+
+
+# ---- rebuilt when the file cannot be trusted --------------------------------------------------
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:-100])
+
+
+def flip_payload_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-50] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def tamper_payload(path: Path) -> None:
+    # a different, well-formed payload of the same size under the old header
+    data = path.read_bytes()
+    end = data.index(b"\n", len(MAGIC)) + 1
+    payload = pickle.dumps({"index": {}}, protocol=5)
+    path.write_bytes(data[:end] + payload.ljust(len(data) - end, b"\0"))
+
+
+def other_code(path: Path) -> None:
+    rewrite_header(path, code="triggergraph 0.0.0 py3.11 pydantic 2.0 0000000000000000")
+
+
+def not_a_model(path: Path) -> None:
+    path.write_bytes(b"not a read model\n")
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (truncate, "truncated or extended"),
+        (flip_payload_byte, "sha256 does not match"),
+        (tamper_payload, "sha256 does not match"),
+        (other_code, "saved by other code"),
+        (not_a_model, "is not a saved read model"),
+    ],
+)
+def test_rebuilt_when_file_spoiled(tmp_path, literature, spoil, reason):
+    settings = make_settings(tmp_path, literature)
+    first = open_and_close(settings)
+    spoil(saved_file(settings))
+    service, again = restart(settings)
+    try:
+        assert service.restored.how == "rebuilt"
+        assert reason in service.restored.reason
+        assert again == first
+    finally:
+        service.close()
+    # the rebuilt model was saved again, and is used next time
+    service, _ = restart(settings)
+    try:
+        assert service.restored.how == "saved"
+    finally:
+        service.close()
+
+
+def test_refused_when_ontology_or_base_differs(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
+    other = vocabulary_stamp(settings.ontology_dir, "https://example.org/tg/")
+    with pytest.raises(SnapshotError, match="another ontology or base IRI"):
+        load_snapshot(saved_file(settings), vocabulary, other)
+    right = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
+    assert len(load_snapshot(saved_file(settings), vocabulary, right).index._findings) == 3
+
+
+class RunsCommand:
+    """Unpickles into ``os.system(command)`` when nothing stops it."""
+
+    def __init__(self, command: str):
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+def test_forbidden_global_is_refused_and_never_run(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    first = open_and_close(settings)
+    marker = tmp_path / "ran"
+    payload = pickle.dumps({"index": RunsCommand(f"touch {marker}")}, protocol=5)
+    write_file(saved_file(settings), settings, payload)
+    service, again = restart(settings)
+    try:
+        assert service.restored.how == "rebuilt"
+        assert "forbidden global: posix.system" in service.restored.reason
+        assert not marker.exists()
+        assert again == first
+    finally:
+        service.close()
+
+
+def test_payload_of_wrong_shape_is_refused(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    write_file(saved_file(settings), settings, pickle.dumps(["not", "a", "model"], protocol=5))
+    service, _ = restart(settings)
+    try:
+        assert service.restored.how == "rebuilt"
+        assert "wrong shape" in service.restored.reason
+    finally:
+        service.close()
+
+
+# ---- where it is saved, and how often ---------------------------------------------------------
+def test_memory_store_saves_nothing(tmp_path, literature):
+    settings = make_settings(tmp_path, literature, store="memory", read_model_path=tmp_path / "m")
+    service = EvidenceService.open(settings)
+    service.close()
+    assert read_model_path(settings) is None
+    assert not (tmp_path / "m").exists()
+
+
+def test_saver_makes_one_save_for_many_changes():
+    calls = []
+    saver = DebouncedSaver(lambda: calls.append(1), delay_s=3600)
+    for _ in range(5):
+        saver.schedule()
+    assert saver.pending
+    saver.stop(flush=True)
+    assert calls == [1]
+    assert not saver.pending
+    saver.schedule()  # after stop: ignored
+    saver.flush()
+    assert calls == [1]
+
+
+def test_remote_store_saves_only_at_a_given_path(tmp_path):
+    remote = Settings(store="sparql", sparql_url="http://127.0.0.1:9/query")
+    assert read_model_path(remote) is None
+    chosen = remote.model_copy(update={"read_model_path": tmp_path / "worker-1.tgrm"})
+    assert read_model_path(chosen) == tmp_path / "worker-1.tgrm"
+    off = chosen.model_copy(update={"save_read_model": False})
+    assert read_model_path(off) is None
