@@ -154,12 +154,23 @@ def allowed_classes() -> dict[tuple[str, str], type]:
     from collections import Counter
     from datetime import date, datetime
 
-    from . import exceptions, models, vocabulary
+    from . import exceptions, vocabulary
+    from .models import effect, fields, finding, source
     from .verdict import cells, certainty, counting, direction
 
     allowed: list[type] = [date, datetime, frozenset, set, dict, list, tuple, Counter]
     allowed += [vocabulary.Route, vocabulary.Concept]
-    for module in (models, exceptions, cells, certainty, counting, direction):
+    for module in (
+        effect,
+        fields,
+        finding,
+        source,
+        exceptions,
+        cells,
+        certainty,
+        counting,
+        direction,
+    ):
         allowed += _defined_classes(module)
     # the vocabulary is passed in by the reader, never read from the file
     return {
