@@ -121,8 +121,8 @@ class SparqlStore(UpdateStore):
         self.write_timeout_s = write_timeout_s
         self.auth = auth
         self._client = httpx.Client(auth=auth, follow_redirects=False)
-        #: the client of update requests (a dialect may log in differently there)
-        self._update_client = self._client
+        #: the login of update requests (a dialect may log in differently there)
+        self._update_auth: Any = httpx.USE_CLIENT_DEFAULT
 
     # ---- HTTP ----------------------------------------------------------------------
     def _request(
@@ -139,9 +139,9 @@ class SparqlStore(UpdateStore):
     ) -> bytes:
         deadline = time.monotonic() + timeout_s
         timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
-        client = self._client if is_query else self._update_client
+        auth = httpx.USE_CLIENT_DEFAULT if is_query else self._update_auth
         try:
-            with client.stream(
+            with self._client.stream(
                 "POST",
                 url,
                 data=data,
@@ -149,6 +149,7 @@ class SparqlStore(UpdateStore):
                 headers=headers,
                 params=params,
                 timeout=timeout,
+                auth=auth,
             ) as response:
                 if response.status_code >= 400:
                     self._raise_status(url, response.status_code, response.read(), is_query)
@@ -475,7 +476,6 @@ class SparqlStore(UpdateStore):
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
-        self._update_client.close()
 
 
 def _uri(node: ox.NamedNode) -> URIRef:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import orjson
 import pyoxigraph as ox
 
 from triggergraph.exceptions import QueryTimeoutError, StoreError, StoreUnavailableError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
-    ABSENT,
-    RECEIPT_KEEP_S,
     Answer,
     QueryDataset,
     bind_values,
@@ -30,6 +29,12 @@ from triggergraph.store.base import (
 from triggergraph.store.guard import check_read_only
 from triggergraph.store.precheck import QueryLimits, precheck
 from triggergraph.store.sparql import BYTES_PER_ROW, JSON_RESULTS, N_TRIPLES, SparqlStore
+from triggergraph.store.virtuoso_text import (
+    change_ops,
+    insert_ops,
+    receipt_update,
+    standard_json,
+)
 
 #: Graphs Virtuoso keeps for itself (its schemas, LDP, the URIQA default): never listed.
 SYSTEM_GRAPH_PREFIXES: tuple[str, ...] = (
@@ -38,13 +43,10 @@ SYSTEM_GRAPH_PREFIXES: tuple[str, ...] = (
     "http://localuriqaserver/",
     "http://www.w3.org/2002/07/owl#",
 )
-#: Triples per ``INSERT DATA`` operation: a large operation becomes a large SQL statement.
-INSERT_BLOCK = 1_000
 #: Bytes per update request; Virtuoso refuses a request body over 10 MiB.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 #: How often an update rolled back for deadlock (SQL state 40001) is sent again.
 DEADLOCK_RETRIES = 8
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 #: How often :meth:`VirtuosoStore.graph_versions` reads again while writes land meanwhile.
 SNAPSHOT_ATTEMPTS = 5
 
@@ -113,8 +115,10 @@ class VirtuosoStore(SparqlStore):
             query_limits=query_limits,
         )
         self.auth = auth
-        digest = httpx.DigestAuth(*auth) if auth else None
-        self._update_client = httpx.Client(auth=digest, follow_redirects=False)
+        if auth:
+            # one login object keeps the server's challenge, so later updates send it at once
+            self._update_auth = httpx.DigestAuth(*auth)
+        self._local_lock = threading.Lock()
 
     # ---- HTTP ----------------------------------------------------------------------
     def _check_headers(self, headers: httpx.Headers, timeout_s: float) -> None:
@@ -166,6 +170,25 @@ class VirtuosoStore(SparqlStore):
         return super()._parse_results(body, fmt)
 
     # ---- writes --------------------------------------------------------------------
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """The store-wide lock, taken by one thread of this process at a time.
+
+        Virtuoso answers each request in tens of milliseconds, so many writer threads of
+        one process claiming the shared lock together mostly withdraw each other's claims;
+        queueing them here first leaves the shared lock to the processes.
+        """
+        if not self._local_lock.acquire(timeout=self.write_timeout_s):
+            raise StoreUnavailableError(
+                f"the write lock of {self.update_url} stayed taken for "
+                f"{self.write_timeout_s:g} s by other writers of this process"
+            )
+        try:
+            with super()._write_lock():
+                yield
+        finally:
+            self._local_lock.release()
+
     def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
         """Replace the data graphs (never Virtuoso's own) with ``nquads``.
 
@@ -194,9 +217,9 @@ class VirtuosoStore(SparqlStore):
     ) -> str:
         """The compare-and-set write of :meth:`Store.write_graphs` in two requests.
 
-        Under the store's write lock, request 1 (:func:`receipt_update`) inserts only the
+        Under the store's write lock, request 1 (:func:`~triggergraph.store.virtuoso_text.receipt_update`) inserts only the
         write's receipt, where the preconditions hold; the receipt is read back; only then
-        does request 2 (:func:`change_ops`) delete and insert the data, the revisions and the
+        does request 2 (:func:`~triggergraph.store.virtuoso_text.change_ops`) delete and insert the data, the revisions and the
         version, in one transaction. No other writer can run between the two (they wait for
         the lock). When the server refuses request 2, the receipt is withdrawn again.
         """
@@ -317,151 +340,6 @@ class VirtuosoStore(SparqlStore):
 def _answered(error: Exception) -> bool:
     """True when the server answered the request with a refusal (so it applied nothing)."""
     return getattr(error, "answered", False)
-
-
-# ---- the dialect's updates ---------------------------------------------------------------
-def receipt_update(
-    meta_graph: str,
-    version: str,
-    expected: Mapping[ox.NamedNode, str],
-    owner: ox.NamedNode | None,
-    owned: list[ox.NamedNode],
-) -> str:
-    """Request 1 of a Virtuoso write: insert the receipt only where the preconditions hold.
-
-    ``VALUES ?gate { 1 }`` gives the WHERE one solution to filter (on Virtuoso a lone
-    ``FILTER NOT EXISTS`` as the whole WHERE ignores the data); a graph that must not exist
-    is ``FILTER NOT EXISTS`` (not an unbound ``OPTIONAL``).
-
-    Examples
-    --------
-    >>> g = ox.NamedNode("http://x/graph/s1")
-    >>> text = receipt_update("http://x/graph/meta", "v2", {g: ""}, None, [])
-    >>> text.startswith("INSERT {") and "FILTER NOT EXISTS" in text and "DELETE" not in text
-    True
-    """
-    m = ox.NamedNode(meta_graph)
-    graph_version = f"<{TG.graphVersion}>"
-    where = ["VALUES ?gate { 1 }"]
-    for number, (graph, revision) in enumerate(expected.items()):
-        if revision == ABSENT:
-            where.append(f"FILTER NOT EXISTS {{ GRAPH {m} {{ {graph} {graph_version} ?any }} }}")
-        else:
-            where.append(
-                f"GRAPH {m} {{ {graph} {graph_version} ?rev{number} }} "
-                f"FILTER(STR(?rev{number}) = {ox.Literal(revision)})"
-            )
-    if owned:
-        values = " ".join(str(node) for node in owned)
-        others = f"?other != {m}" + (f" && ?other != {owner}" if owner is not None else "")
-        where.append(
-            f"FILTER NOT EXISTS {{ VALUES ?owned {{ {values} }} GRAPH ?other {{ ?owned ?op ?oo }} "
-            f"FILTER({others}) }}"
-        )
-    receipt = f"{m} <{TG.writeReceipt}> {ox.Literal(version)}"
-    return f"INSERT {{ GRAPH {m} {{ {receipt} }} }} WHERE {{ {' '.join(where)} }}"
-
-
-def change_ops(
-    meta_graph: str,
-    version: str,
-    replace: Mapping[ox.NamedNode, list[ox.Triple]],
-    add: Mapping[ox.NamedNode, list[ox.Triple]],
-) -> list[str]:
-    """Request 2 of a Virtuoso write: the data, the revisions and the version, in order.
-
-    Every delete binds all its variables (``DELETE WHERE``), receipts older than
-    :data:`RECEIPT_KEEP_S` go, and the new triples are :func:`insert_ops`.
-
-    Examples
-    --------
-    >>> g = ox.NamedNode("http://x/graph/s1")
-    >>> ops = change_ops("http://x/graph/meta", "v2", {g: []}, {})
-    >>> [op.split(" {")[0] for op in ops]
-    ['DELETE WHERE', 'DELETE WHERE', 'DELETE', 'DELETE WHERE', 'INSERT DATA']
-    """
-    m = ox.NamedNode(meta_graph)
-    new = ox.Literal(version)
-    cutoff = ox.Literal(f"{time.time_ns() - RECEIPT_KEEP_S * 10**9:x}")
-    data_version, graph_version, receipt = (
-        f"<{TG.dataVersion}>",
-        f"<{TG.graphVersion}>",
-        f"<{TG.writeReceipt}>",
-    )
-    changed = list(dict.fromkeys([*replace, *add]))
-    written = [g for g in changed if replace.get(g) or add.get(g)]
-    ops = [f"DELETE WHERE {{ GRAPH {m} {{ {m} {data_version} ?version }} }}"]
-    ops += [f"DELETE WHERE {{ GRAPH {m} {{ {g} {graph_version} ?rev }} }}" for g in changed]
-    ops.append(
-        f"DELETE {{ GRAPH {m} {{ {m} {receipt} ?old }} }} "
-        f"WHERE {{ GRAPH {m} {{ {m} {receipt} ?old FILTER(STR(?old) < {cutoff}) }} }}"
-    )
-    ops += [f"DELETE WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}" for g in replace]
-    meta = [f"{m} {data_version} {new} ."] + [f"{g} {graph_version} {new} ." for g in written]
-    ops.append(f"INSERT DATA {{ GRAPH {m} {{ {' '.join(meta)} }} }}")
-    triples = {g: [*replace.get(g, []), *add.get(g, [])] for g in changed}
-    return ops + insert_ops(triples)
-
-
-def insert_ops(graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> list[str]:
-    """``INSERT DATA`` operations of at most :data:`INSERT_BLOCK` triples each.
-
-    Virtuoso takes no blank nodes in ``INSERT DATA``: the triples that hold one go, all of
-    them, into one ``INSERT {...} WHERE {}``, so a label names one node across them.
-
-    Examples
-    --------
-    >>> g = ox.NamedNode("http://x/g")
-    >>> t = ox.Triple(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"))
-    >>> b = ox.Triple(ox.BlankNode("b0"), ox.NamedNode("http://x/p"), ox.Literal("o"))
-    >>> [op.split(" {")[0] for op in insert_ops({g: [t] * 1001 + [b]})]
-    ['INSERT DATA', 'INSERT DATA', 'INSERT']
-    """
-    ops = []
-    blank: list[str] = []
-    for graph, triples in graphs.items():
-        plain = []
-        for t in triples:
-            line = f"{t.subject} {t.predicate} {t.object} ."
-            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
-                blank.append(f"GRAPH {graph} {{ {line} }}")
-            else:
-                plain.append(line)
-        for start in range(0, len(plain), INSERT_BLOCK):
-            body = "\n".join(plain[start : start + INSERT_BLOCK])
-            ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
-    if blank:
-        ops.append("INSERT {\n" + "\n".join(blank) + "\n} WHERE { }")
-    return ops
-
-
-def standard_json(body: bytes) -> bytes:
-    """Virtuoso's SPARQL JSON results as the standard says them.
-
-    ``typed-literal`` becomes ``literal``, ``nodeID://b1`` the blank node ``b1``, and an
-    ``xsd:boolean`` ``1``/``0`` becomes ``true``/``false``.
-
-    Examples
-    --------
-    >>> raw = b'{"head": {"vars": ["o"]}, "results": {"bindings": [{"o": {"type": "typed-literal", '
-    >>> raw += b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1"}}]}}'
-    >>> orjson.loads(standard_json(raw))["results"]["bindings"][0]["o"]["value"]
-    'true'
-    """
-    try:
-        answer = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return body
-    for row in answer.get("results", {}).get("bindings", []):
-        for term in row.values():
-            kind = term.get("type")
-            if kind == "typed-literal":
-                term["type"] = "literal"
-                if term.get("datatype") == XSD_BOOLEAN:
-                    term["value"] = {"1": "true", "0": "false"}.get(term["value"], term["value"])
-            elif kind == "bnode":
-                term["value"] = term["value"].removeprefix("nodeID://")
-    return orjson.dumps(answer)
 
 
 def remote_store(
