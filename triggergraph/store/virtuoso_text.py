@@ -103,7 +103,8 @@ def insert_ops(graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> list[str]:
     """``INSERT DATA`` operations of at most :data:`INSERT_BLOCK` triples each.
 
     Virtuoso takes no blank nodes in ``INSERT DATA``: the triples that hold one go, all of
-    them, into one ``INSERT {...} WHERE {}``, so a label names one node across them.
+    them, into one ``INSERT {...} WHERE {}`` (one ``GRAPH`` block per graph), so a label
+    names one node across them.
 
     Examples
     --------
@@ -116,13 +117,16 @@ def insert_ops(graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> list[str]:
     ops = []
     blank: list[str] = []
     for graph, triples in graphs.items():
-        plain = []
+        plain, linked = [], []
         for t in triples:
             line = f"{t.subject} {t.predicate} {t.object} ."
             if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
-                blank.append(f"GRAPH {graph} {{ {line} }}")
+                linked.append(line)
             else:
                 plain.append(line)
+        if linked:
+            # one GRAPH block per graph: Virtuoso 7.2.5 fails on a template naming one twice
+            blank.append(f"GRAPH {graph} {{\n" + "\n".join(linked) + "\n}")
         for start in range(0, len(plain), INSERT_BLOCK):
             body = "\n".join(plain[start : start + INSERT_BLOCK])
             ops.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
