@@ -31,7 +31,7 @@ def receipts(store: VirtuosoStore, version: str) -> bool:
     return store.query(store._receipt_query(version)).boolean
 
 
-def test_open_store_with_the_virtuoso_dialect_logs_in_on_sparql_auth(virtuoso_server):
+def test_open_store_with_the_virtuoso_dialect_logs_in_on_sparql_auth(virtuoso_server, store):
     user, password = virtuoso_server.auth
     settings = Settings(
         store="sparql",
@@ -40,14 +40,15 @@ def test_open_store_with_the_virtuoso_dialect_logs_in_on_sparql_auth(virtuoso_se
         sparql_user=user,
         sparql_password=password,
     )
-    store = open_store(settings)
+    opened = open_store(settings)
     try:
-        assert isinstance(store, VirtuosoStore)
-        assert store.update_url == virtuoso_server.query_url + "-auth"
-        version = store.replace_graph(G1, f'<{BASE}s> <{BASE}p> "o" .\n', expected=ABSENT)
-        assert store.graph_versions() == (version, {G1: version})
+        assert isinstance(opened, VirtuosoStore)
+        assert opened.update_url == virtuoso_server.query_url + "-auth"
+        version = opened.replace_graph(G1, f'<{BASE}s> <{BASE}p> "o" .\n', expected=ABSENT)
+        assert opened.graph_versions() == (version, {G1: version})
+        assert store.version() == version
     finally:
-        store.close()
+        opened.close()
 
 
 def test_wrong_password_is_refused_naming_the_settings(virtuoso_server, store):

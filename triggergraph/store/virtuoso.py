@@ -43,8 +43,10 @@ SYSTEM_GRAPH_PREFIXES: tuple[str, ...] = (
     "http://localuriqaserver/",
     "http://www.w3.org/2002/07/owl#",
 )
-#: Bytes per update request; Virtuoso refuses a request body over 10 MiB.
-MAX_REQUEST_BYTES = 8 * 1024 * 1024
+XML_RESULTS = "application/sparql-results+xml"
+#: Bytes per update request (Virtuoso refuses a body over 10 MiB, and one transaction of a
+#: few MiB outlasts a time limit of seconds on a busy server).
+MAX_REQUEST_BYTES = 1024 * 1024
 #: How often an update rolled back for deadlock (SQL state 40001) is sent again.
 DEADLOCK_RETRIES = 8
 #: How often :meth:`VirtuosoStore.graph_versions` reads again while writes land meanwhile.
@@ -167,7 +169,25 @@ class VirtuosoStore(SparqlStore):
     def _parse_results(self, body: bytes, fmt: ox.QueryResultsFormat) -> Any:
         if fmt == ox.QueryResultsFormat.JSON:
             body = standard_json(body)
+        elif fmt == ox.QueryResultsFormat.XML:
+            body = body.replace(b"<bnode>nodeID://", b"<bnode>")
         return super()._parse_results(body, fmt)
+
+    def _select(
+        self, sparql: str, bindings: dict[str, Any] | None = None, timeout_s: float | None = None
+    ) -> list[Any]:
+        """Internal reads as XML results: Virtuoso writes them about 2.5 times faster than
+        JSON (the whole store at 10k findings: 38 s against 96 s on a loaded machine)."""
+        text = bind_values(sparql, "select", bindings)
+        body = self._post_query(text, XML_RESULTS, timeout_s or self.write_timeout_s, None)
+        results = self._parse_results(body, ox.QueryResultsFormat.XML)
+        try:
+            return list(results)
+        except SyntaxError as exc:
+            error = self._broken_answer(body, exc)
+        finally:
+            del results
+        raise error
 
     # ---- writes --------------------------------------------------------------------
     @contextmanager
