@@ -19,7 +19,7 @@ run: $(STAMP)
 
 # System programs come first, before the venv and pytest: found, installed (root with apt) or named.
 needs-test:
-	@$(PYTHON) scripts/check_system.py chromium
+	@$(PYTHON) scripts/check_system.py chromium virtuoso
 
 needs-soak:
 	@$(PYTHON) scripts/check_system.py wrk

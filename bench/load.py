@@ -5,6 +5,7 @@ and ``tests/test_soak.py`` (imported by path) and runnable as a script::
 
     python bench/load.py --findings 10000 --duration 60 --processes 1
     python bench/load.py --findings 10000 --duration 60 --processes 2   # two APIs, one store
+    python bench/load.py --findings 10000 --duration 60 --processes 2 --store virtuoso
 
 The read mix (matrix, factor list, factor detail, profile, findings list, health, a small SPARQL
 query) is driven by ``wrk`` with a generated Lua script; with two API processes each wrk thread
@@ -46,6 +47,7 @@ from processes import (  # noqa: E402
     StoreProcess,
 )
 from synth import generate_sources, write_literature  # noqa: E402
+from virtuoso import VirtuosoProcess  # noqa: E402
 
 #: a small SPARQL query of the read mix: ten findings on one factor
 SMALL_SPARQL = (
@@ -419,11 +421,25 @@ def wait_for_title(url: str, source_id: str, title: str | None, timeout_s: float
 
 
 def api_env(
-    literature: Path, token: str, store_path: Path | None = None, sparql_url: str | None = None
+    literature: Path,
+    token: str,
+    store_path: Path | None = None,
+    sparql_url: str | None = None,
+    virtuoso: VirtuosoProcess | None = None,
 ) -> dict[str, str]:
-    """``TRIGGERGRAPH_*`` variables for an API on the oxigraph (path) or sparql (URL) backend."""
+    """``TRIGGERGRAPH_*`` variables for an API on the oxigraph (path) or sparql (URL) backend;
+    with ``virtuoso``, the sparql backend on that server in its dialect."""
     env = {"TRIGGERGRAPH_LITERATURE_DIR": str(literature), "TRIGGERGRAPH_API_TOKEN": token}
-    if sparql_url is not None:
+    if virtuoso is not None:
+        env.update(
+            TRIGGERGRAPH_STORE="sparql",
+            TRIGGERGRAPH_SPARQL_URL=virtuoso.query_url,
+            TRIGGERGRAPH_SPARQL_UPDATE_URL=virtuoso.update_url,
+            TRIGGERGRAPH_SPARQL_DIALECT="virtuoso",
+            TRIGGERGRAPH_SPARQL_USER=virtuoso.user,
+            TRIGGERGRAPH_SPARQL_PASSWORD=virtuoso.password,
+        )
+    elif sparql_url is not None:
         env.update(TRIGGERGRAPH_STORE="sparql", TRIGGERGRAPH_SPARQL_URL=sparql_url)
     else:
         env.update(TRIGGERGRAPH_STORE="oxigraph", TRIGGERGRAPH_STORE_PATH=str(store_path))
@@ -431,24 +447,42 @@ def api_env(
 
 
 def measure(
-    processes: int, n_findings: int, duration_s: float, connections: int, workdir: Path
+    processes: int,
+    n_findings: int,
+    duration_s: float,
+    connections: int,
+    workdir: Path,
+    shared: str = "oxigraph-serve",
 ) -> dict:
     """Set up the data and servers for one configuration, run the load, stop everything.
 
     ``processes == 1``: one API on the embedded oxigraph backend. ``processes >= 2``: that
-    many APIs on one ``oxigraph serve`` (sparql backend), load split across them.
+    many APIs on one shared store (sparql backend), ``shared`` naming it (``oxigraph-serve``
+    or ``virtuoso``), load split across them.
     """
     literature = workdir / "literature"
     sources = prepare_literature(literature, n_findings)
     token = secrets.token_hex(16)
     started: list = []
     try:
-        from triggergraph.store import SparqlStore
+        from triggergraph.store import SparqlStore, VirtuosoStore
 
         if processes == 1:
             store_dir = prebuild_embedded(sources, literature, workdir / "store")
             env = api_env(literature, token, store_path=store_dir)
             apis = [ApiProcess(env, workdir / "api-0.log")]
+        elif shared == "virtuoso":
+            virtuoso = VirtuosoProcess(workdir / "virtuoso", workdir / "virtuoso.log")
+            started.append(virtuoso.start())
+            remote = VirtuosoStore(
+                virtuoso.query_url, None, BASE_IRI, auth=virtuoso.auth, write_timeout_s=600
+            )
+            try:
+                prebuild_store(sources, literature, remote)
+            finally:
+                remote.close()
+            env = api_env(literature, token, virtuoso=virtuoso)
+            apis = [ApiProcess(env, workdir / f"api-{i}.log") for i in range(processes)]
         else:
             server = StoreProcess(workdir / "oxigraph", workdir / "oxigraph.log")
             started.append(server.start())
@@ -470,6 +504,7 @@ def measure(
                 raise RuntimeError(f"the read mix is not all 200 on {api.url}: {bad}")
         result = run_load(apis, sources, token, duration_s, connections)
         result["startup_s"] = load_s
+        result["store"] = "embedded oxigraph" if processes == 1 else shared
         return result
     finally:
         for process in reversed(started):
@@ -493,11 +528,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--store",
+        choices=("oxigraph-serve", "virtuoso"),
+        default="oxigraph-serve",
+        help="the shared store of --processes 2",
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tg-load-") as folder:
         result = measure(
-            args.processes, args.findings, args.duration, args.connections, Path(folder)
+            args.processes,
+            args.findings,
+            args.duration,
+            args.connections,
+            Path(folder),
+            shared=args.store,
         )
     report(result, args.out)
     return 0

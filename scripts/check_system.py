@@ -2,7 +2,7 @@
 """System needs of the make targets: find them, install them as root with apt, or stop with one line.
 
 Runs with the system Python before any virtual environment exists, so it uses the standard
-library only. Usage: ``python3 scripts/check_system.py chromium [wrk ...]``.
+library only. Usage: ``python3 scripts/check_system.py chromium [virtuoso wrk ...]``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Need:
 NEEDS = {
     "chromium": Need("chromium", "chromium", "the browser tests"),
     "wrk": Need("wrk", "wrk", "the load runs of make soak"),
+    "virtuoso": Need("virtuoso-t", "virtuoso-opensource", "the Virtuoso store tests"),
 }
 
 

@@ -16,6 +16,7 @@ if str(TESTS_DIR) not in sys.path:
 from bench_scripts import load_bench  # noqa: E402
 
 StoreProcess = load_bench("processes").StoreProcess
+VirtuosoProcess = load_bench("virtuoso").VirtuosoProcess
 #: the store server's own query time limit in tests: runaway queries stop soon after the
 #: client gave up on them
 STORE_QUERY_TIMEOUT_S = 5.0
@@ -31,6 +32,29 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreP
     """
     server = StoreProcess(
         tmp_path_factory.mktemp("oxigraph-serve") / "data", query_timeout_s=STORE_QUERY_TIMEOUT_S
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoProcess]:
+    """One real Virtuoso 7 (``virtuoso-t`` of the Debian package) for the whole session.
+
+    ``.query_url``, ``.update_url`` (``/sparql-auth``) and ``.auth`` (digest login). Skipped
+    only where the binary is not installed. The data persists between tests that use it:
+    start from a known state, e.g. with ``VirtuosoStore(...).replace_all("")``.
+    """
+    if not VirtuosoProcess.available():
+        pytest.skip(
+            "virtuoso-t is not installed (Debian package virtuoso-opensource); "
+            "make test installs it when run as root"
+        )
+    server = VirtuosoProcess(
+        tmp_path_factory.mktemp("virtuoso") / "db", query_timeout_s=STORE_QUERY_TIMEOUT_S
     )
     server.start()
     try:

@@ -34,13 +34,15 @@ def _program(folder: Path, name: str, body: str = "exit 0") -> Path:
 
 
 def _fake_apt(folder: Path) -> Path:
-    """An apt-get that logs its arguments and, on install, puts each package's program on PATH."""
+    """An apt-get that logs its arguments and, on install, puts each package's program on PATH
+    (virtuoso-opensource's program is virtuoso-t)."""
     log = folder / "apt.log"
     body = (
         f'echo "$@" >> {log}\n'
         'if [ "$1" = install ]; then\n'
         '  for arg in "$@"; do case $arg in -*|install) ;; *)\n'
-        f'    printf "#!/bin/sh\\nexit 0\\n" > {folder}/$arg; chmod 755 {folder}/$arg;;\n'
+        '    name=$arg; [ "$arg" = virtuoso-opensource ] && name=virtuoso-t\n'
+        f'    printf "#!/bin/sh\\nexit 0\\n" > {folder}/$name; chmod 755 {folder}/$name;;\n'
         "  esac; done\n"
         "fi"
     )
@@ -105,6 +107,39 @@ def test_check_unknown_need_is_refused():
         check_system.missing_needs(["firefox"])
 
 
+def test_check_virtuoso_is_the_debian_server_binary(tmp_path):
+    need = check_system.NEEDS["virtuoso"]
+    assert (need.command, need.package) == ("virtuoso-t", "virtuoso-opensource")
+    _program(tmp_path, "virtuoso-opensource")  # a file named after the package is not enough
+    assert check_system.missing_needs(["virtuoso"], path=str(tmp_path)) == [need]
+    _program(tmp_path, "virtuoso-t")
+    assert check_system.missing_needs(["virtuoso"], path=str(tmp_path)) == []
+
+
+def test_check_as_root_with_apt_installs_virtuoso_with_chromium(tmp_path):
+    log = _fake_apt(tmp_path)
+    status = check_system.ensure(["chromium", "virtuoso"], is_root=True, path=str(tmp_path))
+    assert status == 0
+    calls = log.read_text().splitlines()
+    assert calls[1].split()[:4] == ["install", "-y", "chromium", "virtuoso-opensource"]
+    assert (tmp_path / "virtuoso-t").exists()
+
+
+def test_check_absent_virtuoso_without_apt_names_package_and_command(tmp_path):
+    _program(tmp_path, "chromium")
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "chromium", "virtuoso"],
+        env={"PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "missing system package virtuoso-opensource (for the Virtuoso store tests); "
+        "install it with: sudo apt-get install -y virtuoso-opensource"
+    ]
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_test_stops_before_pytest_when_chromium_is_missing(tmp_path):
     # PATH holds nothing: no chromium, no apt-get; sh and python are called by absolute path
@@ -123,6 +158,7 @@ def test_make_test_stops_before_pytest_when_chromium_is_missing(tmp_path):
         timeout=60,
     )
     assert done.returncode != 0
-    assert "missing system package chromium" in done.stderr
+    assert "missing system packages chromium virtuoso-opensource" in done.stderr
+    assert "apt-get install -y chromium virtuoso-opensource" in done.stderr
     assert not (tmp_path / "venv").exists()
     assert "pytest" not in done.stdout.replace("scripts/check_system.py", "")

@@ -18,10 +18,10 @@ from triggergraph.answers import MatrixQuery
 from triggergraph.config import Settings
 from triggergraph.exceptions import ConflictError, EntryError, NotFoundError
 from triggergraph.service import EvidenceService
-from triggergraph.store import SparqlStore
+from triggergraph.store import SparqlStore, VirtuosoStore
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
-BACKENDS = ["memory", "oxigraph", "sparql"]
+BACKENDS = ["memory", "oxigraph", "sparql", "virtuoso"]
 DRIVERS = MatrixQuery(cols="driver")
 
 
@@ -40,7 +40,7 @@ def literature(tmp_path) -> Path:
 @pytest.fixture(params=BACKENDS)
 def settings(request, tmp_path, literature) -> Settings:
     values = dict(
-        store=request.param,
+        store="sparql" if request.param == "virtuoso" else request.param,
         store_path=tmp_path / "store",
         literature_dir=literature,
         version_check_interval_s=0,
@@ -49,6 +49,21 @@ def settings(request, tmp_path, literature) -> Settings:
         server = request.getfixturevalue("oxigraph_server")
         SparqlStore(server.query_url, server.update_url, Settings().base_iri).replace_all("")
         values.update(sparql_url=server.query_url, sparql_update_url=server.update_url)
+    if request.param == "virtuoso":
+        server = request.getfixturevalue("virtuoso_server")
+        remote = VirtuosoStore(
+            server.query_url, server.update_url, Settings().base_iri, server.auth
+        )
+        remote.replace_all("")
+        remote.close()
+        user, password = server.auth
+        values.update(
+            sparql_url=server.query_url,
+            sparql_update_url=server.update_url,
+            sparql_dialect="virtuoso",
+            sparql_user=user,
+            sparql_password=password,
+        )
     return Settings(**values)
 
 

@@ -36,6 +36,7 @@ from triggergraph.store import (
     OxigraphStore,
     SparqlStore,
     Store,
+    VirtuosoStore,
     check_read_only,
     open_store,
 )
@@ -51,7 +52,7 @@ XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 G1, G2, G3 = (BASE + f"graph/s{i}" for i in (1, 2, 3))
 TIME_LIMIT_S = 0.5
 RESULT_LIMIT = 200
-BACKENDS = ["memory", "oxigraph", "sparql"]
+BACKENDS = ["memory", "oxigraph", "sparql", "virtuoso"]
 HOSTILE = 'x" } ; DROP ALL ; SELECT * WHERE { "'
 
 
@@ -83,8 +84,12 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, **l
         return MemoryStore(BASE, **limits)
     if backend == "oxigraph":
         return OxigraphStore(tmp_path / "store", BASE, **limits)
-    server = request.getfixturevalue("oxigraph_server")
-    store = SparqlStore(server.query_url, server.update_url, BASE, **limits)
+    if backend == "virtuoso":
+        server = request.getfixturevalue("virtuoso_server")
+        store = VirtuosoStore(server.query_url, server.update_url, BASE, auth=server.auth, **limits)
+    else:
+        server = request.getfixturevalue("oxigraph_server")
+        store = SparqlStore(server.query_url, server.update_url, BASE, **limits)
     store.replace_all("")
     return store
 

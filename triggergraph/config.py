@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     sparql_update_url: str | None = None
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
+    #: the shared store's server: ``standard`` (oxigraph serve, Fuseki) or ``virtuoso``
+    sparql_dialect: Literal["standard", "virtuoso"] = "standard"
     api_token: SecretStr | None = None
     #: Every IRI the data mints starts with it, so it must be where the server is reached;
     #: ``triggergraph serve`` derives it from ``--host``/``--port`` when it is not set.

@@ -168,6 +168,7 @@ class QueryPool:
                 "query_url": store.query_url,
                 "update_url": store.update_url,
                 "auth": list(store.auth) if store.auth else None,
+                "dialect": store.dialect,
                 "timeout_s": store.write_timeout_s,
             }
         if isinstance(store, MemoryStore | OxigraphStore):

@@ -13,7 +13,7 @@ from triggergraph.namespaces import META_GRAPH
 from triggergraph.store.base import Store
 from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits
-from triggergraph.store.sparql import SparqlStore
+from triggergraph.store.virtuoso import remote_store
 
 #: how often a sync starts over on a fresh read-only view before it gives up
 SYNC_ATTEMPTS = 5
@@ -124,12 +124,14 @@ class Replica:
 
 
 def open_source(source: dict[str, Any], base_iri: str) -> Store:
-    """Open the store a replica reads from: ``oxigraph`` (read-only) or ``sparql``."""
+    """Open the store a replica reads from: ``oxigraph`` (read-only) or ``sparql`` (in the
+    API store's dialect, so a Virtuoso is read as one)."""
     if source["kind"] == "oxigraph":
         return OxigraphStore(Path(source["path"]), base_iri, read_only=True, query_workers=1)
     if source["kind"] == "sparql":
         auth = tuple(source["auth"]) if source.get("auth") else None
-        return SparqlStore(
+        return remote_store(
+            source.get("dialect", "standard"),
             source["query_url"],
             source.get("update_url"),
             base_iri,

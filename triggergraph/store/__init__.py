@@ -16,6 +16,7 @@ from triggergraph.store.memory import MemoryStore
 from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits, QueryShape, precheck
 from triggergraph.store.sparql import SparqlStore
+from triggergraph.store.virtuoso import VirtuosoStore, remote_store
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -29,6 +30,7 @@ __all__ = [
     "QueryShape",
     "SparqlStore",
     "Store",
+    "VirtuosoStore",
     "check_read_only",
     "open_store",
     "precheck",
@@ -60,7 +62,8 @@ def open_store(settings: Settings) -> Store:
     ----------
     settings : Settings
         ``store`` (``oxigraph`` at ``store_path``, ``memory``, or ``sparql`` at
-        ``sparql_url``/``sparql_update_url`` with ``sparql_user``/``sparql_password``),
+        ``sparql_url``/``sparql_update_url`` with ``sparql_user``/``sparql_password``, on a
+        server of ``sparql_dialect``: ``standard`` or ``virtuoso``),
         ``base_iri``, ``sparql_timeout_s`` and ``sparql_result_limit``.
 
     Returns
@@ -95,6 +98,11 @@ def open_store(settings: Settings) -> Store:
         if not (settings.sparql_user and settings.sparql_password):
             raise ConfigError("give both sparql_user and sparql_password, or neither")
         auth = (settings.sparql_user, settings.sparql_password.get_secret_value())
-    return SparqlStore(
-        settings.sparql_url, settings.sparql_update_url, settings.base_iri, auth=auth, **limits
+    return remote_store(
+        settings.sparql_dialect,
+        settings.sparql_url,
+        settings.sparql_update_url,
+        settings.base_iri,
+        auth=auth,
+        **limits,
     )

@@ -92,6 +92,8 @@ class SparqlStore(UpdateStore):
     """
 
     backend = "sparql"
+    #: which server's ways this class speaks (:mod:`triggergraph.store.virtuoso` adds one)
+    dialect = "standard"
 
     def __init__(
         self,
@@ -119,6 +121,8 @@ class SparqlStore(UpdateStore):
         self.write_timeout_s = write_timeout_s
         self.auth = auth
         self._client = httpx.Client(auth=auth, follow_redirects=False)
+        #: the login of update requests (a dialect may log in differently there)
+        self._update_auth: Any = httpx.USE_CLIENT_DEFAULT
 
     # ---- HTTP ----------------------------------------------------------------------
     def _request(
@@ -135,6 +139,7 @@ class SparqlStore(UpdateStore):
     ) -> bytes:
         deadline = time.monotonic() + timeout_s
         timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
+        auth = httpx.USE_CLIENT_DEFAULT if is_query else self._update_auth
         try:
             with self._client.stream(
                 "POST",
@@ -144,9 +149,11 @@ class SparqlStore(UpdateStore):
                 headers=headers,
                 params=params,
                 timeout=timeout,
+                auth=auth,
             ) as response:
                 if response.status_code >= 400:
                     self._raise_status(url, response.status_code, response.read(), is_query)
+                self._check_headers(response.headers, timeout_s)
                 chunks = []
                 size = 0
                 for chunk in response.iter_bytes():
@@ -172,6 +179,9 @@ class SparqlStore(UpdateStore):
             raise StoreUnavailableError(
                 f"SPARQL endpoint {url} cannot be reached: {exc or type(exc).__name__}"
             ) from None
+
+    def _check_headers(self, headers: httpx.Headers, timeout_s: float) -> None:
+        """Refuse a successful answer whose headers say it is incomplete (a dialect hook)."""
 
     @staticmethod
     def _raise_status(url: str, status: int, body: bytes, is_query: bool) -> None:

@@ -101,14 +101,9 @@ class UpdateStore(Store):
         (:meth:`_receipt_query`). Invalid N-Triples and the meta graph raise before anything
         is sent.
         """
-        replacing = {
-            self._check_graph_iri(g): parse_ntriples(text) if text else []
-            for g, text in replace.items()
-        }
-        adding = {self._check_graph_iri(g): parse_ntriples(text) for g, text in (add or {}).items()}
-        expecting = {named_node(g, "expected"): r for g, r in expected.items()}
-        owner_node = named_node(owner, "owner") if owner is not None else None
-        owned_nodes = [named_node(str(iri), "owned") for iri in owned]
+        replacing, adding, expecting, owner_node, owned_nodes = self._write_parts(
+            replace, add, expected, owner, owned
+        )
         version = new_version()
         update = gated_update(
             self.meta_graph,
@@ -122,6 +117,33 @@ class UpdateStore(Store):
         )
         emptied = [g.value for g, triples in replacing.items() if not triples and g not in adding]
         return update, version, emptied
+
+    def _write_parts(
+        self,
+        replace: Mapping[str, str | None],
+        add: Mapping[str, str] | None,
+        expected: Mapping[str, str],
+        owner: str | None,
+        owned: Iterable[str],
+    ) -> tuple[
+        dict[ox.NamedNode, list[ox.Triple]],
+        dict[ox.NamedNode, list[ox.Triple]],
+        dict[ox.NamedNode, str],
+        ox.NamedNode | None,
+        list[ox.NamedNode],
+    ]:
+        """The arguments of :meth:`write_graphs` parsed and checked: ``(replace, add,
+        expected, owner, owned)`` as pyoxigraph terms. Invalid N-Triples raise
+        :class:`EntryError`, the meta graph :class:`ConflictError`."""
+        replacing = {
+            self._check_graph_iri(g): parse_ntriples(text) if text else []
+            for g, text in replace.items()
+        }
+        adding = {self._check_graph_iri(g): parse_ntriples(text) for g, text in (add or {}).items()}
+        expecting = {named_node(g, "expected"): r for g, r in expected.items()}
+        owner_node = named_node(owner, "owner") if owner is not None else None
+        owned_nodes = [named_node(str(iri), "owned") for iri in owned]
+        return replacing, adding, expecting, owner_node, owned_nodes
 
     def _receipt_query(self, version: str) -> str:
         """ASK whether the write that returned ``version`` passed its gate."""
