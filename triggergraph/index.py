@@ -1013,13 +1013,64 @@ class EvidenceIndex:
             raise _problem("cols", cols, self._column_sets)
         return self._column_sets[cols]
 
-    def matrix(self, query: MatrixQuery) -> dict:
+    def _grid(
+        self,
+        factor_ids: list[str],
+        columns: list[str],
+        outcome_stage: str | None,
+        direct_only: bool,
+        keep: Callable[[Finding, Source], bool] | None,
+    ) -> dict[str, dict[str, CellVerdict]]:
+        """The precomputed cells, or the cells recomputed over the findings the filters keep."""
+        if outcome_stage is None and not direct_only and keep is None:
+            return self._cells
+        pairs = [
+            p
+            for p in self._pairs
+            if (outcome_stage is None or outcome_stage in p[0].outcome_stages)
+            and (keep is None or keep(*p))
+        ]
+        return compute_matrix(
+            factor_ids,
+            [ANY_COLUMN, *columns],
+            pairs,
+            self.vocabulary,
+            groups=self._groups,
+            direct_only=direct_only,
+        )
+
+    def filtered_cell(
+        self,
+        factor_id: str,
+        column: str,
+        query: MatrixQuery,
+        keep: Callable[[Finding, Source], bool] | None = None,
+    ) -> dict:
+        """One cell (``column`` may be ``any``) under the matrix filters and ``keep``.
+
+        The same cell dict as :meth:`matrix` gives, with its counted findings and explanation.
+        """
+        self._lang(query.lang)
+        self._scale("outcome-stage", query.outcome_stage, "outcome_stage")
+        if factor_id not in self.vocabulary.factors:
+            raise NotFoundError("factor", factor_id, suggest(factor_id, self.vocabulary.factors))
+        columns = [] if column == ANY_COLUMN else [column]
+        grid = self._grid([factor_id], columns, query.outcome_stage, query.direct_only, keep)
+        return self._cell(grid[factor_id][column], query.lang)
+
+    def matrix(
+        self, query: MatrixQuery, keep: Callable[[Finding, Source], bool] | None = None
+    ) -> dict:
         """The evidence map: factors (rows) by drivers or demographic values (columns).
 
         Parameters
         ----------
         query : MatrixQuery
             The fields below.
+        keep : callable, optional
+            ``keep(finding, source)``: count only the findings it accepts (verdicts recomputed
+            with the same rule; independent source groups stay those of the whole base), as
+            the map's :class:`~triggergraph.answers.map_query.MapQuery` filters do.
         cols : str
             ``driver``, ``sex``, ``age``, ``education`` or ``all`` (drivers and every value).
         level : str, optional
@@ -1052,22 +1103,7 @@ class EvidenceIndex:
             for f in self._factor_order
             if level is None or self.vocabulary.factors[f].level == level
         ]
-        if outcome_stage is None and not direct_only:
-            grid = self._cells
-        else:
-            pairs = [
-                p
-                for p in self._pairs
-                if outcome_stage is None or outcome_stage in p[0].outcome_stages
-            ]
-            grid = compute_matrix(
-                factor_ids,
-                [ANY_COLUMN, *columns],
-                pairs,
-                self.vocabulary,
-                groups=self._groups,
-                direct_only=direct_only,
-            )
+        grid = self._grid(factor_ids, columns, outcome_stage, direct_only, keep)
         rows, cells = [], {}
         for factor_id in factor_ids:
             row_cells = {}

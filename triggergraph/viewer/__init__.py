@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from ..answers.map_query import MapQuery
 from .assets import read_static
 from .downloads import build_map_download
-from .evidence_map import (
-    build_cell_findings,
-    build_map_data,
-    build_map_page,
-    keep_verdict,
-    render_evidence_map,
-)
+from .evidence_map import build_map_page, render_evidence_map
 from .export import build_export_page, render_single_file, write_single_file
 from .gaps import build_gaps_page
 from .html import dump_script_json, escape_html, safe_href
 from .i18n import LANGUAGES, translations_for
+from .map_cell import build_cell_findings
+from .map_data import build_map_data, keep_verdict
 from .network import (
     build_network_data,
     build_network_page,
@@ -41,6 +38,7 @@ from .templating import TEMPLATE_DIR, environment
 
 __all__ = [
     "LANGUAGES",
+    "MapQuery",
     "TEMPLATE_DIR",
     "build_about_page",
     "build_cell_findings",
