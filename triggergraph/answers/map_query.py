@@ -21,6 +21,7 @@ False
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -84,6 +85,17 @@ class MapQuery(AnswerQuery):
                 ]
             )
         return self
+
+    @classmethod
+    def _options(cls, name: str) -> list[str]:
+        """The allowed values of a closed field, also when it may be left out (``| None``)."""
+        field = cls.model_fields.get(name)
+        if field is None:
+            return []
+        for part in (field.annotation, *typing.get_args(field.annotation)):
+            if typing.get_origin(part) is Literal:
+                return [str(option) for option in typing.get_args(part)]
+        return []
 
     @classmethod
     def from_params(cls, params: Mapping[str, str] | None) -> MapQuery:
