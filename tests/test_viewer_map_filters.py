@@ -90,7 +90,7 @@ def test_cell_emptied_by_a_filter_is_filtered_away_not_unstudied(index):
     assert cells[("detention", "sex_male")].empty == "filtered"
     assert "weggefilterd" in cells[("detention", "sex_male")].aria
     assert cells[("detention", "sex_female")].empty != "filtered"
-    assert page.map.with_evidence == 2
+    assert page.map.with_evidence == 4  # detention and marriage: any + one driver each
     assert page.map.filtered.startswith(
         "Alleen bevindingen geteld met: onderzoeksopzet: meta-analyse"
     )
@@ -110,7 +110,7 @@ def test_no_evidence_left_says_so_and_links_one_filter_fewer(index):
 def test_no_evidence_under_a_single_filter_links_the_unfiltered_map(index):
     section = build_map_page(index, lang="nl", params={"outcome": "within_extremists"}).map
     assert section.nearest.href == "/?lang=nl"
-    assert section.nearest.text == "Toon 3 cellen met bewijs zonder filters"
+    assert section.nearest.text == "Toon 5 cellen met bewijs zonder filters"
 
 
 def test_cell_panel_counts_only_the_kept_findings(index):

@@ -212,14 +212,17 @@ def build_map_data(index: Any, query: MapQuery, *, with_findings: bool = True) -
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}
 
 
-def count_evidence(data: dict, verdict: str | None = None, level: str | None = None) -> int:
-    """The cells (not the "any" column) with evidence that pass ``verdict`` at ``level``."""
+def count_evidence(
+    data: dict, verdict: str | None = None, level: str | None = None, *, with_any: bool = False
+) -> int:
+    """The cells with evidence that pass ``verdict`` at ``level``; the "any" column only
+    ``with_any`` (a finding with no driver or group counts there alone)."""
     return sum(
         1
         for row in data["rows"]
         if not level or row.get("level") == level
         for column, cell in data["cells"][row["id"]].items()
-        if column != "any"
+        if (with_any or column != "any")
         and cell["verdict"] != "no_evidence"
         and keep_verdict(cell["verdict"], verdict)
     )

@@ -171,7 +171,7 @@ def _nearest_filters(index: Any, data: dict, query: MapQuery) -> tuple[str, Link
         looser = query.model_copy(
             update={name: False if name == "direct" else None for name in names}
         )
-        n = count_evidence(cached_map_data(index, looser))
+        n = count_evidence(cached_map_data(index, looser), with_any=True)
         if n > best_n:
             best, best_n = looser, n
     if best is None:
@@ -179,7 +179,11 @@ def _nearest_filters(index: Any, data: dict, query: MapQuery) -> tuple[str, Link
         return message, Link(
             href=build_url("/", plain.params()),
             text=_("Show %(cells)s without filters")
-            % {"cells": _cells_text(lang, count_evidence(cached_map_data(index, plain)))},
+            % {
+                "cells": _cells_text(
+                    lang, count_evidence(cached_map_data(index, plain), with_any=True)
+                )
+            },
         )
     rest = describe_filters(index, lang, best)
     cells = _cells_text(lang, best_n)
@@ -249,7 +253,7 @@ def build_map_section(
         visible[0].rows[0].cells[0].tab_stop = True
     verdicts, directions = verdict_legend(lang)
     empty, nearest = "", None
-    if query.narrows and index is not None and not count_evidence(data):
+    if query.narrows and index is not None and not count_evidence(data, with_any=True):
         empty, nearest = _nearest_filters(index, data, query)
     elif not shown:
         empty, nearest = _nearest_view(data, query)
@@ -281,5 +285,5 @@ def build_map_section(
         downloads=[] if offline else _downloads(query),
         offline=offline,
         filtered=filtered,
-        with_evidence=count_evidence(data),
+        with_evidence=count_evidence(data, with_any=True),
     )

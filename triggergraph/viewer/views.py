@@ -194,7 +194,7 @@ class MapSection:
     offline: bool = False
     #: the finding filters in force, in words ("" without any)
     filtered: str = ""
-    #: cells (drivers and groups) with evidence under the finding filters
+    #: cells with evidence under the finding filters ("any" column included)
     with_evidence: int = 0
 
 

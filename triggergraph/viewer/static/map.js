@@ -359,5 +359,9 @@
       event.preventDefault();
       submitFilters();
     });
+    // back from a filtered view, the form comes from the page cache with its empty fields off
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+    });
   }
 })();
