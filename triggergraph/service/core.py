@@ -58,6 +58,7 @@ from .literature import (
     read_store_sources,
 )
 from .process import release_free_memory, trim_heap
+from .warming import Warming
 from .watch import FolderWatcher
 from .writes import SourceWrites
 
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
+class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
@@ -120,6 +121,8 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._base_warned = False
+        # run for every new index off the request path (the app warms its first pages)
+        self._warmers: list[Callable[[EvidenceIndex], None]] = []
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -431,6 +434,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
             index,
             version,
         )
+        self._start_warming(index)
 
     def ensure_fresh(self) -> EvidenceIndex:
         """Re-check literature and store version (at most once per interval); return the index.
@@ -525,10 +529,15 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         return answers.get((kind, query))
 
     def _hot_answer(
-        self, kind: str, query: Hashable, make: Callable[[EvidenceIndex], bytes]
+        self,
+        kind: str,
+        query: Hashable,
+        make: Callable[[EvidenceIndex], bytes],
+        index: EvidenceIndex | None = None,
     ) -> bytes:
-        """The answer for the current index: remembered bytes, or ``make(index)`` remembered."""
-        index = self.current_index()
+        """The answer for the current index (or ``index``): remembered bytes, or
+        ``make(index)`` remembered while ``index`` is the current one."""
+        index = index or self.current_index()
         key = (kind, query)
         hot_index, answers = self._hot
         if hot_index is index:
