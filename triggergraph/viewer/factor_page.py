@@ -1,0 +1,261 @@
+"""The factor and construct pages: what the report says, verdicts per driver and group, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .common import (
+    check_lang,
+    column_groups,
+    finding_card,
+    page_frame,
+)
+from .html import safe_href
+from .i18n import translations_for
+from .labels import (
+    DIRECTION_SIGNS,
+    VERDICT_SYMBOLS,
+    label_direction,
+    label_level,
+    label_mapping,
+    label_scale,
+    label_verdict,
+)
+from .pages import entry_link, render_view
+from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
+from .views import (
+    ConstructPage,
+    Fact,
+    FactorPage,
+    Link,
+    NoteItem,
+    VerdictBadge,
+    VerdictRow,
+)
+
+
+def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
+    """Return a cell's verdict with its symbol and, when there is evidence, its direction sign."""
+    verdict = cell.get("verdict") or "no_evidence"
+    if verdict not in VERDICT_SYMBOLS:
+        verdict = "no_evidence"
+    badge = VerdictBadge(
+        verdict=verdict, label=label_verdict(lang, verdict), symbol=VERDICT_SYMBOLS[verdict]
+    )
+    if verdict != "no_evidence":
+        # a null direction with evidence is a tie: shown as such, never decided here
+        direction = cell.get("direction")
+        badge.direction = direction
+        badge.direction_sign = DIRECTION_SIGNS.get(direction or "tie", "")
+        badge.direction_label = label_direction(lang, direction)
+    return badge
+
+
+def explanation_of(cell: Mapping, lang: str) -> str:
+    """Return a cell's explanation in ``lang`` (the index gives ``{nl, en}``)."""
+    text = cell.get("explanation") or ""
+    if isinstance(text, Mapping):
+        text = text.get(lang) or text.get("en") or ""
+    return str(text)
+
+
+def _flatten_cells(cells: object) -> dict[str, Mapping]:
+    """Cells keyed by column id, whether the index nests them per kind or not."""
+    out: dict[str, Mapping] = {}
+    if isinstance(cells, Mapping):
+        for key, value in cells.items():
+            if isinstance(value, Mapping) and "verdict" in value:
+                out[str(value.get("column") or key)] = value
+            elif isinstance(value, Mapping | list):
+                out.update(_flatten_cells(value))
+    elif isinstance(cells, list):
+        for value in cells:
+            if isinstance(value, Mapping) and "verdict" in value:
+                out[str(value.get("column"))] = value
+    return out
+
+
+def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
+    kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
+    return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
+
+
+def build_factor_page(
+    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> FactorPage:
+    """Return one trigger factor's view model: facts, verdicts per column, findings.
+
+    Raises
+    ------
+    NotFoundError
+        Unknown factor id (with close ids as suggestions).
+    """
+    lang = check_lang(lang)
+    _ = translations_for(lang).gettext
+    factor = index.factor(factor_id, lang)
+    label = str(factor.get("label") or factor_id)
+    defs = factor.get("definitions") or {}
+    definition = (
+        defs.get(lang) or defs.get("en") if isinstance(defs, Mapping) else factor.get("definition")
+    )
+    roles = sorted(
+        {
+            label_scale(index, "trigger-role", f.get("trigger_role"), lang)
+            for f in factor.get("findings") or []
+            if f.get("trigger_role")
+        }
+    )
+    page = factor.get("report_page")
+    page_abbr = _("p.")
+    report = " · ".join(
+        str(x)
+        for x in (
+            factor.get("report_section") and f"§ {factor['report_section']}",
+            page and f"{page_abbr} {page}",
+            factor.get("verified") is not None
+            and (
+                _("checked against the report")
+                if factor.get("verified")
+                else _("not checked against the report")
+            ),
+        )
+        if x
+    )
+    facts = [
+        Fact(
+            label=_("Level"),
+            value=str(factor.get("level_label") or label_level(lang, factor.get("level"))),
+        ),
+        Fact(label=_("Group"), value=str(factor.get("group_label") or "")),
+        Fact(label=_("Definition"), value=str(definition or "")),
+        Fact(label=_("Role"), value=", ".join(roles)),
+        Fact(label=_("Report (Feddes et al. 2015)"), value=report),
+        Fact(label=_("Also called"), value=", ".join(factor.get("alt_labels") or [])),
+    ]
+    if factor.get("broader"):
+        facts.append(
+            Fact(label=_("Broader factor"), links=[entry_link("factors", factor["broader"], lang)])
+        )
+    if factor.get("narrower"):
+        facts.append(
+            Fact(
+                label=_("Narrower factors"),
+                links=[entry_link("factors", n, lang) for n in factor["narrower"]],
+            )
+        )
+    related = [
+        r
+        for r in factor.get("related_constructs") or factor.get("constructs") or []
+        if isinstance(r, Mapping)
+    ]
+    if related:
+        links = []
+        for r in related:
+            link = entry_link("constructs", r, lang)
+            link.note = label_mapping(lang, r.get("mapping")) if r.get("mapping") else ""
+            links.append(link)
+        facts.append(Fact(label=_("Related constructs"), links=links))
+    cells = _flatten_cells(factor.get("cells") or {})
+    rows = []
+    overall = factor.get("overall")
+    if isinstance(overall, Mapping):
+        rows.append(
+            VerdictRow(
+                column="any",
+                label=_("All drivers and groups together"),
+                badge=verdict_badge(lang, overall),
+                n_findings=int(overall.get("n_findings") or 0),
+                explanation=explanation_of(overall, lang),
+            )
+        )
+    for group in column_groups(index, lang):
+        for column in group["columns"]:
+            cell = cells.get(column["id"], {})
+            rows.append(
+                VerdictRow(
+                    column=column["id"],
+                    label=f"{group['label']}: {column['label']}",
+                    badge=verdict_badge(lang, cell),
+                    n_findings=int(cell.get("n_findings") or 0),
+                    explanation=explanation_of(cell, lang),
+                    empty=_empty_label(factor_id, group["id"], cell, lang),
+                )
+            )
+    held = factor_report(factor_id)
+    said = held.get("report_text") or {}
+    where = " · ".join(
+        x
+        for x in (
+            f"§ {said['section']}" if said.get("section") else "",
+            f"{page_abbr} {said['page']}" if said.get("page") else "",
+        )
+        if x
+    )
+    guidance = read_report()["tool_guidance"]
+    return FactorPage(
+        **page_frame(lang, label, f"/factors/{factor_id}"),
+        heading=label,
+        facts=[f for f in facts if f.value or f.links],
+        report_facts=[NoteItem(text=str(t), locator=where) for t in said.get("facts") or []],
+        report_table=str(held.get("summary_table") or ""),
+        tool_page=safe_href(held.get("tool_page")),
+        guidance=Link(href=guidance["url"], text=guidance["title"]),
+        verdicts=rows,
+        findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
+    )
+
+
+def build_construct_page(
+    index: Any, *, construct_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> ConstructPage:
+    """Return one related construct's view model: the trigger factors it informs, its findings.
+
+    Raises
+    ------
+    NotFoundError
+        Unknown construct id (with close ids as suggestions).
+    """
+    lang = check_lang(lang)
+    _ = translations_for(lang).gettext
+    construct = index.construct(construct_id, lang)
+    label = str(construct.get("label") or construct_id)
+    maps_to = []
+    for m in construct.get("maps_to") or []:
+        link = entry_link("factors", m, lang)
+        link.note = label_mapping(lang, m.get("mapping"))
+        maps_to.append(link)
+    facts = [
+        Fact(label=_("Kind"), value=_("related construct (not a trigger event)")),
+        Fact(label=_("Level"), value=str(construct.get("level_label") or "")),
+        Fact(label=_("Definition"), value=str(construct.get("definition") or "")),
+        Fact(
+            label=_("Counts, as indirect evidence, for"),
+            links=maps_to,
+            value=""
+            if maps_to
+            else _("no trigger factor: its findings count for no cell of the map"),
+        ),
+    ]
+    return ConstructPage(
+        **page_frame(lang, label, f"/constructs/{construct_id}"),
+        heading=label,
+        facts=[f for f in facts if f.value or f.links],
+        findings=[finding_card(index, f, lang) for f in construct.get("findings") or []],
+    )
+
+
+def render_factor_page(
+    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one trigger factor page (see :func:`build_factor_page`)."""
+    return render_view(build_factor_page(index, factor_id=factor_id, lang=lang, params=params))
+
+
+def render_construct_page(
+    index: Any, *, construct_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render one related construct page (see :func:`build_construct_page`)."""
+    return render_view(
+        build_construct_page(index, construct_id=construct_id, lang=lang, params=params)
+    )

@@ -1,0 +1,123 @@
+"""The profile lens page: factors for a driver and groups combined with AND, each choice on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..answers.queries import ProfileQuery
+from .common import (
+    check_choice,
+    check_lang,
+    column_groups,
+    make_select,
+    page_frame,
+)
+from .factor_page import explanation_of, verdict_badge
+from .i18n import translations_for
+from .pages import entry_link, render_view
+from .views import (
+    ChoiceRanking,
+    ProfilePage,
+    RankedFactor,
+)
+
+PROFILE_FIELDS = ("driver", "sex", "age", "education")
+
+
+def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str) -> dict:
+    """Check the profile lens parameters against the drivers and demographic values."""
+    params = params or {}
+    groups = {g["id"]: [c["id"] for c in g["columns"]] for g in column_groups(index, lang)}
+    return {
+        name: check_choice(name, params.get(name), groups.get(name, [])) for name in PROFILE_FIELDS
+    }
+
+
+def _ranked(items: list, lang: str) -> list[RankedFactor]:
+    ranking = []
+    for item in items:
+        factor = (
+            item.get("factor")
+            if isinstance(item.get("factor"), Mapping)
+            else {"id": item.get("factor")}
+        )
+        cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
+        ranking.append(
+            RankedFactor(
+                id=str(factor.get("id")),
+                label=str(factor.get("label") or factor.get("id")),
+                href=entry_link("factors", factor, lang).href,
+                badge=verdict_badge(lang, cell),
+                n_findings=int(cell.get("n_findings") or 0),
+                explanation=explanation_of(cell, lang),
+            )
+        )
+    return ranking
+
+
+def build_profile_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> ProfilePage:
+    """Return the profile lens' view model: the choices and the factors ranked for them.
+
+    Raises
+    ------
+    EntryError
+        A parameter names a value that does not exist (with close ids as suggestions).
+    """
+    lang = check_lang(lang)
+    _ = translations_for(lang).gettext
+    chosen = read_profile_params(index, params, lang)
+    selects = [
+        make_select(
+            group["id"],
+            _("Driver") if group["id"] == "driver" else group["label"],
+            [("", _("any"))] + [(c["id"], c["label"]) for c in group["columns"]],
+            chosen.get(group["id"]),
+        )
+        for group in column_groups(index, lang)
+    ]
+    notice = ""
+    ranking: list[RankedFactor] = []
+    per_choice: list[ChoiceRanking] = []
+    choices: list[str] = []
+    if any(chosen.values()):
+        profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
+        given = profile.get("notice")
+        notice = (
+            str(given.get(lang) or given.get("en"))
+            if isinstance(given, Mapping)
+            else str(given or "")
+        )
+        choices = [str(ref.get("label") or ref.get("id")) for ref in profile["profile"].values()]
+        ranking = _ranked(profile.get("items") or [], lang)
+        per_choice = [
+            ChoiceRanking(
+                label=str(part["column"].get("label") or part["column"].get("id")),
+                ranking=_ranked(part.get("items") or [], lang),
+            )
+            for part in (profile.get("per_choice") or {}).values()
+        ]
+    return ProfilePage(
+        **page_frame(
+            lang,
+            _("Profile"),
+            "/profile",
+            {k: v for k, v in chosen.items() if v},
+            scripts=["profile.js"],
+        ),
+        filters=selects,
+        chosen=any(chosen.values()),
+        notice_extra=notice,
+        choices=choices,
+        ranking=ranking,
+        per_choice=per_choice,
+    )
+
+
+def render_profile_page(
+    index: Any, *, lang: str = "en", params: Mapping[str, str] | None = None
+) -> str:
+    """Render the profile lens (see :func:`build_profile_page`)."""
+    return render_view(build_profile_page(index, lang=lang, params=params))
