@@ -198,7 +198,10 @@ def describe_effect(effect: Mapping | None, lang: str) -> str:
     if effect:
         measure = effect.get("measure")
         if isinstance(measure, Mapping):
-            measure = measure.get("id") or measure.get("label")
+            # the measure's name in the page's language, never its identifier
+            measure = measure.get("label") or measure.get("id")
+        elif isinstance(measure, str) and measure != "none":
+            measure = measure.replace("_", " ")
         value = effect.get("value")
         if value is not None and measure and measure != "none":
             text = f"{measure} = {_number(value)}"
@@ -255,7 +258,6 @@ def finding_card(
     direction = finding.get("direction")
     effect = finding.get("effect") or {}
     facts = [
-        Fact(label=_("Where"), value=str(finding.get("locator") or "")),
         Fact(label=_("Effect"), value=describe_effect(effect, lang)),
         Fact(label=_("Size of the effect"), value=str(finding.get("size_band_label") or "")),
         Fact(
@@ -293,7 +295,9 @@ def finding_card(
             ),
         ),
     ]
+    # the curators write these in English: on a Dutch page they sit behind "Notities (Engels)"
     notes = [
+        Fact(label=_("Where"), value=str(finding.get("locator") or "")),
         Fact(label=_("Why this certainty"), value="; ".join(
             str(r) for r in finding.get("certainty_reasons") or []
         )),

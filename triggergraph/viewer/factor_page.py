@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,6 +80,28 @@ def _flatten_cells(cells: object) -> dict[str, Mapping]:
 def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
     kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
     return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
+
+
+def table_locator(text: str, lang: str) -> str:
+    """Where the report's summary table is, in the page's words (the data write it in English).
+
+    Examples
+    --------
+    >>> table_locator("section 3.3 (report p.44 onward)", "nl")
+    '§ 3.3, vanaf p. 44'
+    >>> table_locator("section 4.7", "nl")
+    '§ 4.7'
+    """
+    _ = translations_for(lang).gettext
+    found = re.fullmatch(r"section ([\d.]+)(?: \(report p\.\s*(\d+) onward\))?", text.strip())
+    if found:
+        section, page = found.groups()
+        if page:
+            return _("§ %(section)s, from p. %(page)s") % {"section": section, "page": page}
+        return f"§ {section}"
+    if text.startswith("macro summary section"):
+        return _("the summary section of the macro level (number and page not recovered)")
+    return text
 
 
 def build_factor_page(
@@ -198,7 +221,7 @@ def build_factor_page(
         heading=label,
         facts=[f for f in facts if f.value or f.links],
         report_facts=[NoteItem(text=str(t), locator=where) for t in said.get("facts") or []],
-        report_table=str(held.get("summary_table") or ""),
+        report_table=table_locator(str(held.get("summary_table") or ""), lang),
         tool_page=safe_href(held.get("tool_page")),
         guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..exceptions import NotFoundError
 from .common import (
     check_lang,
     finding_card,
@@ -23,6 +24,24 @@ from .views import (
     NoteItem,
     SourcePage,
 )
+
+
+def _overlap_link(index: Any, source_id: object, lang: str) -> Link:
+    """A link to an overlapping source, named by its first author and year, not its id."""
+    link = entry_link("sources", source_id, lang)
+    try:
+        other = index.source(str(source_id))
+    except NotFoundError:
+        return link
+    authors = [str(a).split(",")[0] for a in other.get("authors") or []]
+    who = (
+        authors[0]
+        + (" et al." if len(authors) > 2 else f" & {authors[1]}" if len(authors) == 2 else "")
+        if authors
+        else str(source_id)
+    )
+    year = f" ({other['year']})" if other.get("year") else ""
+    return Link(href=link.href, text=who + year)
 
 
 def build_source_page(
@@ -52,7 +71,7 @@ def build_source_page(
         Fact(label=_("Citation flags"), value=", ".join(flags)),
         Fact(
             label=_("Overlaps with (shares primary studies)"),
-            links=[entry_link("sources", s, lang) for s in source.get("overlaps_with") or []],
+            links=[_overlap_link(index, s, lang) for s in source.get("overlaps_with") or []],
         ),
         Fact(label=_("Added by"), value=str(source.get("added_by") or "")),
         Fact(label=_("Added on"), value=str(source.get("added_on") or "")),
@@ -77,6 +96,7 @@ def build_source_page(
         for n in source.get("context_notes") or []
         if isinstance(n, Mapping)
     ]
+    # who and when is the citation; what the curators wrote about it is an English note
     cites = [
         NoteItem(
             text=" ".join(
@@ -85,11 +105,11 @@ def build_source_page(
                     c.get("first_author"),
                     c.get("co_authors"),
                     f"({c.get('year')})" if c.get("year") else None,
-                    c.get("note"),
                 )
                 if x
             ),
             locator=str(c.get("locator") or ""),
+            note=str(c.get("note") or ""),
         )
         for c in source.get("cites") or []
         if isinstance(c, Mapping)

@@ -156,6 +156,8 @@ class NoteItem:
 
     text: str
     locator: str = ""
+    #: the curators' words about it (English)
+    note: str = ""
 
 
 @dataclass(kw_only=True)
