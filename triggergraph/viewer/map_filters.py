@@ -39,7 +39,7 @@ def server_filters(index: Any, lang: str, query: MapQuery) -> list[Select]:
             label=_("Population studied"),
             kind="text",
             value=query.population or "",
-            hint=_("words from the description, in English, e.g. youth"),
+            hint=_("e.g. youth, Dutch (in English)"),
         ),
         make_select(
             "outcome",
