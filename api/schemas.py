@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from triggergraph.answers import ProblemAnswer
+from triggergraph.answers.builders import answer_json
 
 
 class ErrorOut(BaseModel):
@@ -166,12 +167,17 @@ def errors(*codes: int) -> dict[int, dict]:
 
 
 def json_response(
-    body: bytes | dict | list, status: int = 200, headers: dict | None = None
+    body: bytes | BaseModel | dict | list, status: int = 200, headers: dict | None = None
 ) -> Response:
-    """A JSON answer from pre-serialised bytes (hot routes) or from a dict built by the read model.
+    """A JSON answer from pre-serialised bytes (hot routes), an answer model, or plain data.
 
     The route's ``response_model`` documents the answer; the body is not validated again on
     every request (see :mod:`triggergraph.answers`).
     """
-    content = body if isinstance(body, bytes) else orjson.dumps(body)
+    if isinstance(body, bytes):
+        content = body
+    elif isinstance(body, BaseModel):
+        content = answer_json(body)
+    else:
+        content = orjson.dumps(body)
     return Response(content, status_code=status, media_type="application/json", headers=headers)

@@ -35,8 +35,8 @@ if str(BENCH) not in sys.path:
 from viewer_bench import CHROMIUM, CHROMIUM_ARGS, _Pages  # noqa: E402
 
 from triggergraph.config import Settings  # noqa: E402
-from triggergraph.index import EvidenceIndex  # noqa: E402
 from triggergraph.loader import load_literature  # noqa: E402
+from triggergraph.readmodel import EvidenceIndex  # noqa: E402
 from triggergraph.viewer import render_evidence_map  # noqa: E402
 from triggergraph.vocabulary import load_vocabulary  # noqa: E402
 

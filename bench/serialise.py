@@ -1,11 +1,14 @@
-"""How fast the matrix answer turns into JSON bytes: orjson over the read model's dict vs pydantic.
+"""How fast the hot answers turn into JSON bytes: orjson over ``model_dump`` vs pydantic's own JSON.
 
-The hot routes serve pre-serialised bytes, made once per index and query; this measures the
-making. Three ways, each the median of ``--runs`` timings in one process:
+The hot routes serve pre-serialised bytes, made once per index and query from the answer
+model a builder returns; this measures the making for the matrix (``cols=all``, the REST form)
+and for one factor page (the factor with the most findings). Each figure is the median of
+``--runs`` timings in one process:
 
-* ``orjson``: ``orjson.dumps`` of the dict the read model builds (what the service does);
-* ``pydantic``: ``MatrixAnswer.model_validate(dict).model_dump_json()`` (validate, then dump);
-* ``pydantic dump only``: ``model_dump_json()`` of a model validated beforehand.
+* ``orjson``: ``orjson.dumps(model.model_dump(mode="json"))``;
+* ``pydantic``: ``model.model_dump_json()`` (what the service does,
+  :func:`~triggergraph.answers.builders.answer_json`);
+* ``build``: the builder itself (``build_matrix``, ``build_factor``), for scale.
 
 Usage: ``python bench/serialise.py [--sizes bundled,10k] [--runs 15]``.
 """
@@ -29,10 +32,13 @@ import orjson  # noqa: E402
 import synth  # noqa: E402
 from sizes import parse_size  # noqa: E402
 
-from triggergraph.answers import MatrixAnswer, MatrixQuery  # noqa: E402
-from triggergraph.index import EvidenceIndex  # noqa: E402
+from triggergraph.answers import LangQuery, MatrixQuery  # noqa: E402
+from triggergraph.answers.builders import (  # noqa: E402
+    build_factor,
+    build_matrix,
+)
 from triggergraph.loader import load_literature  # noqa: E402
-from triggergraph.service.core import api_matrix  # noqa: E402
+from triggergraph.readmodel import EvidenceIndex  # noqa: E402
 from triggergraph.vocabulary import load_vocabulary  # noqa: E402
 
 QUERY = MatrixQuery(cols="all", lang="en")
@@ -49,19 +55,38 @@ def median_ms(make, runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(name: str, index: EvidenceIndex, runs: int) -> dict:
-    """The three serialisations of one matrix; the bytes must decode to the same answer."""
-    data = api_matrix(index.matrix(QUERY))
-    model = MatrixAnswer.model_validate(data)
-    assert orjson.loads(model.model_dump_json()) == orjson.loads(orjson.dumps(data))
+def _answers(index: EvidenceIndex) -> dict:
+    """The answers measured: the REST matrix and the factor page with the most findings."""
+    factor_id = max(index.factor_order, key=lambda f: (len(index.routed.get(f, [])), f))
     return {
-        "size": name,
-        "findings": index.health()["findings"],
-        "bytes": len(orjson.dumps(data)),
-        "orjson_ms": median_ms(lambda: orjson.dumps(data), runs),
-        "pydantic_ms": median_ms(lambda: MatrixAnswer.model_validate(data).model_dump_json(), runs),
-        "dump_only_ms": median_ms(model.model_dump_json, runs),
+        "matrix": lambda: build_matrix(index, QUERY),
+        f"factor {factor_id}": lambda: build_factor(index, factor_id, LangQuery()),
     }
+
+
+def measure(name: str, index: EvidenceIndex, runs: int) -> list[dict]:
+    """Both serialisations of each answer; the bytes must decode to the same answer."""
+    results = []
+    for answer, build in _answers(index).items():
+        model = build()
+        by_orjson = orjson.dumps(model.model_dump(mode="json"))
+        by_pydantic = model.model_dump_json().encode()
+        assert orjson.loads(by_orjson) == orjson.loads(by_pydantic)
+        results.append(
+            {
+                "size": name,
+                "answer": answer,
+                "findings": len(index.findings),
+                "bytes": len(by_orjson),
+                "build_ms": median_ms(build, runs),
+                "orjson_ms": median_ms(
+                    lambda m=model: orjson.dumps(m.model_dump(mode="json")),
+                    runs,
+                ),
+                "pydantic_ms": median_ms(lambda m=model: m.model_dump_json(), runs),
+            }
+        )
+    return results
 
 
 def build_index(size: str, vocabulary) -> tuple[str, EvidenceIndex]:
@@ -79,16 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
     vocabulary = load_vocabulary()
-    print(
-        "| data | findings | matrix JSON | orjson | pydantic validate+dump | pydantic dump only |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| data | findings | answer | JSON | build | orjson(model_dump) | model_dump_json |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     for size in args.sizes.split(","):
-        r = measure(*build_index(size, vocabulary), args.runs)
-        print(
-            f"| {r['size']} | {r['findings']} | {r['bytes'] / 1024:.0f} KiB | "
-            f"{r['orjson_ms']:.2f} ms | {r['pydantic_ms']:.2f} ms | {r['dump_only_ms']:.2f} ms |"
-        )
+        for r in measure(*build_index(size, vocabulary), args.runs):
+            print(
+                f"| {r['size']} | {r['findings']} | {r['answer']} | {r['bytes'] / 1024:.0f} KiB | "
+                f"{r['build_ms']:.1f} ms | {r['orjson_ms']:.2f} ms | {r['pydantic_ms']:.2f} ms |"
+            )
     return 0
 
 

@@ -69,10 +69,123 @@ def fixture_index():
     """The read model over the small fixture corpus in ``tests/data/api`` (not the shipped one)."""
     from pathlib import Path
 
-    from triggergraph.index import EvidenceIndex
     from triggergraph.loader import load_literature
+    from triggergraph.readmodel import EvidenceIndex
     from triggergraph.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary()
     folder = Path(__file__).resolve().parent / "data" / "api"
     return EvidenceIndex.build(load_literature(folder, vocabulary), vocabulary)
+
+
+# --- a small evidence base for the read model and the answers -------------------------------
+
+#: a construct of ontology/constructs.ttl that maps (SKOS) to the discrimination trigger
+CONSTRUCT = "perceived_discrimination"
+DISCRIMINATION = "direct_discrimination_racism_exclusion"
+
+
+def _finding(fid, factor, direction, certainty, drivers=(), demographics=(), stages=()):
+    return {
+        "id": fid,
+        "factor": factor,
+        "drivers": [{"driver": d, "basis": b} for d, b in drivers],
+        "demographics": list(demographics),
+        "direction": direction,
+        "certainty": certainty,
+        "certainty_reasons": ["set by the test"],
+        "outcome_stages": list(stages),
+        "locator": "p. 1",
+    }
+
+
+def _source(vocab, sid, author, findings, overlaps=()):
+    from datetime import date
+
+    from triggergraph.models import Source
+
+    data = {
+        "id": sid,
+        "type": "journal_article",
+        "authors": [author, "Roe, R."],
+        "year": 2021,
+        "title": f"Study {sid}",
+        "venue": "Journal of Tests 1(1), 1-10",
+        "doi": f"10.1234/{sid}",
+        "added_by": "tests",
+        "added_on": date(2026, 1, 1),
+        "overlaps_with": list(overlaps),
+        "findings": findings,
+    }
+    return Source.model_validate(data, context={"vocabulary": vocab})
+
+
+@pytest.fixture(scope="module")
+def small_vocab():
+    from triggergraph.config import Settings
+    from triggergraph.vocabulary import build_vocabulary, read_ontology_graph
+
+    settings = Settings(base_iri="http://127.0.0.1:8000/")
+    vocabulary = build_vocabulary(
+        read_ontology_graph(settings.ontology_dir, settings.base_iri), settings.base_iri
+    )
+    assert (DISCRIMINATION, False) in vocabulary.triggers_for(CONSTRUCT)
+    return vocabulary
+
+
+@pytest.fixture(scope="module")
+def small_index(small_vocab):
+    """Five sources, six findings: overlapping meta-analyses, a construct, a contested cell."""
+    from triggergraph.readmodel import EvidenceIndex
+
+    vocab = small_vocab
+    justice = [("justice_seeker", "stated")]
+    sources = [
+        _source(
+            vocab,
+            "meta1",
+            "Doe, J.",
+            [
+                _finding("f1", "detention", "increases", "A", justice, ["sex_male"], ["behaviour"]),
+            ],
+        ),
+        _source(
+            vocab,
+            "meta2",
+            "Poe, E.",
+            [_finding("f2", "detention", "increases", "B", justice)],
+            overlaps=["meta1"],
+        ),
+        _source(
+            vocab,
+            "survey3",
+            "Lee, K.",
+            [
+                _finding(
+                    "f3",
+                    CONSTRUCT,
+                    "increases",
+                    "C",
+                    [("identity_seeker", "proposed")],
+                    ["age_under_18"],
+                    ["attitude"],
+                ),
+            ],
+        ),
+        _source(
+            vocab,
+            "survey4",
+            "Kim, S.",
+            [_finding("f4", "marriage", "decreases", "C", demographics=["sex_male"])],
+        ),
+        _source(
+            vocab,
+            "survey5",
+            "Ng, T.",
+            [
+                _finding("f5", "marriage", "increases", "B", demographics=["sex_male"]),
+                _finding("f6", "training", "mixed", "D", [("meaning_seeker", "stated")]),
+            ],
+        ),
+    ]
+    return EvidenceIndex.build(sources, vocab, version="v-test")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from triggergraph import answers
-from triggergraph.answers import FactorsQuery, FindingsQuery, MatrixQuery, ProfileQuery
+from triggergraph.answers import FactorsQuery, FindingsQuery, LangQuery, MatrixQuery, ProfileQuery
+from triggergraph.answers import builders as build
 from triggergraph.exceptions import EntryError
-from triggergraph.index import EvidenceIndex
 from triggergraph.loader import load_literature
-from triggergraph.service.core import api_matrix
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.vocabulary import load_vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
@@ -24,26 +25,43 @@ def index() -> EvidenceIndex:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_every_answer_of_the_read_model_fits_its_model(index, lang):
+def test_every_builder_returns_its_model_and_serves_what_it_validates(index, lang):
     vocabulary = index.vocabulary
-    some_finding = index.findings(FindingsQuery())["items"][0]["id"]
-    some_source = index.sources(answers.SourcesQuery())["items"][0]["id"]
+    query = LangQuery(lang=lang)
+    some_finding = next(iter(index.findings))
+    some_source = next(iter(index.sources))
     checks = [
-        (answers.MatrixAnswer, api_matrix(index.matrix(MatrixQuery(cols="all", lang=lang)))),
-        (answers.FactorsPage, index.factors(FactorsQuery(driver="justice_seeker", lang=lang))),
-        (answers.GapsAnswer, index.gaps(lang)),
-        (answers.ProfileAnswer, index.profile(ProfileQuery(driver="justice_seeker", lang=lang))),
-        (answers.FindingsPage, index.findings(FindingsQuery(lang=lang))),
-        (answers.FindingAnswer, index.finding(some_finding, lang)),
-        (answers.SourcesPage, index.sources(answers.SourcesQuery())),
-        (answers.SourceAnswer, index.source(some_source)),
-        (answers.DriverAnswer, index.driver("justice_seeker", lang)),
-        (answers.IndexHealth, index.health()),
+        (answers.MatrixAnswer, build.build_matrix(index, MatrixQuery(cols="all", lang=lang))),
+        (
+            answers.FactorsPage,
+            build.build_factors(index, FactorsQuery(driver="justice_seeker", lang=lang)),
+        ),
+        (answers.GapsAnswer, build.build_gaps(index, query)),
+        (
+            answers.ProfileAnswer,
+            build.build_profile(index, ProfileQuery(driver="justice_seeker", lang=lang)),
+        ),
+        (answers.FindingsPage, build.build_findings(index, FindingsQuery(lang=lang))),
+        (answers.FindingAnswer, build.build_finding(index, some_finding, query)),
+        (answers.SourcesPage, build.build_sources(index, answers.SourcesQuery())),
+        (answers.SourceAnswer, build.build_source(index, some_source)),
+        (answers.DriversAnswer, build.build_drivers(index, query)),
+        (answers.DriverAnswer, build.build_driver(index, "justice_seeker", query)),
+        (answers.DemographicsAnswer, build.build_demographics(index, query)),
+        (answers.IndexHealth, build.build_index_health(index)),
+        (answers.ConstructsPage, build.build_constructs(vocabulary, answers.ConstructsQuery())),
     ]
-    checks += [(answers.FactorAnswer, index.factor(f, lang)) for f in vocabulary.factors]
-    checks += [(answers.ConstructAnswer, index.construct(c, lang)) for c in vocabulary.constructs]
-    for model, data in checks:
-        assert model.model_validate(data).model_dump(mode="json") == data, model.__name__
+    checks += [
+        (answers.FactorAnswer, build.build_factor(index, f, query)) for f in vocabulary.factors
+    ]
+    checks += [
+        (answers.ConstructAnswer, build.build_construct(index, c, query))
+        for c in vocabulary.constructs
+    ]
+    for model, answer in checks:
+        assert type(answer) is model, model.__name__
+        served = orjson.loads(build.answer_json(answer))
+        assert model.model_validate(served).model_dump(mode="json") == served, model.__name__
 
 
 def test_answer_keeps_fields_the_read_model_adds():

@@ -1030,7 +1030,7 @@ def test_line_separator_characters_survive_store_reload_and_trig_export(attack_c
         published = attack_client.post("/api/v1/sources/line_breakers/publish", headers=auth)
         assert published.status_code == 200, published.text
         service.reload()
-        assert service.health()["literature_problems"] == []
+        assert service.health().literature_problems == []
         source = attack_client.get("/api/v1/sources/line_breakers").json()
         assert source["title"] == entry["title"]
         trig = attack_client.get("/api/v1/export", params={"format": "trig"})
@@ -1064,7 +1064,7 @@ def test_line_separator_characters_survive_reload_from_sparql_store(tmp_path, ox
         try:
             service = client.app.state.service
             service.reload()
-            assert service.health()["literature_problems"] == []
+            assert service.health().literature_problems == []
             source = client.get("/api/v1/sources/line_breakers_remote").json()
             assert source["title"] == entry["title"]
         finally:

@@ -13,16 +13,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-import orjson
 import pytest
 import yaml
 from bench_scripts import load_bench
 from rdflib import Graph
 
+from triggergraph.answers.builders import answer_json, build_source
 from triggergraph.exceptions import QueryTimeoutError
-from triggergraph.index import EvidenceIndex
 from triggergraph.models import Source
 from triggergraph.namespaces import TG
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.service.literature import graph_source_id, read_store_sources
 from triggergraph.shapes import validate_graph
 from triggergraph.store import OxigraphStore, SparqlStore
@@ -77,7 +77,7 @@ class Expected:
     def source_json(self, entry: dict) -> dict:
         source = Source.model_validate(entry, context={"vocabulary": self.vocabulary})
         index = EvidenceIndex.build([source], self.vocabulary, "")
-        return json.loads(orjson.dumps(index.source(source.id)))
+        return json.loads(answer_json(build_source(index, source.id)))
 
 
 # ---- checks on a stopped store -----------------------------------------------------------

@@ -13,8 +13,8 @@ import pytest
 from triggergraph.config import Settings
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.graph import layout_graph, neighbourhood, project_graph, write_graphml
-from triggergraph.index import EvidenceIndex
 from triggergraph.models import Source
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.vocabulary import build_vocabulary, read_ontology_graph
 
 

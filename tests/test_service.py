@@ -18,6 +18,14 @@ from triggergraph.answers import (
     MatrixQuery,
     SourcesQuery,
 )
+from triggergraph.answers.builders import (
+    answer_json,
+    build_findings,
+    build_matrix,
+    build_sources,
+    factors_json,
+    matrix_json,
+)
 from triggergraph.config import Settings
 from triggergraph.exceptions import (
     ConflictError,
@@ -115,10 +123,10 @@ def source_ids(service: EvidenceService) -> list[str]:
 def test_open_loads_literature_into_store_and_index(service):
     assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
     health = service.health()
-    assert health["status"] == "ok"
-    assert health["store_counts"] == {"sources": 2, "findings": 3}
-    assert health["sources_from_literature"] == 2
-    assert health["literature_problems"] == []
+    assert health.status == "ok"
+    assert health.store_counts == {"sources": 2, "findings": 3}
+    assert health.sources_from_literature == 2
+    assert health.literature_problems == []
 
 
 def test_restart_with_same_literature_keeps_api_added_source(tmp_path, literature):
@@ -131,7 +139,7 @@ def test_restart_with_same_literature_keeps_api_added_source(tmp_path, literatur
     try:
         assert "added_one" in source_ids(second)
         assert second.store.dump_nquads() == dump_before
-        assert second.health()["sources_added"] == 1
+        assert second.health().sources_added == 1
     finally:
         second.close()
 
@@ -176,8 +184,8 @@ def test_invalid_literature_at_start_keeps_store_data_and_reports(tmp_path, lite
     try:
         assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
         health = service.health()
-        assert health["status"] == "degraded"
-        assert any("fixture_beta.yaml" in (p["file"] or "") for p in health["literature_problems"])
+        assert health.status == "degraded"
+        assert any("fixture_beta.yaml" in (p.file or "") for p in health.literature_problems)
     finally:
         service.close()
 
@@ -187,8 +195,8 @@ def test_invalid_literature_on_empty_store_starts_empty_and_reports(tmp_path, li
     service = EvidenceService.open(make_settings(tmp_path, literature, store="memory"))
     try:
         assert source_ids(service) == []
-        problems = service.health()["literature_problems"]
-        assert problems[0]["file"].endswith("fixture_beta.yaml") and problems[0]["line"]
+        problems = service.health().literature_problems
+        assert problems[0].file.endswith("fixture_beta.yaml") and problems[0].line
     finally:
         service.close()
 
@@ -198,8 +206,8 @@ def test_missing_literature_folder_is_reported(tmp_path):
     service = EvidenceService.open(settings)
     try:
         health = service.health()
-        assert health["status"] == "degraded"
-        assert "no-such-folder" in health["literature_problems"][0]["file"]
+        assert health.status == "degraded"
+        assert "no-such-folder" in health.literature_problems[0].file
     finally:
         service.close()
 
@@ -212,16 +220,16 @@ def test_literature_broken_while_running_keeps_last_good_data(service, literatur
     )
     health = service.health()
     assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
-    problems = health["literature_problems"]
-    assert problems and "detentoin" in problems[0]["message"]
-    assert "detention" in problems[0]["suggestions"]
+    problems = health.literature_problems
+    assert problems and "detentoin" in problems[0].message
+    assert "detention" in problems[0].suggestions
 
 
 def test_literature_fixed_while_running_is_loaded(service, literature):
     (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["gamma-1"])))
     service.ensure_fresh()
     assert "fixture_gamma" in source_ids(service)
-    assert service.health()["literature_problems"] == []
+    assert service.health().literature_problems == []
 
 
 def test_literature_reusing_api_finding_id_is_reported_not_loaded(service, literature):
@@ -229,7 +237,7 @@ def test_literature_reusing_api_finding_id_is_reported_not_loaded(service, liter
     (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["shared-1"])))
     health = service.health()
     assert "fixture_gamma" not in source_ids(service)
-    assert any("shared-1" in p["message"] for p in health["literature_problems"])
+    assert any("shared-1" in p.message for p in health.literature_problems)
 
 
 # ---- writes ------------------------------------------------------------------------------
@@ -239,7 +247,7 @@ def test_create_source_yaml_and_json_add_to_index(service):
     body = json.dumps(entry("added_json", ["added-json-1"])).encode()
     service.create_source(body, "application/json")
     assert {"added_yaml", "added_json"} <= set(source_ids(service))
-    assert service.finding("added-json-1")["id"] == "added-json-1"
+    assert service.finding("added-json-1").id == "added-json-1"
 
 
 def test_create_source_existing_id_conflicts_and_changes_nothing(service):
@@ -300,22 +308,22 @@ def test_replace_source_changes_findings(service):
     assert result.findings == 2
     with pytest.raises(NotFoundError):
         service.finding("fixture-beta-1")
-    assert service.finding("beta-new-2")["id"] == "beta-new-2"
+    assert service.finding("beta-new-2").id == "beta-new-2"
 
 
 def test_delete_source_removes_it_and_its_findings(service):
     service.delete_source("fixture_beta")
     assert source_ids(service) == ["fixture_alpha"]
-    assert service.health()["store_counts"]["findings"] == 2
+    assert service.health().store_counts["findings"] == 2
     with pytest.raises(NotFoundError):
         service.delete_source("fixture_beta")
 
 
 def test_write_bumps_version(service):
-    before = service.health()["version"]
+    before = service.health().version
     result = service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
     assert result.version != before
-    assert service.health()["version"] == result.version
+    assert service.health().version == result.version
 
 
 # ---- version polling ----------------------------------------------------------------------
@@ -345,8 +353,8 @@ def test_unreachable_store_serves_last_index_and_refuses_writes(service, monkeyp
     monkeypatch.setattr(service.store, "query", down)
     assert source_ids(service) == ["fixture_alpha", "fixture_beta"]
     health = service.health()
-    assert health["stale"] is True and health["status"] == "degraded"
-    assert service.findings(FindingsQuery())["total"] == 3
+    assert health.stale is True and health.status == "degraded"
+    assert service.findings(FindingsQuery()).total == 3
     with pytest.raises(StoreUnavailableError):
         service.create_source(as_yaml(entry("added_one", ["a-1"])), "text/yaml")
 
@@ -457,10 +465,10 @@ def test_negotiate_prefers_higher_quality():
 def _index_answers(service: EvidenceService) -> tuple:
     index = service.index
     return (
-        index.matrix_json(MatrixQuery(cols="all", lang="en")),
-        index.factors_json(FactorsQuery(lang="nl")),
-        orjson.dumps(index.findings(FindingsQuery(limit=500))),
-        orjson.dumps(index.sources(SourcesQuery(limit=500))),
+        matrix_json(index, MatrixQuery(cols="all", lang="en")),
+        factors_json(index, FactorsQuery(lang="nl")),
+        answer_json(build_findings(index, FindingsQuery(limit=500))),
+        answer_json(build_sources(index, SourcesQuery(limit=500))),
     )
 
 
@@ -496,7 +504,7 @@ def test_reload_reads_back_only_the_graphs_another_process_wrote(tmp_path, liter
         assert "added_one" not in after_second
         assert after_second["fixture_beta"].title == "Retitled by the other process"
         assert after_second["added_two"] is after["added_two"]
-        assert reader.health()["version"] == writer.store.version()
+        assert reader.health().version == writer.store.version()
         assert _index_answers(reader) == _fresh_answers(reader)
         with pytest.raises(NotFoundError):
             reader.finding("a-1")
@@ -537,14 +545,14 @@ def test_unreadable_graph_is_reported_then_cleared_when_rewritten(service):
     service.store.replace_graph(graph, f'<{graph}> <http://example.org/p> "x" .\n')
     other.reload()
     health = other.health()
-    assert health["status"] == "degraded"
-    assert [p["file"] for p in health["literature_problems"]] == [graph]
+    assert health.status == "degraded"
+    assert [p.file for p in health.literature_problems] == [graph]
     assert "fixture_beta" not in other.sources_by_id
     service.ensure_fresh()
     # the unreadable graph is no source to the index, so it is created anew
     service.create_source(as_yaml(entry("fixture_beta", ["b-9"])), "text/yaml")
     other.reload()
-    assert other.health()["literature_problems"] == []
+    assert other.health().literature_problems == []
     assert other.sources_by_id["fixture_beta"].findings[0].id == "b-9"
 
 
@@ -616,11 +624,18 @@ def test_cached_answer_after_first_computation_same_bytes(tmp_path, literature):
 
 def test_matrix_json_cells_list_finding_ids_and_directness_only(read_service):
     matrix = json.loads(read_service.matrix_json(MatrixQuery(cols="driver", lang="en")))
-    full = read_service.index.matrix(MatrixQuery(cols="driver", lang="en"))
+    full = orjson.loads(
+        answer_json(build_matrix(read_service.index, MatrixQuery(cols="driver", lang="en")))
+    )
+    built = build_matrix(read_service.index, MatrixQuery(cols="driver", lang="en"))
     counted = 0
     for factor, row in matrix["cells"].items():
         for column, cell in row.items():
             expected = full["cells"][factor][column]
+            # the built cell holds the counted findings whole, in the same order
+            assert [f["id"] for f in cell["findings"]] == [
+                f.id for f in built.cells[factor][column].findings
+            ]
             assert cell["findings"] == [
                 {"id": f["id"], "direct": f["direct"]} for f in expected["findings"]
             ]

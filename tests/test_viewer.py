@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 
 from triggergraph.answers import FindingsQuery, MatrixQuery, ProfileQuery, SourcesQuery
+from triggergraph.answers.builders import (
+    build_construct,
+    build_finding,
+    build_matrix,
+    build_profile,
+)
 from triggergraph.exceptions import EntryError, NotFoundError
-from triggergraph.index import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.models import Source
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.viewer import (
     build_cell_findings,
     build_network_data,
@@ -151,8 +157,8 @@ def test_render_evidence_map_has_legend_with_every_verdict(index):
 
 def test_render_evidence_map_cells_for_every_row_and_column(index):
     html = render_evidence_map(index, lang="en")
-    rows = len(index.matrix(MatrixQuery(cols="all"))["rows"])
-    columns = len(index.matrix(MatrixQuery(cols="all"))["columns"])
+    rows = len(build_matrix(index, MatrixQuery(cols="all")).rows)
+    columns = len(build_matrix(index, MatrixQuery(cols="all")).columns)
     assert html.count('<td class="cell') == rows * columns
     empty = html.count('data-verdict="no_evidence"')
     assert 0 < empty < rows * columns
@@ -168,14 +174,14 @@ def test_render_evidence_map_switches_language(index):
 
 def test_render_evidence_map_verdict_filter_marks_cells_off(index):
     html = render_evidence_map(index, lang="en", params={"verdict": "strong"})
-    matrix = index.matrix(MatrixQuery(cols="all"))
+    matrix = build_matrix(index, MatrixQuery(cols="all"))
     strong = sum(
-        1 for cells in matrix["cells"].values() for c in cells.values() if c["verdict"] == "strong"
+        1 for cells in matrix.cells.values() for c in cells.values() if c.verdict == "strong"
     )
     shown = re.search(r'<span id="shown-count">(\d+)</span>', html).group(1)
     assert int(shown) == strong
     off = len(re.findall(r'<td class="cell [^"]* off"', html))
-    assert off == len(matrix["rows"]) * len(matrix["columns"]) - strong
+    assert off == len(matrix.rows) * len(matrix.columns) - strong
 
 
 @pytest.mark.parametrize(
@@ -193,7 +199,8 @@ def test_render_evidence_map_rejects_bad_parameter(index, field, value):
 def test_render_profile_page_shows_notice_in_both_languages(index):
     en = render_profile_page(index, lang="en", params={"driver": "justice_seeker"})
     nl = render_profile_page(index, lang="nl")
-    assert index.profile(ProfileQuery(driver="justice_seeker", lang="en"))["notice"]["en"] in en
+    profile = build_profile(index, ProfileQuery(driver="justice_seeker", lang="en"))
+    assert profile.notice["en"] in en
     assert "risk assessment" in en
     assert "risicotaxatie" in nl and 'id="choose-one"' in nl
 
@@ -205,8 +212,8 @@ def test_render_profile_page_ranks_like_index(index):
     combined = html.split('id="ranking"', 1)[1].split("</ol>", 1)[0]
     shown = re.findall(r'<li data-factor="([^"]+)"', combined)
     expected = [
-        i["factor"]["id"]
-        for i in index.profile(ProfileQuery(sex="sex_female", age="age_under_18"))["items"]
+        i.factor.id
+        for i in build_profile(index, ProfileQuery(sex="sex_female", age="age_under_18")).items
     ]
     assert shown == expected and "detention" in shown
 
@@ -318,7 +325,7 @@ def test_render_construct_page_links_trigger_factors_and_findings():
     assert construct.label("nl") in page
     for factor_id, _mapping in construct.maps_to:
         assert f'href="/factors/{factor_id}?lang=nl"' in page
-    assert page.count('<li id="') == len(index.construct(construct.id)["findings"]) > 0
+    assert page.count('<li id="') == len(build_construct(index, construct.id).findings) > 0
 
 
 def test_render_construct_page_unknown_id_suggests():
@@ -397,16 +404,29 @@ def test_render_evidence_map_tells_three_kinds_of_empty_apart(index):
     assert "filtered" in set(re.findall(r'data-empty="([a-z_]+)"', stage))
 
 
+def _finding_answer(index, **changes):
+    """A served finding of the index with some fields replaced, from a source it does not know."""
+    from triggergraph.answers.evidence import FindingSource
+
+    some = build_finding(index, next(iter(index.findings)))
+    source = FindingSource(
+        id="nowhere", iri="x", citation="A (2020)", year=2020, title="A", citation_flags=[]
+    )
+    blank = {"certainty_reasons": [], "effect": None, "population": None, "note": None}
+    return some.model_copy(update={"source": source, "outcome": None, **blank, **changes})
+
+
 def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
+    from triggergraph.answers.base import ScaleRef
     from triggergraph.viewer.common import finding_card
 
-    finding = {
-        "id": "X1",
-        "source": {"id": "nowhere", "citation": "A (2020)"},
-        "size_band_label": "groot",
-        "effect_flags": [{"id": "very_large_ratio_without_ci", "label": "zeer grote ratio"}],
-        "outcome": "within extremists",
-    }
+    finding = _finding_answer(
+        index,
+        id="X1",
+        size_band_label="groot",
+        effect_flags=[ScaleRef(id="very_large_ratio_without_ci", label="zeer grote ratio")],
+        outcome="within extremists",
+    )
     card = finding_card(index, finding, "nl")
     facts = {f.label: f.value for f in card.facts}
     assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
@@ -415,18 +435,18 @@ def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
 
 
 def test_finding_card_reads_direction_against_the_outcome_compared(index):
+    from triggergraph.answers.base import ScaleRef
     from triggergraph.viewer.common import finding_card
 
-    base = {
-        "id": "X2",
-        "source": {"id": "nowhere", "citation": "A (2020)"},
-        "direction": "increases",
-    }
-    within = {
-        **base,
-        "outcome_kind": {"id": "within_extremists", "label": "vergelijking binnen extremisten"},
-    }
-    radical = {**base, "outcome_kind": {"id": "radicalisation", "label": "radicalisering"}}
+    within = _finding_answer(
+        index,
+        id="X2",
+        direction="increases",
+        outcome_kind=ScaleRef(id="within_extremists", label="vergelijking binnen extremisten"),
+    )
+    radical = within.model_copy(
+        update={"outcome_kind": ScaleRef(id="radicalisation", label="radicalisering")}
+    )
     facts = {f.label: f.value for f in finding_card(index, within, "nl").facts}
     assert facts["Richting"] == "hoger op de vergeleken uitkomst"
     facts = {f.label: f.value for f in finding_card(index, radical, "nl").facts}
@@ -434,10 +454,11 @@ def test_finding_card_reads_direction_against_the_outcome_compared(index):
 
 
 def test_dutch_source_page_keeps_english_cited_notes_behind_the_toggle(index):
+    from triggergraph.answers.builders import build_source, build_sources
     from triggergraph.viewer import build_source_page, render_view
 
-    ids = [s["id"] for s in index.sources(SourcesQuery(limit=500))["items"]]
-    cited = next(i for i in ids if any(c.get("note") for c in index.source(i).get("cites") or []))
+    ids = [s.id for s in build_sources(index, SourcesQuery(limit=500)).items]
+    cited = next(i for i in ids if any(c.get("note") for c in build_source(index, i).cites))
     page = build_source_page(index, source_id=cited, lang="nl")
     noted = [c for c in page.cites if c.note]
     assert noted and all(c.note not in c.text for c in noted)
@@ -446,16 +467,19 @@ def test_dutch_source_page_keeps_english_cited_notes_behind_the_toggle(index):
 
 
 def test_finding_card_names_effect_measure_and_keeps_locator_with_the_notes(index):
+    from triggergraph.answers import LangQuery
+    from triggergraph.answers.builders import build_findings
     from triggergraph.viewer.common import finding_card
 
     finding = next(
         f
-        for f in index.findings(FindingsQuery(limit=500))["items"]
-        if (f.get("effect") or {}).get("measure") not in (None, "none")
-        and (f.get("effect") or {}).get("value") is not None
+        for f in build_findings(index, FindingsQuery(limit=500)).items
+        if f.effect is not None
+        and f.effect.measure not in (None, "none")
+        and f.effect.value is not None
     )
-    card = finding_card(index, index.finding(finding["id"], "nl"), "nl")
+    card = finding_card(index, build_finding(index, finding.id, LangQuery(lang="nl")), "nl")
     effect = next(f.value for f in card.facts if f.label == "Effect")
     assert "_" not in effect.split("=")[0]
     assert "Vindplaats" not in [f.label for f in card.facts]
-    assert card.notes_foreign and card.notes[0].value == finding["locator"]
+    assert card.notes_foreign and card.notes[0].value == finding.locator

@@ -8,6 +8,7 @@ import io
 import pytest
 import rispy
 
+from triggergraph.answers.builders import build_sources
 from triggergraph.answers.queries import SourcesQuery
 from triggergraph.exceptions import EntryError
 from triggergraph.viewer import build_map_download, build_map_page
@@ -46,7 +47,7 @@ def test_ris_and_bibtex_downloads_list_the_sources_behind_shown_cells(index):
     _, _, ris = build_map_download(index, {"format": "ris", "verdict": "limited"})
     entries = rispy.loads(ris)
     ids = {e["id"] for e in entries}
-    assert ids and ids <= {s["id"] for s in index.sources(SourcesQuery())["items"]}
+    assert ids and ids <= {s.id for s in build_sources(index, SourcesQuery()).items}
     assert all(e["title"] for e in entries)
     _, media, bib = build_map_download(index, {"format": "bib", "verdict": "limited"})
     assert media.startswith("application/x-bibtex")

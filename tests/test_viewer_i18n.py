@@ -13,6 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from triggergraph.answers.builders import build_finding, build_source, build_sources
 from triggergraph.answers.queries import SourcesQuery
 from triggergraph.viewer import (
     build_about_page,
@@ -126,8 +127,9 @@ def index(fixture_index):
 
 
 def dutch_pages(index) -> dict[str, str]:
-    source_id = index.sources(SourcesQuery())["items"][0]["id"]
-    factor_id = index.finding(index.source(source_id)["findings"][0]["id"])["factor"]["id"]
+    source_id = build_sources(index, SourcesQuery()).items[0].id
+    finding_id = build_source(index, source_id).findings[0].id
+    factor_id = build_finding(index, finding_id).factor.id
     pages = {
         "/": build_map_page(index, lang="nl"),
         "/network": build_network_page(index, lang="nl"),

@@ -70,7 +70,7 @@ _EXPORTS: dict[str, str] = {
     "compute_cell": "triggergraph.verdict",
     "cohen_kappa": "triggergraph.agreement",
     "compare_corpus": "triggergraph.agreement",
-    "EvidenceIndex": "triggergraph.index",
+    "EvidenceIndex": "triggergraph.readmodel",
     "EvidenceService": "triggergraph.service",
     "dump_literature": "triggergraph.service",
     # projections and views
@@ -118,7 +118,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         TooManyQueriesError,
         TriggergraphError,
     )
-    from .index import EvidenceIndex
     from .models import (
         CitedWork,
         ContextNote,
@@ -128,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         Source,
         effect_size_band,
     )
+    from .readmodel import EvidenceIndex
     from .release import write_release
     from .service import EvidenceService, dump_literature
     from .store import Store, open_store

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
-from .answers.queries import MatrixQuery
+from .answers.queries import LangQuery, MatrixQuery
 from .exceptions import EntryError, TriggergraphError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _sources(settings: Settings, vocabulary: Vocabulary) -> list[Source]:
 def _index(settings: Settings):
     vocabulary = _vocabulary(settings)
     sources = _sources(settings, vocabulary)
-    evidence_index = _needs("triggergraph.index", "EvidenceIndex")
+    evidence_index = _needs("triggergraph.readmodel", "EvidenceIndex")
     return evidence_index.build(sources, vocabulary)
 
 
@@ -193,19 +193,24 @@ def command_matrix(args: argparse.Namespace) -> int:
         cell = compute_cell(factor, column, pairs, vocabulary, groups=group_sources(sources))
         _say(cell_report(cell, vocabulary, args.lang))
         return EXIT_OK
-    index = _index(settings)
-    query = MatrixQuery(cols=args.cols, lang=args.lang)
+    from .answers.builders import build_matrix
+    from .answers.text import matrix_csv, matrix_table
+
+    answer = build_matrix(_index(settings), MatrixQuery(cols=args.cols, lang=args.lang))
     if args.format == "csv":
-        _say(index.matrix_csv(query).rstrip("\n"))
+        _say(matrix_csv(answer).rstrip("\n"))
     else:
-        _say(index.matrix_table(query).rstrip("\n"))
+        _say(matrix_table(answer).rstrip("\n"))
     return EXIT_OK
 
 
 def command_gaps(args: argparse.Namespace) -> int:
     """Print the cells without evidence and the contested ones."""
-    index = _index(build_settings(args))
-    _say(index.gaps_text(args.lang).rstrip("\n"))
+    from .answers.builders import build_gaps
+    from .answers.text import gaps_text
+
+    answer = build_gaps(_index(build_settings(args)), LangQuery(lang=args.lang))
+    _say(gaps_text(answer, args.lang).rstrip("\n"))
     return EXIT_OK
 
 

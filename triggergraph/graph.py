@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from .answers.builders import build_matrix
 from .answers.queries import MatrixQuery
 from .exceptions import NotFoundError
 from .verdict import VERDICT_LABELS, check_min_verdict, meets_min_verdict
 from .vocabulary import suggest
 
 if TYPE_CHECKING:
-    from .index import EvidenceIndex
+    from .readmodel import EvidenceIndex
 
 #: Up to this many nodes the layout is two columns (factors | drivers and groups); above it a
 #: hub-and-ring layout, because one column of thousands of nodes cannot be read.
@@ -78,86 +79,86 @@ def project_graph(
 
     Examples
     --------
-    >>> from triggergraph.index import EvidenceIndex
+    >>> from triggergraph.readmodel import EvidenceIndex
     >>> from triggergraph.vocabulary import load_vocabulary
     >>> g = project_graph(EvidenceIndex.build([], load_vocabulary()))
     >>> g.number_of_edges(), g.nodes["driver/justice_seeker"]["kind"]
     (0, 'driver')
     """
     check_min_verdict(min_verdict)
-    matrix = index.matrix(MatrixQuery(cols="all", level=level, lang=lang))
-    columns = matrix["columns"]
+    matrix = build_matrix(index, MatrixQuery(cols="all", level=level, lang=lang))
+    columns = matrix.columns
     if driver is not None or demographic is not None:
         wanted: set[str] = set()
         if driver is not None:
-            drivers = [c["id"] for c in columns if c["kind"] == "driver"]
+            drivers = [c.id for c in columns if c.kind == "driver"]
             if driver not in drivers:
                 raise NotFoundError("driver", driver, suggest(driver, drivers))
             wanted.add(driver)
         if demographic is not None:
-            values = [c for c in columns if c["kind"] == "demographic"]
-            chosen = {c["id"] for c in values if demographic in (c["id"], c["dimension"])}
+            values = [c for c in columns if c.kind == "demographic"]
+            chosen = {c.id for c in values if demographic in (c.id, c.dimension)}
             if not chosen:
-                options = sorted({c["id"] for c in values} | {c["dimension"] for c in values})
+                options = sorted({c.id for c in values} | {c.dimension for c in values})
                 raise NotFoundError("demographic", demographic, suggest(demographic, options))
             wanted |= chosen
-        columns = [c for c in columns if c["id"] in wanted]
+        columns = [c for c in columns if c.id in wanted]
     graph = nx.Graph(lang=lang)
     for column in columns:
         graph.add_node(
-            node_key(column["kind"], column["id"]),
+            node_key(column.kind, column.id),
             **_clean(
                 {
-                    "kind": column["kind"],
-                    "id": column["id"],
-                    "label": column["label"],
-                    "iri": column["iri"],
-                    "dimension": column["dimension"],
+                    "kind": column.kind,
+                    "id": column.id,
+                    "label": column.label,
+                    "iri": column.iri,
+                    "dimension": column.dimension,
                 }
             ),
         )
     filtered = driver is not None or demographic is not None or min_verdict is not None
-    for row in matrix["rows"]:
+    for row in matrix.rows:
         edges = []
         for column in columns:
-            cell = matrix["cells"][row["id"]][column["id"]]
-            if cell["verdict"] == "no_evidence":
+            cell = matrix.cells[row.id][column.id]
+            if cell.verdict == "no_evidence":
                 continue
-            if min_verdict is not None and not meets_min_verdict(cell["verdict"], min_verdict):
+            if min_verdict is not None and not meets_min_verdict(cell.verdict, min_verdict):
                 continue
             edges.append((column, cell))
         if filtered and not edges:
             continue
-        key = node_key("factor", row["id"])
+        key = node_key("factor", row.id)
         graph.add_node(
             key,
             **_clean(
                 {
                     "kind": "factor",
-                    "id": row["id"],
-                    "label": row["label"],
-                    "iri": row["iri"],
-                    "level": row["level"],
-                    "n_findings": row["overall"]["n_findings"],
+                    "id": row.id,
+                    "label": row.label,
+                    "iri": row.iri,
+                    "level": row.level,
+                    "n_findings": row.overall.n_findings,
                 }
             ),
         )
         for column, cell in edges:
             graph.add_edge(
                 key,
-                node_key(column["kind"], column["id"]),
+                node_key(column.kind, column.id),
                 **_clean(
                     {
-                        "weight": cell["score"],
-                        "score": cell["score"],
-                        "verdict": cell["verdict"],
-                        "verdict_label": VERDICT_LABELS[cell["verdict"]][lang],
-                        "direction": "tie" if cell.get("tie") else cell["direction"],
-                        "certainty": cell.get("certainty"),
-                        "n_groups": cell.get("n_groups"),
-                        "n_findings": cell["n_findings"],
-                        "explanation": cell["explanation"][lang],
-                        "deciding": ",".join(cell["deciding"]),
+                        "weight": cell.score,
+                        "score": cell.score,
+                        "verdict": cell.verdict,
+                        "verdict_label": VERDICT_LABELS[cell.verdict][lang],
+                        "direction": "tie" if cell.tie else cell.direction,
+                        "certainty": cell.certainty,
+                        "n_groups": cell.n_groups,
+                        "n_findings": cell.n_findings,
+                        "explanation": cell.explanation[lang],
+                        "deciding": ",".join(cell.deciding),
                     }
                 ),
             )

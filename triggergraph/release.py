@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, VOID
 
-from .answers.queries import MatrixQuery
+from .answers.builders import build_factor, build_matrix
+from .answers.queries import LangQuery, MatrixQuery
 from .exceptions import ConflictError, EntryError, Problem
-from .index import EvidenceIndex
 from .rdf import build_dataset, serialize_dataset
+from .readmodel import EvidenceIndex
 from .verdict import ANY_COLUMN, ANY_LABELS, VERDICT_LABELS
 
 if TYPE_CHECKING:
@@ -106,33 +107,31 @@ def matrix_cells(index: EvidenceIndex, lang: str = "en") -> list[dict]:
     direct}]}``.
     """
     cells = []
-    for row in index.matrix(MatrixQuery(cols="all", lang=lang))["rows"]:
-        factor = index.factor(row["id"], lang)
-        columns = [{"id": ANY_COLUMN, "label": ANY_LABELS[lang]}, *factor["columns"]]
-        for column in columns:
-            cell = (
-                factor["overall"] if column["id"] == ANY_COLUMN else factor["cells"][column["id"]]
-            )
+    for row in build_matrix(index, MatrixQuery(cols="all", lang=lang)).rows:
+        factor = build_factor(index, row.id, LangQuery(lang=lang))
+        columns = [(ANY_COLUMN, ANY_LABELS[lang]), *((c.id, c.label) for c in factor.columns)]
+        for column_id, column_label in columns:
+            cell = factor.overall if column_id == ANY_COLUMN else factor.cells[column_id]
             cells.append(
                 {
-                    "factor": row["id"],
-                    "factor_label": row["label"],
-                    "column": column["id"],
-                    "column_label": column["label"],
-                    "verdict": cell["verdict"],
-                    "direction": cell["direction"],
-                    "n_findings": cell["n_findings"],
+                    "factor": row.id,
+                    "factor_label": row.label,
+                    "column": column_id,
+                    "column_label": column_label,
+                    "verdict": cell.verdict,
+                    "direction": cell.direction,
+                    "n_findings": cell.n_findings,
                     "findings": [
                         {
-                            "id": f["id"],
-                            "source": f["source"],
-                            "certainty": f["certainty"],
-                            "effective_certainty": f.get("effective_certainty", f["certainty"]),
-                            "direction": f["direction"],
-                            "inverted": f.get("inverted", False),
-                            "direct": f["direct"],
+                            "id": f.id,
+                            "source": f.source,
+                            "certainty": f.certainty,
+                            "effective_certainty": f.effective_certainty,
+                            "direction": f.direction,
+                            "inverted": f.inverted,
+                            "direct": f.direct,
                         }
-                        for f in cell["findings"]
+                        for f in cell.findings
                     ],
                 }
             )

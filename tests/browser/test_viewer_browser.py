@@ -335,8 +335,8 @@ def test_print_stylesheet_hides_controls(watch, page_server):
 
 
 def test_export_single_file_works_from_file_url(watch, browser_literature, tmp_path):
-    from triggergraph.index import EvidenceIndex
     from triggergraph.loader import load_literature
+    from triggergraph.readmodel import EvidenceIndex
     from triggergraph.viewer import write_single_file
     from triggergraph.vocabulary import load_vocabulary
 

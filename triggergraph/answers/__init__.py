@@ -6,9 +6,11 @@ response models, so the OpenAPI document is generated from them; the viewer's te
 the CLI read the same shapes. The typed query objects the routes parse and the read model
 takes (:class:`MatrixQuery`, ...) live in :mod:`triggergraph.answers.queries`.
 
-The dicts are still built by :class:`~triggergraph.index.EvidenceIndex`; the models list the
-fields every answer has and allow more (``extra="allow"``), so a field added to a cell or a
-finding there is served before it is named here.
+Each answer is built by one pure function of :mod:`triggergraph.answers.builders` from the
+read model (:class:`~triggergraph.readmodel.EvidenceIndex`) and the typed query;
+:mod:`triggergraph.answers.text` renders the matrix and the gaps for the terminal and as CSV.
+The models allow fields they do not name (``extra="allow"``), so a part added to a cell's
+verdict is served before it is named here.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict
 class Answer(BaseModel):
     """An answer (or part of one) as the read model builds it.
 
-    ``extra="allow"``: the dicts are built by :class:`~triggergraph.index.EvidenceIndex`, and a
-    field it gains (for instance a new part of a cell's verdict) is kept and served, not dropped
-    or refused, until it is named here too.
+    ``extra="allow"``: a cell is validated from the verdict's own data
+    (:meth:`~triggergraph.verdict.CellVerdict.as_dict`), and a field it gains (for instance a
+    new part of a cell's verdict) is kept and served, not dropped or refused, until it is
+    named here too.
     """
 
     model_config = ConfigDict(extra="allow")

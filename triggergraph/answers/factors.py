@@ -14,7 +14,9 @@ class FactorListItem(FactorSummary):
 
     overall: Cell
     cells: dict[str, Cell] | None = Field(
-        default=None, description="Only with driver/sex/age/education filters: those columns."
+        default=None,
+        description="Only with driver/sex/age/education filters: those columns.",
+        exclude_if=lambda cells: cells is None,
     )
 
 

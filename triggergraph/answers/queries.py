@@ -2,9 +2,9 @@
 
 A REST route parses its query string into one of these (``Annotated[MatrixQuery, Query()]``),
 the CLI builds the same object from its options, and both hand it unchanged to
-:class:`~triggergraph.service.EvidenceService` and on to
-:class:`~triggergraph.index.EvidenceIndex`. A query is frozen (hashable), so it is also the key
-of the cached answer.
+:class:`~triggergraph.service.EvidenceService` and on to the builder of the answer
+(:mod:`triggergraph.answers.builders`), which reads it off the read model. A query is frozen
+(hashable), so it is also the key of the cached answer.
 
 A bad value or an unknown parameter raises :class:`~triggergraph.exceptions.EntryError` naming
 the field, the bad value and what would be valid (HTTP 422), from every caller alike.

@@ -1,49 +1,25 @@
-"""EvidenceService: the store and the in-memory index kept in step, reads, writes and polling."""
+"""EvidenceService: the store and the in-memory read model kept in step; its life cycle and polling."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import orjson
-
-from ..answers.queries import (
-    ENGLISH,
-    ConstructsQuery,
-    FactorsQuery,
-    FindingsQuery,
-    LangQuery,
-    MatrixQuery,
-    ProfileQuery,
-    SourcesQuery,
-)
-from ..constructs import list_constructs
-from ..exceptions import (
-    EntryError,
-    Problem,
-    QueryError,
-    QueryTimeoutError,
-    StoreError,
-    TriggergraphError,
-)
-from ..index import EvidenceIndex
+from ..answers.builders import warm
+from ..exceptions import EntryError, Problem, StoreError, TriggergraphError
 from ..loader import literature_hash, load_literature
-from ..query import run_query
-from ..rdf import build_dataset, canonical_source, serialize_dataset
-from ..sparql import PoolLimits, QueryPool, service_description
-from ..store import open_store, precheck
-from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
+from ..rdf import canonical_source
+from ..readmodel import EvidenceIndex
+from ..sparql import QueryPool
+from ..store import open_store
 from ..store.oxigraph import OxigraphStore
-from ..vocabulary import load_vocabulary, suggest
+from ..vocabulary import load_vocabulary
 from .curation import Curation
 from .drafting import Drafting
-from .formats import EXPORT_FORMATS, api_matrix, negotiate
 from .linked_data import LinkedData
 from .literature import (
     LITERATURE_GRAPH,
@@ -58,14 +34,12 @@ from .literature import (
     read_store_sources,
 )
 from .process import release_free_memory, trim_heap
+from .reads import Reads
 from .warming import Warming
 from .watch import FolderWatcher
 from .writes import SourceWrites
 
 LOG = logging.getLogger("triggergraph")
-
-#: Bound on remembered hot answers per index, so odd filter combinations cannot grow memory.
-MAX_HOT_ANSWERS = 2048
 #: seconds between full scans of literature/ while file-system notifications cover the rest
 FULL_SCAN_S = 60.0
 
@@ -76,12 +50,12 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
+class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting, Warming):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
-    Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
-    call :meth:`ensure_fresh`; writes validate, write one named graph atomically, and rebuild
-    the index.
+    Build with :meth:`open`. Reads (:class:`~triggergraph.service.reads.Reads`) answer from
+    the in-memory :class:`EvidenceIndex` and first call :meth:`ensure_fresh`; writes validate,
+    write one named graph atomically, and make the next index.
     """
 
     def __init__(self, settings: Settings, store: Store, vocabulary: Vocabulary):
@@ -98,7 +72,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
         self._curation_revisions: dict[str, str] = {}
         # (public, proposed, last public) revision of each source written by this process
         self._heads: dict[str, tuple[str | None, str | None, str | None]] = {}
-        self._index: EvidenceIndex = EvidenceIndex.build([], vocabulary, "")
+        self._index: EvidenceIndex = warm(EvidenceIndex.build([], vocabulary, ""))
         self._version = ""
         self._stale = False
         self._store_counts: tuple[str, dict[str, int]] = ("", {})
@@ -400,7 +374,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
         self._revisions = dict(by_source) if complete else None
 
     def _install(self, sources: dict[str, Source], version: str) -> None:
-        index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
+        index = warm(EvidenceIndex.build(list(sources.values()), self.vocabulary, version))
         owner = {f.id: s.id for s in sources.values() for f in s.findings}
         self._swap(sources, owner, index, version)
 
@@ -419,7 +393,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
                 added = added or old is None
                 sources[ident] = source
                 owner.update((finding.id, ident) for finding in source.findings)
-        index = self._index.updated(changes, version)
+        index = warm(self._index.updated(changes, version))
         self._swap(dict(sorted(sources.items())) if added else sources, owner, index, version)
 
     def _swap(
@@ -451,321 +425,3 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, Warming):
         if self._refresh_lock.locked():
             return self._index  # another thread is refreshing; serve what we have
         return self.refresh()
-
-    # ---- reads ----------------------------------------------------------------------------
-    def health(self, served_at: str | None = None) -> dict[str, Any]:
-        """Backend, base IRI, data version, counts, the stale flag and literature problems.
-
-        Parameters
-        ----------
-        served_at : str, optional
-            The address the request reached (``http://host:port/``). When the base IRI was
-            left at its default and differs from it, the minted IRIs do not dereference on
-            this server: ``base_iri_problem`` says so (and the log, once).
-        """
-        index = self.ensure_fresh()
-        # counted once per data version: a health check polled many times a second must
-        # not make the store count every finding each time
-        counted_at, counts = self._store_counts
-        if counted_at != index.version or not counts:
-            counts = {}
-            try:
-                rows = run_query(self.store, "counts", timeout_s=self.settings.sparql_timeout_s)
-                row = rows.rows[0] if rows.rows else {}
-                counts = {k: int(v) for k, v in row.items() if v is not None}
-                self._store_counts = (index.version, counts)
-            except QueryTimeoutError:
-                pass  # the store answers but is busy: health stays up, without counts this time
-            except StoreError as error:
-                self._stale, self._store_error = True, str(error)
-        problems = self._literature_problems + list(self._read_problems.values())
-        base = self.settings.base_iri
-        base_problem = None
-        if served_at and self.settings.base_iri_is_default and served_at.rstrip("/") + "/" != base:
-            base_problem = (
-                f"the IRIs are minted under the default base {base}, but this server answers at "
-                f"{served_at}; set TRIGGERGRAPH_BASE_IRI to the address clients use"
-            )
-            if not self._base_warned:
-                self._base_warned = True
-                LOG.warning(base_problem)
-        return {
-            "status": "degraded" if (self._stale or problems) else "ok",
-            "backend": self.store.backend,
-            "base_iri": base,
-            "base_iri_problem": base_problem,
-            "version": self._version,
-            "stale": self._stale,
-            "store_error": self._store_error,
-            "index": index.health(),
-            "store_counts": counts,
-            "sources_from_literature": len(self._literature_ids & set(self._sources)),
-            "sources_added": len(set(self._sources) - self._literature_ids),
-            "literature_problems": [p.as_dict() for p in problems],
-        }
-
-    # ---- hot answers: pre-serialised JSON bytes ---------------------------------------------
-    def cached_answer(self, kind: str, query: Hashable) -> bytes | None:
-        """A hot answer already serialised for the current index, or None.
-
-        Lets an ``async`` route answer without a worker-thread hop: on None it calls the
-        ``*_json`` method (``factors``, ``factor``, ``matrix``, ``profile``) in a worker
-        thread, which computes, remembers and returns the bytes. Always None while no
-        refresher runs, because reads must then check freshness first.
-
-        Parameters
-        ----------
-        kind : str
-            ``factors``, ``factor``, ``matrix`` or ``profile``.
-        query : hashable
-            The route's typed query (a frozen :mod:`~triggergraph.answers.queries` object);
-            for ``factor`` the pair ``(factor id, LangQuery)``.
-        """
-        if self._refresher is None:
-            return None
-        index, answers = self._hot
-        if index is not self._index:
-            return None
-        return answers.get((kind, query))
-
-    def _hot_answer(
-        self,
-        kind: str,
-        query: Hashable,
-        make: Callable[[EvidenceIndex], bytes],
-        index: EvidenceIndex | None = None,
-    ) -> bytes:
-        """The answer for the current index (or ``index``): remembered bytes, or
-        ``make(index)`` remembered while ``index`` is the current one."""
-        index = index or self.current_index()
-        key = (kind, query)
-        hot_index, answers = self._hot
-        if hot_index is index:
-            found = answers.get(key)
-            if found is not None:
-                return found
-        body = make(index)
-        if hot_index is index and len(answers) < MAX_HOT_ANSWERS:
-            answers[key] = body
-        return body
-
-    def factors_json(self, query: FactorsQuery) -> bytes:
-        """Paged trigger factors as JSON bytes (see :meth:`EvidenceIndex.factors`)."""
-        return self._hot_answer("factors", query, lambda index: index.factors_json(query))
-
-    def factor_json(self, ident: str, query: LangQuery) -> bytes:
-        """One factor as JSON bytes."""
-        return self._hot_answer(
-            "factor", (ident, query), lambda index: index.factor_json(ident, query.lang)
-        )
-
-    def page(
-        self, build: Callable[..., Any], lang: str, params: dict[str, str], **kwargs: Any
-    ) -> Any:
-        """A human page's view model, built once per index (data version), language and
-        parameters.
-
-        Parameters
-        ----------
-        build : callable
-            A page builder of the viewer, ``build(index, lang=, params=, **kwargs)``.
-        lang, params, kwargs
-            Passed on unchanged; together with ``build`` they are the key of the page.
-
-        Returns
-        -------
-        object
-            What ``build`` returns; a bad parameter raises as ``build`` does and is not
-            remembered.
-        """
-        key = (lang, tuple(sorted(params.items())), tuple(sorted(kwargs.items())))
-        return self._hot_answer(
-            f"page:{build.__name__}",
-            key,
-            lambda index: build(index, lang=lang, params=params, **kwargs),
-        )
-
-    def constructs(self, query: ConstructsQuery) -> dict:
-        """Constructs with labels, definitions and mappings, searched in Dutch and English."""
-        return list_constructs(self.vocabulary, query.q, query.lang, query.offset, query.limit)
-
-    def construct(self, ident: str, query: LangQuery = ENGLISH) -> dict:
-        """One construct with its mappings and the findings coded on it."""
-        return self.ensure_fresh().construct(ident, query.lang)
-
-    def drivers(self, query: LangQuery = ENGLISH) -> dict:
-        """The four drivers, all in one page (``total`` = number of items)."""
-        answer = self.ensure_fresh().drivers(query.lang)
-        return {"total": len(answer.get("items", [])), **answer}
-
-    def driver(self, ident: str, query: LangQuery = ENGLISH) -> dict:
-        """One driver with its factors ranked."""
-        return self.ensure_fresh().driver(ident, query.lang)
-
-    def demographics(self, query: LangQuery = ENGLISH) -> dict:
-        """Demographic dimensions and their values, all in one page (``total`` = dimensions)."""
-        answer = self.ensure_fresh().demographics(query.lang)
-        return {"total": len(answer.get("dimensions", [])), **answer}
-
-    def findings(self, query: FindingsQuery) -> dict:
-        """Paged findings (see :meth:`EvidenceIndex.findings`)."""
-        return self.ensure_fresh().findings(query)
-
-    def finding(self, ident: str, query: LangQuery = ENGLISH) -> dict:
-        """One finding."""
-        return self.ensure_fresh().finding(ident, query.lang)
-
-    def sources(self, query: SourcesQuery) -> dict:
-        """Paged sources."""
-        return self.ensure_fresh().sources(query)
-
-    def source(self, ident: str) -> dict:
-        """One source."""
-        return self.ensure_fresh().source(ident)
-
-    def matrix_json(self, query: MatrixQuery) -> bytes:
-        """The evidence matrix as JSON bytes, computed once per index and filter set.
-
-        Each cell lists its counted findings as ``{id, direct}`` only: the full finding is
-        one ``/api/v1/findings/{id}`` away, and repeating it in every cell made the answer
-        grow with the evidence base (1.7 MB at 10k findings).
-        """
-        return self._hot_answer(
-            "matrix", query, lambda index: orjson.dumps(api_matrix(index.matrix(query)))
-        )
-
-    def gaps(self, query: LangQuery = ENGLISH) -> dict:
-        """Empty, indirect-only and contested cells."""
-        return self.ensure_fresh().gaps(query.lang)
-
-    def profile_json(self, query: ProfileQuery) -> bytes:
-        """Factors ranked for a profile, with the notice, as JSON bytes."""
-        return self._hot_answer("profile", query, lambda index: index.profile_json(query))
-
-    def export(self, fmt: str) -> tuple[bytes, str, str]:
-        """The whole evidence base as a file: ``(body, media type, file name)``.
-
-        Parameters
-        ----------
-        fmt : str
-            ``trig``, ``nquads``, ``turtle``, ``jsonld`` or ``csv`` (the findings table).
-            ``graphml`` is written by :mod:`triggergraph.graph`, a layer above this one.
-        """
-        if fmt not in EXPORT_FORMATS or fmt == "graphml":
-            choices = [f for f in EXPORT_FORMATS if f != "graphml"]
-            raise EntryError(
-                [
-                    Problem(
-                        None,
-                        None,
-                        "format",
-                        f"{fmt!r} is not an export format; valid: {', '.join(choices)}",
-                        tuple(suggest(fmt, choices)),
-                    )
-                ]
-            )
-        self.ensure_fresh()
-        media_type, extension = EXPORT_FORMATS[fmt]
-        if fmt == "csv":
-            body = self._findings_csv()
-        else:
-            dataset = build_dataset(list(self._sources.values()), self.vocabulary)
-            body = serialize_dataset(dataset, fmt)
-            if isinstance(body, str):
-                body = body.encode("utf-8")
-        return body, media_type, f"triggergraph.{extension}"
-
-    def _findings_csv(self) -> bytes:
-        result = run_query(self.store, "findings_csv", timeout_s=self.settings.sparql_timeout_s)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow(["" if row.get(v) is None else row[v] for v in result.variables])
-        return out.getvalue().encode("utf-8")
-
-    # ---- SPARQL and Linked Data ---------------------------------------------------------
-    def sparql(
-        self,
-        query: str,
-        accept: str | None,
-        client: str = "",
-        dataset: QueryDataset | None = None,
-    ) -> tuple[bytes, str]:
-        """Run a client's read-only SPARQL query in a worker process, in the format ``accept`` prefers.
-
-        The query is scanned against the limits first, then runs in a capped child process of
-        the :class:`~triggergraph.sparql.QueryPool` on a copy of the data graphs; the default
-        graph is the union of the data graphs, never the bookkeeping graphs.
-
-        Parameters
-        ----------
-        query : str
-            SPARQL 1.1 query text (no updates, no SERVICE).
-        accept : str or None
-            The HTTP ``Accept`` header.
-        client : str
-            The client's address, for admission (``sparql_queue_per_client``).
-        dataset : QueryDataset, optional
-            ``default-graph-uri``/``named-graph-uri`` of the request; they replace FROM.
-
-        Returns
-        -------
-        tuple of (bytes, str)
-            Body and media type.
-
-        Raises
-        ------
-        QueryError
-            For a malformed, forbidden or failed query (``QueryLimitError`` over a limit,
-            ``ResultLimitError`` over the row limit); ``QueryTimeoutError`` past the time
-            limit; ``TooManyQueriesError`` when the client has too many queries waiting.
-        """
-        if not query or not query.strip():
-            raise QueryError("empty query; pass the SPARQL text as 'query'")
-        form = precheck(query, self.store.query_limits).kind.upper()
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
-        else:
-            offered = list(SELECT_FORMATS)
-            if form == "ASK":
-                offered = ["application/sparql-results+json", "application/sparql-results+xml"]
-            media_type = negotiate(accept, offered, "application/sparql-results+json")
-        try:
-            return self.query_pool.run(query, media_type, self._version, client, dataset)
-        except TriggergraphError:
-            raise
-        except Exception as error:
-            # an engine bug on an odd but valid query is still the query failing, never a 500
-            raise QueryError(f"the query failed: {type(error).__name__}: {error}") from error
-
-    @property
-    def query_pool(self) -> QueryPool:
-        """The worker processes of client SPARQL, started with the first client query."""
-        with self._pool_lock:
-            if self._pool is None:
-                settings = self.settings
-                self._pool = QueryPool(
-                    self.store,
-                    PoolLimits(
-                        timeout_s=settings.sparql_timeout_s,
-                        max_rows=settings.sparql_result_limit,
-                        workers=settings.sparql_workers,
-                        memory_cap_mb=settings.sparql_worker_memory_mb,
-                        queue_per_client=settings.sparql_queue_per_client,
-                        query=self.store.query_limits,
-                    ),
-                )
-            return self._pool
-
-    def sparql_description(self, accept: str | None) -> tuple[bytes, str]:
-        """The endpoint's SPARQL 1.1 Service Description, in the RDF format ``accept`` prefers."""
-        media_type = negotiate(accept, list(GRAPH_FORMATS), "text/turtle")
-        body = service_description(
-            self.settings.base_iri + "sparql",
-            self.store.query_limits,
-            self.settings.sparql_timeout_s,
-            self.settings.sparql_result_limit,
-            media_type,
-        )
-        return body, media_type

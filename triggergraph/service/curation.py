@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
+from ..answers.builders import matrix_json
 from ..exceptions import ConflictError, EntryError, NotFoundError, Problem, TriggergraphError
 from ..vocabulary import suggest
-from .formats import api_matrix
 from .history import (
     PROPOSED,
     PUBLISHED,
@@ -25,8 +23,8 @@ from .writes import KEEP, WriteResult
 
 if TYPE_CHECKING:
     from ..answers import MatrixQuery
-    from ..index import EvidenceIndex
     from ..models import Source
+    from ..readmodel import EvidenceIndex
 
 #: What a review can decide.
 REVIEW_DECISIONS = ("publish", "reject")
@@ -251,7 +249,7 @@ class Curation:
     def matrix_including_proposed(self, query: MatrixQuery) -> bytes:
         """The evidence matrix with every proposed version counted, as JSON bytes
         (the same answer as :meth:`matrix_json`, for curators)."""
-        return orjson.dumps(api_matrix(self.index_including_proposed().matrix(query)))
+        return matrix_json(self.index_including_proposed(), query)
 
     # ---- bookkeeping read from the store ----------------------------------------------
     def _sync_curation(self, revisions: dict[str, str]) -> None:

@@ -132,28 +132,6 @@ ACCEPT_ALIASES = {
 }
 
 
-def api_matrix(matrix: dict) -> dict:
-    """The matrix as the API serves it: each cell's counted findings as ``{id, direct}``.
-
-    Examples
-    --------
-    >>> cell = {"verdict": "A", "findings": [{"id": "f1", "direct": True, "reasons": []}]}
-    >>> api_matrix({"cells": {"x": {"c": cell}}})["cells"]["x"]["c"]["findings"]
-    [{'id': 'f1', 'direct': True}]
-    """
-    cells = {
-        factor: {
-            column: {
-                **cell,
-                "findings": [{"id": f["id"], "direct": f["direct"]} for f in cell["findings"]],
-            }
-            for column, cell in row.items()
-        }
-        for factor, row in matrix["cells"].items()
-    }
-    return {**matrix, "cells": cells}
-
-
 #: Media types of the entry format, by rendering.
 ENTRY_MEDIA_TYPES = {"application/yaml": "yaml", "text/yaml": "yaml", "application/json": "json"}
 

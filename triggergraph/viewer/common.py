@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..exceptions import EntryError, Problem
+from ..answers import EffectAnswer
+from ..answers.builders import build_demographics, build_drivers, build_source
+from ..answers.queries import LangQuery
+from ..exceptions import EntryError, NotFoundError, Problem
 from .html import build_url, doi_href, path_segment, safe_href
 from .i18n import LANGUAGES, N_, translations_for
 from .labels import (
@@ -15,6 +18,10 @@ from .labels import (
     label_scale,
 )
 from .views import Fact, FindingCard, Link, Option, Select
+
+if TYPE_CHECKING:
+    from ..answers import FindingAnswer, SourceAnswer
+    from ..readmodel import EvidenceIndex
 
 DIMENSIONS = ("sex", "age", "education")
 #: Main navigation: path and the catalogue's message id of its name.
@@ -128,32 +135,23 @@ def make_select(
     )
 
 
-def _items(answer: object, *keys: str) -> list:
-    if isinstance(answer, Mapping):
-        for key in keys:
-            if key in answer:
-                return list(answer[key])
-        return []
-    return list(answer or [])
-
-
-def column_groups(index: Any, lang: str) -> list[dict]:
+def column_groups(index: EvidenceIndex, lang: str) -> list[dict]:
     """Return the column groups of the map: drivers, then each demographic dimension.
 
     Each group is ``{"id", "label", "columns": [{"id", "label"}]}``.
     """
     _ = translations_for(lang).gettext
+    query = LangQuery(lang=lang)
     groups = [
         {
             "id": "driver",
             "label": _("Drivers"),
             "columns": [
-                {"id": d["id"], "label": d.get("label") or d["id"]}
-                for d in _items(index.drivers(lang), "items")
+                {"id": d.id, "label": d.label or d.id} for d in build_drivers(index, query).items
             ],
         }
     ]
-    by_id = {d["id"]: d for d in _items(index.demographics(lang), "dimensions", "items")}
+    by_id = {d.id: d for d in build_demographics(index, query).dimensions}
     for dim_id in DIMENSIONS:
         dim = by_id.get(dim_id)
         if dim is None:
@@ -161,11 +159,8 @@ def column_groups(index: Any, lang: str) -> list[dict]:
         groups.append(
             {
                 "id": dim_id,
-                "label": dim.get("label") or _(DIMENSION_LABELS[dim_id]),
-                "columns": [
-                    {"id": v["id"], "label": v.get("label") or v["id"]}
-                    for v in dim.get("values", [])
-                ],
+                "label": dim.label or _(DIMENSION_LABELS[dim_id]),
+                "columns": [{"id": v.id, "label": v.label or v.id} for v in dim.values],
             }
         )
     return groups
@@ -184,149 +179,109 @@ def _number(value: object) -> str:
     return str(value)
 
 
-def describe_effect(effect: Mapping | None, lang: str) -> str:
+def describe_effect(effect: EffectAnswer | None, lang: str) -> str:
     """Return the effect's numbers as the source reported them; say so when none were retrieved.
 
     Examples
     --------
-    >>> describe_effect({"measure": "r", "value": 0.2, "ci": [0.1, 0.3], "k": 12}, "en")
+    >>> effect = EffectAnswer(measure="r", measure_label="r", value=0.2, ci=[0.1, 0.3], k=12,
+    ...                       n=None, p=None, text=None, magnitude_in_source=None)
+    >>> describe_effect(effect, "en")
     'r = 0.2 [0.1, 0.3]; k = 12'
     >>> describe_effect(None, "nl")
     'niet opgehaald'
     """
     parts = []
-    if effect:
-        measure = effect.get("measure")
-        if isinstance(measure, Mapping):
-            # the measure's name in the page's language, never its identifier
-            measure = measure.get("label") or measure.get("id")
-        elif isinstance(measure, str) and measure != "none":
-            measure = measure.replace("_", " ")
-        value = effect.get("value")
-        if value is not None and measure and measure != "none":
-            text = f"{measure} = {_number(value)}"
-            ci = effect.get("ci")
-            if ci:
-                text += f" [{_number(ci[0])}, {_number(ci[1])}]"
+    if effect is not None:
+        # the measure's name in the page's language, never its identifier
+        measure = effect.measure_label or (effect.measure or "").replace("_", " ")
+        if effect.value is not None and effect.measure and effect.measure != "none":
+            text = f"{measure} = {_number(effect.value)}"
+            if effect.ci:
+                text += f" [{_number(effect.ci[0])}, {_number(effect.ci[1])}]"
             parts.append(text)
         for key in ("k", "n", "p"):
-            if effect.get(key) is not None:
-                parts.append(f"{key} = {effect[key]}")
+            if getattr(effect, key) is not None:
+                parts.append(f"{key} = {getattr(effect, key)}")
     return "; ".join(parts) if parts else translations_for(lang).gettext("not retrieved")
 
 
-def _id_of(item: object) -> str | None:
-    if isinstance(item, Mapping):
-        return item.get("id")
-    return str(item) if item else None
-
-
-def _label_of(item: object) -> str:
-    if isinstance(item, Mapping):
-        return str(item.get("label") or item.get("id") or "")
-    return str(item)
-
-
 def finding_card(
-    index: Any, finding: Mapping, lang: str, *, link_source: bool = True
+    index: EvidenceIndex, finding: FindingAnswer, lang: str, *, link_source: bool = True
 ) -> FindingCard:
     """Return one finding as a card: facts in ``lang``, the curators' English texts apart.
 
     The source's DOI comes first among the links (as https://doi.org/...), other copies after.
     """
     _ = translations_for(lang).gettext
-    source = finding.get("source") if isinstance(finding.get("source"), Mapping) else {}
-    source_id = source.get("id") or finding.get("source_id") or finding.get("source")
-    if source_id and "doi" not in source:
-        # the finding carries a short source reference; the record has the DOI and URL
-        source = {**source_record(index, str(source_id)), **source}
-    citation = str(source.get("citation") or source.get("title") or source_id or "")
-    factor = finding.get("factor")
-    factor_label = _label_of(factor) if factor else ""
+    source_id = finding.source.id
+    # the finding carries a short source reference; the record has the DOI and URL
+    record = source_record(index, source_id)
+    citation = finding.source.citation or finding.source.title or source_id
+    factor_label = finding.factor.label or finding.factor.id
     drivers = []
-    for link in finding.get("drivers") or []:
-        if not isinstance(link, Mapping):
-            continue
-        name = str(link.get("label") or link.get("driver"))
-        if link.get("term_in_source"):
+    for link in finding.drivers:
+        name = link.label or link.driver
+        if link.term_in_source:
             # the source's own word keeps the link checkable against the source
             said = _("in the source")
-            name += f" [{said}: {link['term_in_source']}]"
-        if link.get("basis") in BASIS_LABELS and link.get("basis") != "stated":
-            name += f" ({_(BASIS_LABELS[link['basis']])})"
+            name += f" [{said}: {link.term_in_source}]"
+        if link.basis in BASIS_LABELS and link.basis != "stated":
+            name += f" ({_(BASIS_LABELS[link.basis])})"
         drivers.append(name)
-    direction = finding.get("direction")
-    effect = finding.get("effect") or {}
+    direction = finding.direction
+    effect = finding.effect
+    reported = (
+        "; ".join(str(x) for x in (effect.text, effect.magnitude_in_source) if x)
+        if effect is not None
+        else ""
+    )
     facts = [
         Fact(label=_("Effect"), value=describe_effect(effect, lang)),
-        Fact(label=_("Size of the effect"), value=str(finding.get("size_band_label") or "")),
-        Fact(
-            label=_("Caution"),
-            value=", ".join(_label_of(flag) for flag in finding.get("effect_flags") or []),
-        ),
-        Fact(label=_("Outcome compared"), value=_label_of(finding.get("outcome_kind") or "")),
-        Fact(
-            label=_("Certainty"),
-            value=str(finding.get("certainty_label") or finding.get("certainty") or ""),
-        ),
+        Fact(label=_("Size of the effect"), value=finding.size_band_label or ""),
+        Fact(label=_("Caution"), value=", ".join(flag.label for flag in finding.effect_flags)),
+        Fact(label=_("Outcome compared"), value=finding.outcome_kind.label),
+        Fact(label=_("Certainty"), value=finding.certainty_label or finding.certainty),
         Fact(
             label=_("Direction"),
-            value=label_finding_direction(lang, direction, _id_of(finding.get("outcome_kind")))
+            value=label_finding_direction(lang, direction, finding.outcome_kind.id)
             if direction
             else "",
         ),
         Fact(label=_("Drivers"), value=", ".join(drivers)),
-        Fact(
-            label=_("Groups"),
-            value=", ".join(_label_of(d) for d in finding.get("demographics") or []),
-        ),
-        Fact(
-            label=_("Caveats"),
-            value=", ".join(_label_of(c) for c in finding.get("caveats") or []),
-        ),
-        Fact(
-            label=_("Outcome stage"),
-            value=", ".join(_label_of(s) for s in finding.get("outcome_stages") or []),
-        ),
+        Fact(label=_("Groups"), value=", ".join(d.label for d in finding.demographics)),
+        Fact(label=_("Caveats"), value=", ".join(c.label for c in finding.caveats)),
+        Fact(label=_("Outcome stage"), value=", ".join(o.label for o in finding.outcome_stages)),
         Fact(
             label=_("Added by"),
-            value=" · ".join(
-                str(x) for x in (finding.get("added_by"), finding.get("added_on")) if x
-            ),
+            value=" · ".join(str(x) for x in (finding.added_by, finding.added_on) if x),
         ),
     ]
     # the curators write these in English: on a Dutch page they sit behind "Notities (Engels)"
     notes = [
-        Fact(label=_("Where"), value=str(finding.get("locator") or "")),
-        Fact(label=_("Why this certainty"), value="; ".join(
-            str(r) for r in finding.get("certainty_reasons") or []
-        )),
-        Fact(label=_("Effect as reported"), value="; ".join(
-            str(effect.get(k)) for k in ("text", "magnitude_in_source") if effect.get(k)
-        )),
-        Fact(label=_("Outcome"), value=str(finding.get("outcome") or "")),
-        Fact(label=_("Population"), value=str(finding.get("population") or "")),
-        Fact(label=_("Note"), value=str(finding.get("note") or "")),
-    ]  # fmt: skip
+        Fact(label=_("Where"), value=finding.locator or ""),
+        Fact(label=_("Why this certainty"), value="; ".join(finding.certainty_reasons)),
+        Fact(label=_("Effect as reported"), value=reported),
+        Fact(label=_("Outcome"), value=finding.outcome or ""),
+        Fact(label=_("Population"), value=finding.population or ""),
+        Fact(label=_("Note"), value=finding.note or ""),
+    ]
     links = []
-    doi = doi_href(source.get("doi"))
+    doi = doi_href(record.doi if record else None)
     if doi:
         links.append(Link(href=doi, text=doi, note="doi"))
-    for url in (source.get("url"), finding.get("verified_from")):
+    for url in (record.url if record else None, finding.verified_from):
         href = safe_href(url)
         if href and all(href != link.href for link in links):
             links.append(Link(href=href, text=href))
-    fid = str(finding.get("id"))
-    reported = "; ".join(
-        str(effect.get(k)) for k in ("text", "magnitude_in_source") if effect.get(k)
-    )
+    fid = finding.id
     return FindingCard(
-        locator=str(finding.get("locator") or ""),
+        locator=finding.locator or "",
         effect="; ".join(x for x in (describe_effect(effect, lang), reported) if x),
         id=fid,
         heading=f"{fid} — {factor_label}" if factor_label else fid,
         citation=citation,
-        source_id=str(source_id or ""),
+        source_id=source_id,
         source_href=build_url(f"/sources/{path_segment(source_id)}", {"lang": lang})
         if link_source and source_id
         else None,
@@ -337,14 +292,12 @@ def finding_card(
     )
 
 
-def source_record(index: Any, source_id: str) -> Mapping:
-    """Return the source's record from the index, or an empty mapping when it has none."""
-    from ..exceptions import NotFoundError
-
+def source_record(index: EvidenceIndex, source_id: str) -> SourceAnswer | None:
+    """Return the source's record from the read model, or None when it has none."""
     try:
-        return index.source(source_id)
+        return build_source(index, source_id)
     except NotFoundError:
-        return {}
+        return None
 
 
 def card_data(card: FindingCard) -> dict:

@@ -6,8 +6,9 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..answers.builders import build_source
 from ..answers.map_query import MapQuery
 from .common import check_choice
 from .labels import label_direction, label_level, label_verdict
@@ -19,6 +20,9 @@ FORMATS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
     "bib": ("application/x-bibtex; charset=utf-8", "bib"),
 }
+
+if TYPE_CHECKING:
+    from ..answers import SourceAnswer
 RIS_TYPES = {"journal_article": "JOUR", "report": "RPRT", "book": "BOOK", "chapter": "CHAP"}
 BIB_TYPES = {
     "journal_article": "article",
@@ -68,21 +72,21 @@ def _csv(shown: list, lang: str) -> str:
     return buffer.getvalue()
 
 
-def _sources(index: Any, data: dict, shown: list) -> list[Mapping]:
+def _sources(index: Any, data: dict, shown: list) -> list[SourceAnswer]:
     ids: list[str] = []
     for _row, _column, cell in shown:
         for item in cell.get("findings") or []:
             source_id = (data["findings"].get(item["id"]) or {}).get("source")
             if source_id and source_id not in ids:
                 ids.append(source_id)
-    return [index.source(i) for i in sorted(ids)]
+    return [build_source(index, i) for i in sorted(ids)]
 
 
-def _ris(sources: list[Mapping]) -> str:
+def _ris(sources: list[SourceAnswer]) -> str:
     lines = []
     for s in sources:
-        lines.append(f"TY  - {RIS_TYPES.get(str(s.get('type')), 'GEN')}")
-        lines += [f"AU  - {a}" for a in s.get("authors") or []]
+        lines.append(f"TY  - {RIS_TYPES.get(s.type, 'GEN')}")
+        lines += [f"AU  - {a}" for a in s.authors]
         for tag, key in (
             ("TI", "title"),
             ("PY", "year"),
@@ -90,9 +94,10 @@ def _ris(sources: list[Mapping]) -> str:
             ("DO", "doi"),
             ("UR", "url"),
         ):
-            if s.get(key):
-                lines.append(f"{tag}  - {' '.join(str(s[key]).split())}")
-        lines += [f"ID  - {s['id']}", "ER  - ", ""]
+            value = getattr(s, key)
+            if value:
+                lines.append(f"{tag}  - {' '.join(str(value).split())}")
+        lines += [f"ID  - {s.id}", "ER  - ", ""]
     return "\n".join(lines)
 
 
@@ -101,16 +106,16 @@ def _bib_value(value: object) -> str:
     return "{" + re.sub(r"[{}\\]", "", " ".join(str(value).split())) + "}"
 
 
-def _bib(sources: list[Mapping]) -> str:
+def _bib(sources: list[SourceAnswer]) -> str:
     entries = []
     for s in sources:
-        fields = [("author", " and ".join(s.get("authors") or []))]
-        fields += [(k, s.get(k)) for k in ("title", "year", "doi", "url")]
-        venue_key = "journal" if s.get("type") == "journal_article" else "howpublished"
-        fields.append((venue_key, s.get("venue")))
+        fields = [("author", " and ".join(s.authors))]
+        fields += [(k, getattr(s, k)) for k in ("title", "year", "doi", "url")]
+        venue_key = "journal" if s.type == "journal_article" else "howpublished"
+        fields.append((venue_key, s.venue))
         body = ",\n".join(f"  {k} = {_bib_value(v)}" for k, v in fields if v)
-        key = re.sub(r"[^A-Za-z0-9_-]", "", str(s["id"]))
-        entries.append(f"@{BIB_TYPES.get(str(s.get('type')), 'misc')}{{{key},\n{body}\n}}\n")
+        key = re.sub(r"[^A-Za-z0-9_-]", "", s.id)
+        entries.append(f"@{BIB_TYPES.get(s.type, 'misc')}{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 
 

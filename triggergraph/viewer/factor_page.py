@@ -6,6 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.builders import (
+    build_construct,
+    build_factor,
+)
+from ..answers.cells import Cell
+from ..answers.queries import LangQuery
 from .common import (
     check_lang,
     column_groups,
@@ -36,9 +42,9 @@ from .views import (
 )
 
 
-def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
+def verdict_badge(lang: str, cell: Cell | None) -> VerdictBadge:
     """Return a cell's verdict with its symbol and, when there is evidence, its direction sign."""
-    verdict = cell.get("verdict") or "no_evidence"
+    verdict = cell.verdict if cell is not None else "no_evidence"
     if verdict not in VERDICT_SYMBOLS:
         verdict = "no_evidence"
     badge = VerdictBadge(
@@ -46,39 +52,22 @@ def verdict_badge(lang: str, cell: Mapping) -> VerdictBadge:
     )
     if verdict != "no_evidence":
         # a null direction with evidence is a tie: shown as such, never decided here
-        direction = cell.get("direction")
+        direction = cell.direction
         badge.direction = direction
         badge.direction_sign = DIRECTION_SIGNS.get(direction or "tie", "")
         badge.direction_label = label_direction(lang, direction)
     return badge
 
 
-def explanation_of(cell: Mapping, lang: str) -> str:
-    """Return a cell's explanation in ``lang`` (the index gives ``{nl, en}``)."""
-    text = cell.get("explanation") or ""
-    if isinstance(text, Mapping):
-        text = text.get(lang) or text.get("en") or ""
-    return str(text)
+def explanation_of(cell: Cell | None, lang: str) -> str:
+    """Return a cell's explanation in ``lang`` (the answer gives ``{nl, en}``)."""
+    if cell is None:
+        return ""
+    return cell.explanation.get(lang) or cell.explanation.get("en") or ""
 
 
-def _flatten_cells(cells: object) -> dict[str, Mapping]:
-    """Cells keyed by column id, whether the index nests them per kind or not."""
-    out: dict[str, Mapping] = {}
-    if isinstance(cells, Mapping):
-        for key, value in cells.items():
-            if isinstance(value, Mapping) and "verdict" in value:
-                out[str(value.get("column") or key)] = value
-            elif isinstance(value, Mapping | list):
-                out.update(_flatten_cells(value))
-    elif isinstance(cells, list):
-        for value in cells:
-            if isinstance(value, Mapping) and "verdict" in value:
-                out[str(value.get("column"))] = value
-    return out
-
-
-def _empty_label(factor_id: str, column_kind: str, cell: Mapping, lang: str) -> str:
-    kind = empty_kind(factor_id, column_kind, cell.get("verdict") or "no_evidence")
+def _empty_label(factor_id: str, column_kind: str, cell: Cell | None, lang: str) -> str:
+    kind = empty_kind(factor_id, column_kind, cell.verdict if cell is not None else "no_evidence")
     return translations_for(lang).gettext(EMPTY_LABELS[kind]) if kind else ""
 
 
@@ -116,91 +105,77 @@ def build_factor_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    factor = index.factor(factor_id, lang)
-    label = str(factor.get("label") or factor_id)
-    defs = factor.get("definitions") or {}
-    definition = (
-        defs.get(lang) or defs.get("en") if isinstance(defs, Mapping) else factor.get("definition")
-    )
+    factor = build_factor(index, factor_id, LangQuery(lang=lang))
+    label = factor.label or factor_id
+    definition = factor.definitions.get(lang) or factor.definitions.get("en")
     roles = sorted(
         {
-            label_scale(index, "trigger-role", f.get("trigger_role"), lang)
-            for f in factor.get("findings") or []
-            if f.get("trigger_role")
+            label_scale(index, "trigger-role", f.trigger_role.id, lang)
+            for f in factor.findings
+            if f.trigger_role is not None
         }
     )
-    page = factor.get("report_page")
+    page = factor.report_page
     page_abbr = _("p.")
     report = " · ".join(
         str(x)
         for x in (
-            factor.get("report_section") and f"§ {factor['report_section']}",
+            factor.report_section and f"§ {factor.report_section}",
             page and f"{page_abbr} {page}",
-            factor.get("verified") is not None
+            factor.verified is not None
             and (
                 _("checked against the report")
-                if factor.get("verified")
+                if factor.verified
                 else _("not checked against the report")
             ),
         )
         if x
     )
     facts = [
-        Fact(
-            label=_("Level"),
-            value=str(factor.get("level_label") or label_level(lang, factor.get("level"))),
-        ),
-        Fact(label=_("Group"), value=str(factor.get("group_label") or "")),
-        Fact(label=_("Definition"), value=str(definition or "")),
+        Fact(label=_("Level"), value=factor.level_label or label_level(lang, factor.level)),
+        Fact(label=_("Group"), value=factor.group_label or ""),
+        Fact(label=_("Definition"), value=definition or ""),
         Fact(label=_("Role"), value=", ".join(roles)),
         Fact(label=_("Report (Feddes et al. 2015)"), value=report),
-        Fact(label=_("Also called"), value=", ".join(factor.get("alt_labels") or [])),
+        Fact(label=_("Also called"), value=", ".join(factor.alt_labels)),
     ]
-    if factor.get("broader"):
+    if factor.broader is not None:
         facts.append(
-            Fact(label=_("Broader factor"), links=[entry_link("factors", factor["broader"], lang)])
+            Fact(label=_("Broader factor"), links=[entry_link("factors", factor.broader, lang)])
         )
-    if factor.get("narrower"):
+    if factor.narrower:
         facts.append(
             Fact(
                 label=_("Narrower factors"),
-                links=[entry_link("factors", n, lang) for n in factor["narrower"]],
+                links=[entry_link("factors", n, lang) for n in factor.narrower],
             )
         )
-    related = [
-        r
-        for r in factor.get("related_constructs") or factor.get("constructs") or []
-        if isinstance(r, Mapping)
-    ]
-    if related:
+    if factor.related_constructs:
         links = []
-        for r in related:
+        for r in factor.related_constructs:
             link = entry_link("constructs", r, lang)
-            link.note = label_mapping(lang, r.get("mapping")) if r.get("mapping") else ""
+            link.note = label_mapping(lang, r.mapping) if r.mapping else ""
             links.append(link)
         facts.append(Fact(label=_("Related constructs"), links=links))
-    cells = _flatten_cells(factor.get("cells") or {})
-    rows = []
-    overall = factor.get("overall")
-    if isinstance(overall, Mapping):
-        rows.append(
-            VerdictRow(
-                column="any",
-                label=_("All drivers and groups together"),
-                badge=verdict_badge(lang, overall),
-                n_findings=int(overall.get("n_findings") or 0),
-                explanation=explanation_of(overall, lang),
-            )
+    overall = factor.overall
+    rows = [
+        VerdictRow(
+            column="any",
+            label=_("All drivers and groups together"),
+            badge=verdict_badge(lang, overall),
+            n_findings=overall.n_findings,
+            explanation=explanation_of(overall, lang),
         )
+    ]
     for group in column_groups(index, lang):
         for column in group["columns"]:
-            cell = cells.get(column["id"], {})
+            cell = factor.cells.get(column["id"])
             rows.append(
                 VerdictRow(
                     column=column["id"],
                     label=f"{group['label']}: {column['label']}",
                     badge=verdict_badge(lang, cell),
-                    n_findings=int(cell.get("n_findings") or 0),
+                    n_findings=cell.n_findings if cell is not None else 0,
                     explanation=explanation_of(cell, lang),
                     empty=_empty_label(factor_id, group["id"], cell, lang),
                 )
@@ -225,7 +200,7 @@ def build_factor_page(
         tool_page=safe_href(held.get("tool_page")),
         guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,
-        findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
+        findings=[finding_card(index, f, lang) for f in factor.findings],
     )
 
 
@@ -241,17 +216,17 @@ def build_construct_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    construct = index.construct(construct_id, lang)
-    label = str(construct.get("label") or construct_id)
+    construct = build_construct(index, construct_id, LangQuery(lang=lang))
+    label = construct.label or construct_id
     maps_to = []
-    for m in construct.get("maps_to") or []:
+    for m in construct.maps_to:
         link = entry_link("factors", m, lang)
-        link.note = label_mapping(lang, m.get("mapping"))
+        link.note = label_mapping(lang, m.mapping)
         maps_to.append(link)
     facts = [
         Fact(label=_("Kind"), value=_("related construct (not a trigger event)")),
-        Fact(label=_("Level"), value=str(construct.get("level_label") or "")),
-        Fact(label=_("Definition"), value=str(construct.get("definition") or "")),
+        Fact(label=_("Level"), value=construct.level_label or ""),
+        Fact(label=_("Definition"), value=construct.definition or ""),
         Fact(
             label=_("Counts, as indirect evidence, for"),
             links=maps_to,
@@ -264,7 +239,7 @@ def build_construct_page(
         **page_frame(lang, label, f"/constructs/{construct_id}"),
         heading=label,
         facts=[f for f in facts if f.value or f.links],
-        findings=[finding_card(index, f, lang) for f in construct.get("findings") or []],
+        findings=[finding_card(index, f, lang) for f in construct.findings],
     )
 
 

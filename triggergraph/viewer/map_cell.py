@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.builders import build_cell, build_factor, build_finding
 from ..answers.map_query import MapQuery
-from ..answers.queries import MatrixQuery
+from ..answers.queries import LangQuery, MatrixQuery
+from ..readmodel import check_known
 from .common import card_data, check_choice, column_groups, finding_card
 from .map_data import check_map_query, counted_item, explanation_of
 
@@ -22,7 +24,8 @@ def read_cell_params(index: Any, params: Mapping[str, str] | None) -> tuple[MapQ
     query = check_map_query(index, MapQuery.from_params(params))
     columns = ["any"] + [c["id"] for g in column_groups(index, query.lang) for c in g["columns"]]
     factor = own["factor"] or ""
-    index.factor(factor, query.lang)  # unknown ids raise NotFoundError with suggestions
+    # unknown ids raise NotFoundError with suggestions
+    check_known("factor", factor, index.vocabulary.factors)
     column = check_choice("column", own["column"], columns)
     if column is None:
         column = check_choice("column", "<none>", columns)
@@ -62,15 +65,16 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
     query, chosen = read_cell_params(index, params)
     lang = query.lang
     if chosen["column"] == "any" and not query.narrows:
-        cell = index.factor(chosen["factor"], lang).get("overall") or {}
+        cell = build_factor(index, chosen["factor"], LangQuery(lang=lang)).overall
     else:
-        cell = index.filtered_cell(
+        cell = build_cell(
+            index,
             chosen["factor"],
             chosen["column"],
             MatrixQuery(cols="all", outcome_stage=query.stage, direct_only=query.direct, lang=lang),
             keep=query.keeps if query.selects else None,
         )
-    items = list(cell.get("findings") or [])
+    items = list(cell.findings) if cell is not None else []
     start, stop = chosen["offset"], chosen["offset"] + chosen["limit"]
     counted = [counted_item(item, lang) for item in items[start:stop]]
     return {
@@ -80,10 +84,12 @@ def build_cell_findings(index: Any, params: Mapping[str, str] | None) -> dict:
         "total": len(items),
         "offset": start,
         "next_offset": stop if stop < len(items) else None,
-        "deciding": list(cell.get("deciding") or []),
+        "deciding": list(cell.deciding) if cell is not None else [],
         "counted": counted,
         "findings": {
-            c["id"]: card_data(finding_card(index, index.finding(c["id"], lang), lang))
+            c["id"]: card_data(
+                finding_card(index, build_finding(index, c["id"], LangQuery(lang=lang)), lang)
+            )
             for c in counted
         },
     }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from ..answers import Cell, CountedFinding, FindingRef, MatrixAnswer
+from ..answers.builders import build_finding, build_matrix
 from ..answers.map_query import MapQuery
-from ..answers.queries import MatrixQuery
+from ..answers.queries import LangQuery, MatrixQuery
 from ..exceptions import EntryError, Problem
 from .common import card_data, column_groups, finding_card, label_reason
 from .labels import STRENGTH_ORDER
@@ -65,8 +66,8 @@ def check_map_query(index: Any, query: MapQuery) -> MapQuery:
     return query
 
 
-def filtered_matrix(index: Any, query: MapQuery) -> dict:
-    """The read model's matrix (every column) over the findings ``query`` keeps.
+def filtered_matrix(index: Any, query: MapQuery) -> MatrixAnswer:
+    """The matrix (every column) over the findings ``query`` keeps.
 
     Outcome stage and direct-only go to the matrix as they are; design, outcome, population
     and years as the finding filter :meth:`MapQuery.keeps`. Verdicts follow the one rule of
@@ -76,38 +77,25 @@ def filtered_matrix(index: Any, query: MapQuery) -> dict:
     matrix_query = MatrixQuery(
         cols="all", outcome_stage=query.stage, direct_only=query.direct, lang=query.lang
     )
-    return index.matrix(matrix_query, keep=query.keeps if query.selects else None)
+    return build_matrix(index, matrix_query, keep=query.keeps if query.selects else None)
 
 
-def _flatten_rows(rows: list) -> list[dict]:
-    flat = []
-    for row in rows:
-        if isinstance(row, Mapping) and "factors" in row:
-            for factor in row["factors"]:
-                flat.append(
-                    {**factor, "level": factor.get("level") or row.get("id") or row.get("level")}
-                )
-        else:
-            flat.append(dict(row))
-    return flat
-
-
-def explanation_of(cell: Mapping, lang: str) -> str:
+def explanation_of(cell: Cell | None, lang: str) -> str:
     """A cell's explanation in ``lang`` (English when ``lang`` has none)."""
-    text = cell.get("explanation") or ""
-    if isinstance(text, Mapping):
-        text = text.get(lang) or text.get("en") or ""
-    return str(text)
+    if cell is None:
+        return ""
+    return cell.explanation.get(lang) or cell.explanation.get("en") or ""
 
 
-def counted_item(item: object, lang: str) -> dict:
+def counted_item(item: FindingRef, lang: str) -> dict:
     """How one finding counts in a cell: direct or not, why not, its effective certainty."""
-    item = item if isinstance(item, Mapping) else {"id": item}
+    # a built cell carries each counted finding whole: why it is indirect, its certainty
+    whole = item if isinstance(item, CountedFinding) else None
     return {
-        "id": item["id"],
-        "direct": bool(item.get("direct", True)),
-        "reasons": [label_reason(lang, r) for r in item.get("reasons") or []],
-        "effective_certainty": item.get("effective_certainty"),
+        "id": item.id,
+        "direct": item.direct,
+        "reasons": [label_reason(lang, r) for r in whole.reasons] if whole else [],
+        "effective_certainty": whole.effective_certainty if whole else None,
     }
 
 
@@ -158,55 +146,55 @@ def build_map_data(index: Any, query: MapQuery, *, with_findings: bool = True) -
     """
     lang = query.lang
     matrix = filtered_matrix(index, query)
-    rows = _flatten_rows(matrix.get("rows", []))
+    rows = [row.model_dump() for row in matrix.rows]
     groups = column_groups(index, lang)
-    raw_cells = matrix.get("cells", {})
-    plain = (
-        index.matrix(MatrixQuery(cols="all", lang=lang)) if query.narrows else matrix
-    )  # a cell the filters empty may hold evidence without them: "filtered away"
-    plain_cells = plain.get("cells", {})
-    plain_overall = {r["id"]: (r.get("overall") or {}).get("verdict") for r in plain["rows"]}
+    # a cell the filters empty may hold evidence without them: "filtered away"
+    plain = build_matrix(index, MatrixQuery(cols="all", lang=lang)) if query.narrows else matrix
+    plain_overall = {r.id: r.overall.verdict for r in plain.rows}
     cells: dict[str, dict[str, dict]] = {}
     finding_ids: set[str] = set()
-    for row in rows:
-        row_cells = cells.setdefault(row["id"], {})
+    for row in matrix.rows:
+        row_cells = cells.setdefault(row.id, {})
+        found = matrix.cells.get(row.id, {})
+        before_row = plain.cells.get(row.id, {})
         for group in groups:
             for column in group["columns"]:
-                cell = (raw_cells.get(row["id"]) or {}).get(column["id"]) or {}
-                verdict = cell.get("verdict") or "no_evidence"
-                before = ((plain_cells.get(row["id"]) or {}).get(column["id"]) or {}).get("verdict")
+                cell = found.get(column["id"])
+                verdict = cell.verdict if cell is not None else "no_evidence"
+                before = before_row.get(column["id"])
                 counted = (
-                    [counted_item(item, lang) for item in cell.get("findings") or []]
-                    if with_findings
+                    [counted_item(item, lang) for item in cell.findings]
+                    if with_findings and cell is not None
                     else []
                 )
                 finding_ids.update(c["id"] for c in counted)
                 row_cells[column["id"]] = {
                     "verdict": verdict,
-                    "n_findings": int(cell.get("n_findings") or 0),
-                    "n_groups": int(cell.get("n_groups") or 0),
-                    "direction": cell.get("direction"),
+                    "n_findings": cell.n_findings if cell is not None else 0,
+                    "n_groups": cell.n_groups if cell is not None else 0,
+                    "direction": cell.direction if cell is not None else None,
                     "explanation": explanation_of(cell, lang),
-                    "deciding": list(cell.get("deciding") or []),
+                    "deciding": list(cell.deciding) if cell is not None else [],
                     "findings": counted,
-                    "empty": _empty(row["id"], group["id"], verdict, before),
+                    "empty": _empty(
+                        row.id, group["id"], verdict, before.verdict if before else None
+                    ),
                 }
-        overall = row.get("overall") or {}
-        verdict = overall.get("verdict") or "no_evidence"
+        overall = row.overall
         row_cells["any"] = {
-            "verdict": verdict,
-            "n_findings": int(overall.get("n_findings") or 0),
-            "n_groups": overall.get("n_groups"),
-            "direction": overall.get("direction"),
-            "direction_known": "direction" in overall,
-            "empty": _empty(row["id"], "any", verdict, plain_overall.get(row["id"])),
-            "explanation": explanation_of(overall, lang),
+            "verdict": overall.verdict,
+            "n_findings": overall.n_findings,
+            "n_groups": overall.n_groups,
+            "direction": overall.direction,
+            "direction_known": True,
+            "empty": _empty(row.id, "any", overall.verdict, plain_overall.get(row.id)),
+            "explanation": "",
             "deciding": [],
             "findings": [],
             "any": True,
         }
     findings = {
-        fid: card_data(finding_card(index, index.finding(fid, lang), lang))
+        fid: card_data(finding_card(index, build_finding(index, fid, LangQuery(lang=lang)), lang))
         for fid in (sorted(finding_ids) if with_findings else [])
     }
     return {"rows": rows, "groups": groups, "cells": cells, "findings": findings}

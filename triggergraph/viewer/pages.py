@@ -1,10 +1,11 @@
-"""The frame pages: rendering a view model, the about page and the error page."""
+"""The frame pages: rendering a view model, entry links, the about page and the error page."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.base import Ref
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
 from .common import (
     check_lang,
@@ -21,18 +22,18 @@ from .views import (
 )
 
 
-def entry_link(kind: str, item: object, lang: str) -> Link:
-    """A link to the page of a factor, source or construct (``kind`` is its path part)."""
-    ident = item.get("id") if isinstance(item, Mapping) else item
-    name = item.get("label") if isinstance(item, Mapping) else item
-    return Link(
-        href=build_url(f"/{kind}/{path_segment(ident)}", {"lang": lang}), text=str(name or ident)
-    )
-
-
 def render_view(page: Page) -> str:
     """Render a page view model with its template, in its language."""
     return render_template(page.template, page.lang, view=page)
+
+
+def entry_link(kind: str, item: Ref | str, lang: str) -> Link:
+    """A link to the page of a factor, source or construct (``kind`` is its path part)."""
+    ident = item if isinstance(item, str) else item.id
+    name = item if isinstance(item, str) else item.label
+    return Link(
+        href=build_url(f"/{kind}/{path_segment(ident)}", {"lang": lang}), text=str(name or ident)
+    )
 
 
 def build_about_page(

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.builders import (
+    build_profile,
+)
+from ..answers.profile import RankedFactor as RankedAnswer
 from ..answers.queries import ProfileQuery
 from .common import (
     check_choice,
@@ -34,26 +38,18 @@ def read_profile_params(index: Any, params: Mapping[str, str] | None, lang: str)
     }
 
 
-def _ranked(items: list, lang: str) -> list[RankedFactor]:
-    ranking = []
-    for item in items:
-        factor = (
-            item.get("factor")
-            if isinstance(item.get("factor"), Mapping)
-            else {"id": item.get("factor")}
+def _ranked(items: list[RankedAnswer], lang: str) -> list[RankedFactor]:
+    return [
+        RankedFactor(
+            id=item.factor.id,
+            label=item.factor.label or item.factor.id,
+            href=entry_link("factors", item.factor, lang).href,
+            badge=verdict_badge(lang, item.cell),
+            n_findings=item.cell.n_findings,
+            explanation=explanation_of(item.cell, lang),
         )
-        cell = item.get("cell") if isinstance(item.get("cell"), Mapping) else item
-        ranking.append(
-            RankedFactor(
-                id=str(factor.get("id")),
-                label=str(factor.get("label") or factor.get("id")),
-                href=entry_link("factors", factor, lang).href,
-                badge=verdict_badge(lang, cell),
-                n_findings=int(cell.get("n_findings") or 0),
-                explanation=explanation_of(cell, lang),
-            )
-        )
-    return ranking
+        for item in items
+    ]
 
 
 def build_profile_page(
@@ -83,21 +79,16 @@ def build_profile_page(
     per_choice: list[ChoiceRanking] = []
     choices: list[str] = []
     if any(chosen.values()):
-        profile = index.profile(ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v}))
-        given = profile.get("notice")
-        notice = (
-            str(given.get(lang) or given.get("en"))
-            if isinstance(given, Mapping)
-            else str(given or "")
-        )
-        choices = [str(ref.get("label") or ref.get("id")) for ref in profile["profile"].values()]
-        ranking = _ranked(profile.get("items") or [], lang)
+        query = ProfileQuery(lang=lang, **{k: v for k, v in chosen.items() if v})
+        profile = build_profile(index, query)
+        notice = profile.notice.get(lang) or profile.notice.get("en") or ""
+        choices = [ref.label or ref.id for ref in profile.profile.values()]
+        ranking = _ranked(profile.items, lang)
         per_choice = [
             ChoiceRanking(
-                label=str(part["column"].get("label") or part["column"].get("id")),
-                ranking=_ranked(part.get("items") or [], lang),
+                label=part.column.label or part.column.id, ranking=_ranked(part.items, lang)
             )
-            for part in (profile.get("per_choice") or {}).values()
+            for part in profile.per_choice.values()
         ]
     return ProfilePage(
         **page_frame(

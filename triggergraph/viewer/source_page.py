@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.builders import (
+    build_finding,
+    build_source,
+)
+from ..answers.queries import LangQuery
 from ..exceptions import NotFoundError
 from .common import (
     check_lang,
@@ -26,21 +31,22 @@ from .views import (
 )
 
 
-def _overlap_link(index: Any, source_id: object, lang: str) -> Link:
+def _overlap_link(index: Any, source_id: str, lang: str) -> Link:
     """A link to an overlapping source, named by its first author and year, not its id."""
     link = entry_link("sources", source_id, lang)
     try:
-        other = index.source(str(source_id))
+        other = build_source(index, source_id)
     except NotFoundError:
         return link
-    authors = [str(a).split(",")[0] for a in other.get("authors") or []]
-    who = (
-        authors[0]
-        + (" et al." if len(authors) > 2 else f" & {authors[1]}" if len(authors) == 2 else "")
-        if authors
-        else str(source_id)
-    )
-    year = f" ({other['year']})" if other.get("year") else ""
+    authors = [str(a).split(",")[0] for a in other.authors]
+    if not authors:
+        return link
+    who = authors[0]
+    if len(authors) == 2:
+        who += f" & {authors[1]}"
+    elif len(authors) > 2:
+        who += " et al."
+    year = f" ({other.year})" if other.year else ""
     return Link(href=link.href, text=who + year)
 
 
@@ -56,45 +62,43 @@ def build_source_page(
     """
     lang = check_lang(lang)
     _ = translations_for(lang).gettext
-    source = index.source(source_id)
-    title = str(source.get("title") or source_id)
-    flags = [
-        label_scale(index, "citation-flag", f, lang) for f in source.get("citation_flags") or []
-    ]
+    source = build_source(index, source_id)
+    title = source.title or source_id
+    flags = [label_scale(index, "citation-flag", f, lang) for f in source.citation_flags]
     facts = [
-        Fact(label=_("Authors"), value="; ".join(str(a) for a in source.get("authors") or [])),
-        Fact(label=_("Year"), value=str(source.get("year") or "")),
-        Fact(label=_("Published in"), value=str(source.get("venue") or "")),
-        Fact(label=_("Type"), value=label_scale(index, "source-type", source.get("type"), lang)),
-        Fact(label=_("Study design"), value=label_design(index, source.get("study_design"), lang)),
-        Fact(label="DOI", value=str(source.get("doi") or "")),
+        Fact(label=_("Authors"), value="; ".join(source.authors)),
+        Fact(label=_("Year"), value=str(source.year or "")),
+        Fact(label=_("Published in"), value=source.venue or ""),
+        Fact(label=_("Type"), value=label_scale(index, "source-type", source.type, lang)),
+        Fact(label=_("Study design"), value=label_design(index, source.study_design, lang)),
+        Fact(label="DOI", value=source.doi or ""),
         Fact(label=_("Citation flags"), value=", ".join(flags)),
         Fact(
             label=_("Overlaps with (shares primary studies)"),
-            links=[_overlap_link(index, s, lang) for s in source.get("overlaps_with") or []],
+            links=[_overlap_link(index, s, lang) for s in source.overlaps_with],
         ),
-        Fact(label=_("Added by"), value=str(source.get("added_by") or "")),
-        Fact(label=_("Added on"), value=str(source.get("added_on") or "")),
+        Fact(label=_("Added by"), value=source.added_by or ""),
+        Fact(label=_("Added on"), value=source.added_on or ""),
     ]
     # the curators' own words are English: on a Dutch page they sit behind a labelled toggle
     notes = [
-        Fact(label=_("Design in the source's words"), value=str(source.get("design") or "")),
-        Fact(label=_("Citation note"), value=str(source.get("citation_note") or "")),
+        Fact(label=_("Design in the source's words"), value=source.design or ""),
+        Fact(label=_("Citation note"), value=source.citation_note or ""),
     ]
     links = []
-    doi = doi_href(source.get("doi"))
+    doi = doi_href(source.doi)
     if doi:
         links.append(Link(href=doi, text=doi, note="doi"))
-    url = source.get("url")
+    url = source.url
     href = safe_href(url)
     if href and href != doi:
         links.append(Link(href=href, text=href))
     elif url and not href:
         facts.append(Fact(label="URL", value=str(url)))
+    # context notes and cited works are the entry's own records (``ContextNote``, ``CitedWork``)
     context = [
         NoteItem(text=str(n.get("text") or ""), locator=str(n.get("locator") or ""))
-        for n in source.get("context_notes") or []
-        if isinstance(n, Mapping)
+        for n in source.context_notes
     ]
     # who and when is the citation; what the curators wrote about it is an English note
     cites = [
@@ -111,17 +115,18 @@ def build_source_page(
             locator=str(c.get("locator") or ""),
             note=str(c.get("note") or ""),
         )
-        for c in source.get("cites") or []
-        if isinstance(c, Mapping)
+        for c in source.cites
     ]
-    findings = []
-    for item in source.get("findings") or []:
-        fid = item.get("id") if isinstance(item, Mapping) else item
-        findings.append(finding_card(index, index.finding(fid, lang), lang, link_source=False))
+    findings = [
+        finding_card(
+            index, build_finding(index, item.id, LangQuery(lang=lang)), lang, link_source=False
+        )
+        for item in source.findings
+    ]
     return SourcePage(
         **page_frame(lang, title, f"/sources/{source_id}"),
         heading=title,
-        citation=str(source.get("citation") or ""),
+        citation=source.citation,
         facts=[f for f in facts if f.value or f.links],
         links=links,
         notes=[f for f in notes if f.value],

@@ -1,0 +1,155 @@
+"""The read model: built from sources, updated incrementally to the same answers, never changed."""
+
+from __future__ import annotations
+
+import pytest
+from bench_scripts import load_bench
+
+from triggergraph.answers import (
+    FactorsQuery,
+    FindingsQuery,
+    LangQuery,
+    MatrixQuery,
+    ProfileQuery,
+    SourcesQuery,
+)
+from triggergraph.answers.builders import (
+    answer_json,
+    build_demographics,
+    build_drivers,
+    build_finding,
+    build_findings,
+    build_gaps,
+    build_index_health,
+    build_matrix,
+    build_source,
+    build_sources,
+    factors_json,
+    matrix_json,
+    profile_json,
+)
+from triggergraph.exceptions import NotFoundError
+from triggergraph.readmodel import EvidenceIndex
+
+
+@pytest.fixture(scope="module")
+def vocab(small_vocab):
+    return small_vocab
+
+
+def test_build_holds_sources_findings_and_every_cell(small_index, small_vocab):
+    assert list(small_index.sources) == ["meta1", "meta2", "survey3", "survey4", "survey5"]
+    assert set(small_index.findings) == {"f1", "f2", "f3", "f4", "f5", "f6"}
+    assert small_index.groups["meta2"] == small_index.groups["meta1"]  # overlapping sources
+    assert list(small_index.cells) == small_index.factor_order
+    columns = ["any", *small_index.column_sets["all"]]
+    assert all(list(row) == columns for row in small_index.cells.values())
+    assert small_index.cells["detention"]["justice_seeker"].verdict == "strong"
+    assert small_index.finding_counts["sex_male"] == 3
+
+
+def test_health_counts(small_index, small_vocab):
+    health = build_index_health(small_index)
+    assert (health.sources, health.findings, health.version) == (5, 6, "v-test")
+    assert health.constructs == len(small_vocab.constructs) >= 1
+
+
+def test_columns_unknown_choice_names_the_valid_ones(small_index):
+    from triggergraph.exceptions import EntryError
+
+    with pytest.raises(EntryError) as err:
+        small_index.columns("drivers")
+    assert "driver" in err.value.problems[0].suggestions
+
+
+# ---- incremental update: EvidenceIndex.updated equals a full build ----------------------
+def _answers(index: EvidenceIndex, sample_finding: str) -> dict:
+    """Answers that depend on every cell, group and finding, in both languages."""
+    return {
+        "matrix": [
+            matrix_json(index, MatrixQuery(cols=cols, lang=lang))
+            for cols in ("driver", "all")
+            for lang in LANGS
+        ],
+        "factors": [factors_json(index, FactorsQuery(lang=lang)) for lang in LANGS],
+        "profile": profile_json(index, ProfileQuery(driver="justice_seeker", lang="nl")),
+        "findings": answer_json(build_findings(index, FindingsQuery(limit=500))),
+        "sources": answer_json(build_sources(index, SourcesQuery(limit=500))),
+        "gaps": answer_json(build_gaps(index, LangQuery(lang="en"))),
+        "finding": answer_json(build_finding(index, sample_finding, LangQuery(lang="en"))),
+        "health": build_index_health(index),
+        "drivers": build_drivers(index, LangQuery(lang="en")),
+        "demographics": build_demographics(index, LangQuery(lang="nl")),
+    }
+
+
+LANGS = ("nl", "en")
+
+
+def test_updated_equals_full_build_over_random_changes(vocab):
+    import random
+
+    synth = load_bench("synth")
+    first = synth.generate_sources(400, seed=1, vocabulary=vocab)
+    second = {s.id: s for s in synth.generate_sources(400, seed=2, vocabulary=vocab)}
+    rng = random.Random(2015)
+    held_back = {s.id: s for s in rng.sample(first, 8)}
+    current = {s.id: s for s in first if s.id not in held_back}
+    index = EvidenceIndex.build(list(current.values()), vocab, "v0")
+    kinds_seen = set()
+    for step in range(1, 31):
+        kind = rng.choice(["replace", "add", "delete", "overlap", "unoverlap", "batch"])
+        ids = sorted(current)
+        if kind == "add" and held_back:
+            ident = sorted(held_back)[0]
+            changes = {ident: held_back.pop(ident)}
+        elif kind == "replace":
+            ident = rng.choice([i for i in ids if i in second])
+            changes = {ident: second[ident]}
+        elif kind == "delete":
+            ident = rng.choice(ids)
+            changes = {ident: None}
+        elif kind == "overlap":
+            ident, other = rng.sample(ids, 2)
+            changes = {ident: current[ident].model_copy(update={"overlaps_with": [other]})}
+        elif kind == "unoverlap":
+            linked = [i for i in ids if current[i].overlaps_with] or ids
+            ident = rng.choice(linked)
+            changes = {ident: current[ident].model_copy(update={"overlaps_with": []})}
+        else:
+            a, b = rng.sample([i for i in ids if i in second], 2)
+            changes = {a: second[a], b: None}
+        kinds_seen.add(kind)
+        # fill the old index's caches first, so reusing them is exercised too
+        sample = next(iter(index.findings))
+        _answers(index, sample)
+        for ident, new in changes.items():
+            if new is None:
+                current.pop(ident, None)
+            else:
+                current[ident] = new
+        updated = index.updated(changes, f"v{step}")
+        full = EvidenceIndex.build(list(current.values()), vocab, f"v{step}")
+        assert updated.cells == full.cells, f"step {step} ({kind}): cells differ"
+        assert updated.routed == full.routed, f"step {step} ({kind}): routes differ"
+        assert updated.groups == full.groups, f"step {step} ({kind}): groups differ"
+        assert list(updated.sources) == list(full.sources), f"step {step} ({kind})"
+        sample = next(iter(full.findings))
+        assert _answers(updated, sample) == _answers(full, sample), f"step {step} ({kind})"
+        index = updated
+    assert {"replace", "delete", "overlap"} <= kinds_seen
+
+
+def test_updated_leaves_the_old_index_unchanged(vocab):
+    synth = load_bench("synth")
+    sources = synth.generate_sources(120, seed=3, vocabulary=vocab)
+    index = EvidenceIndex.build(sources, vocab, "v0")
+    query = MatrixQuery(cols="driver", lang="en")
+    before = (answer_json(build_matrix(index, query)), build_index_health(index))
+    gone = sources[0].id
+    updated = index.updated({gone: None}, "v1")
+    assert (answer_json(build_matrix(index, query)), build_index_health(index)) == before
+    assert build_index_health(updated).sources == build_index_health(index).sources - 1
+    with pytest.raises(NotFoundError):
+        build_source(updated, gone)
+    assert build_source(index, gone).id == gone

@@ -1,0 +1,88 @@
+"""What a write changes in the read model's tables: spliced routes, regrouped sources, link counts."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from ..verdict import group_sources
+
+if TYPE_CHECKING:
+    from ..models import Finding, Source
+    from ..vocabulary import Vocabulary
+
+
+def count_links(findings: Iterable[Finding]) -> Counter[str]:
+    """How many of ``findings`` name each driver and each demographic value."""
+    counts: Counter[str] = Counter()
+    for finding in findings:
+        counts.update({link.driver for link in finding.drivers})
+        counts.update(set(finding.demographics))
+    return counts
+
+
+def splice_routes(
+    routes: list, factor_id: str, source_id: str, source: Source | None, vocabulary: Vocabulary
+) -> list:
+    """One factor's ``routes`` with the entries of ``source_id`` replaced by ``source``'s.
+
+    The list stays ordered by source id, then finding order, as
+    :func:`~triggergraph.verdict.route_by_factor` over all sources makes it; it is a new
+    list, the old one is left as it was.
+    """
+    kept = [item for item in routes if item[1].id != source_id]
+    if source is not None:
+        block = [
+            (finding, source, route)
+            for finding in source.findings
+            for route in vocabulary.routes_for(finding.factor)
+            if route.factor == factor_id
+        ]
+        at = bisect_left(kept, source_id, key=lambda item: item[1].id)
+        kept[at:at] = block
+    return kept
+
+
+def grouped_ids(groups: Mapping[str, str]) -> frozenset[str]:
+    """The ids that share an independent group with another id.
+
+    Examples
+    --------
+    >>> sorted(grouped_ids({"a": "a", "b": "a", "c": "c"}))
+    ['a', 'b']
+    """
+    return frozenset(
+        ident for item, group in groups.items() if item != group for ident in (item, group)
+    )
+
+
+def regroup(
+    old_sources: Mapping[str, Source],
+    old_groups: Mapping[str, str],
+    old_grouped: frozenset[str],
+    changes: Mapping[str, Source | None],
+    sources: Mapping[str, Source],
+) -> tuple[dict[str, str], frozenset[str], set[str]]:
+    """Independent groups after ``changes``: ``(groups, grouped ids, sources whose group moved)``.
+
+    A change that names no overlap and touches no source in a shared group only adds or drops
+    single-source groups; anything else regroups everything.
+    """
+    overlapping = any(
+        source is not None and source.overlaps_with
+        for ident, new in changes.items()
+        for source in (old_sources.get(ident), new)
+    )
+    if not overlapping and not any(ident in old_grouped for ident in changes):
+        groups = dict(old_groups)
+        for ident, source in changes.items():
+            if source is None:
+                groups.pop(ident, None)
+            else:
+                groups[ident] = ident
+        return groups, old_grouped, set()
+    groups = group_sources(sources.values())
+    moved = {ident for ident in sources if groups.get(ident) != old_groups.get(ident)}
+    return groups, grouped_ids(groups), moved
