@@ -431,7 +431,8 @@ def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
     facts = {f.label: f.value for f in card.facts}
     assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
     assert "very_large_ratio_without_ci" not in str(card)
-    assert card.notes_foreign and {f.label for f in card.notes} == {"Uitkomst"}
+    # the locator is the curators' English too: with the notes
+    assert card.notes_foreign and {f.label for f in card.notes} == {"Vindplaats", "Uitkomst"}
 
 
 def test_finding_card_reads_direction_against_the_outcome_compared(index):
