@@ -181,6 +181,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # literature and store-version checks run on a thread of their own, so hot
         # requests only read the current index
         app.state.service.start_refresher()
+        # the map of each data version is made and its templates compiled off the request path
+        pages.warm_pages(app.state.service)
         freeze_loaded_heap()
         try:
             yield

@@ -31,6 +31,12 @@ SHOTS = [
         "cell",
     ),
     ("map-empty-filter", "/?lang=nl&level=meso&verdict=strong", 1400, None),
+    (
+        "map-filtered",
+        "/?lang=nl&design=cross_sectional_survey&year_from=2016",
+        1400,
+        None,
+    ),
     ("network", "/network?lang=nl", 1400, "network"),
     ("factor-detention", "/factors/detention?lang=nl", 1400, None),
     ("factor-phone", "/factors/breaking_social_bonds?lang=nl", 390, None),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from triggergraph.answers import MatrixQuery, ProfileQuery
+from triggergraph.answers import FindingsQuery, MatrixQuery, ProfileQuery, SourcesQuery
 from triggergraph.answers.builders import (
     build_construct,
     build_finding,
@@ -431,7 +431,8 @@ def test_finding_card_shows_size_band_and_caution_flags_as_labels(index):
     facts = {f.label: f.value for f in card.facts}
     assert facts["Grootte van het effect"] == "groot" and facts["Let op"] == "zeer grote ratio"
     assert "very_large_ratio_without_ci" not in str(card)
-    assert card.notes_foreign and {f.label for f in card.notes} == {"Uitkomst"}
+    # the locator is the curators' English too: with the notes
+    assert card.notes_foreign and {f.label for f in card.notes} == {"Vindplaats", "Uitkomst"}
 
 
 def test_finding_card_reads_direction_against_the_outcome_compared(index):
@@ -451,3 +452,35 @@ def test_finding_card_reads_direction_against_the_outcome_compared(index):
     assert facts["Richting"] == "hoger op de vergeleken uitkomst"
     facts = {f.label: f.value for f in finding_card(index, radical, "nl").facts}
     assert facts["Richting"] == "verhoogt radicalisering"
+
+
+def test_dutch_source_page_keeps_english_cited_notes_behind_the_toggle(index):
+    from triggergraph.answers.builders import build_source, build_sources
+    from triggergraph.viewer import build_source_page, render_view
+
+    ids = [s.id for s in build_sources(index, SourcesQuery(limit=500)).items]
+    cited = next(i for i in ids if any(c.get("note") for c in build_source(index, i).cites))
+    page = build_source_page(index, source_id=cited, lang="nl")
+    noted = [c for c in page.cites if c.note]
+    assert noted and all(c.note not in c.text for c in noted)
+    html = render_view(page).split('<ul class="cites">')[1].split("</ul>")[0]
+    assert html.count('<details class="notes"><summary>Notities (Engels)</summary>') == len(noted)
+
+
+def test_finding_card_names_effect_measure_and_keeps_locator_with_the_notes(index):
+    from triggergraph.answers import LangQuery
+    from triggergraph.answers.builders import build_findings
+    from triggergraph.viewer.common import finding_card
+
+    finding = next(
+        f
+        for f in build_findings(index, FindingsQuery(limit=500)).items
+        if f.effect is not None
+        and f.effect.measure not in (None, "none")
+        and f.effect.value is not None
+    )
+    card = finding_card(index, build_finding(index, finding.id, LangQuery(lang="nl")), "nl")
+    effect = next(f.value for f in card.facts if f.label == "Effect")
+    assert "_" not in effect.split("=")[0]
+    assert "Vindplaats" not in [f.label for f in card.facts]
+    assert card.notes_foreign and card.notes[0].value == finding.locator

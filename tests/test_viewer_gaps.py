@@ -52,7 +52,7 @@ def test_factor_page_shows_report_text_with_locator_and_who_can_act(index):
     held = factor_report("breaking_social_bonds")["report_text"]
     assert [f.text for f in page.report_facts] == held["facts"]
     assert all(f.locator == "§ 4.1 · p. 46" for f in page.report_facts)
-    assert page.report_table == "section 4.7"
+    assert page.report_table == "§ 4.7"  # the data's "section 4.7", in the page's words
     assert page.guidance.href.startswith("https://www.socialestabiliteit.nl/triggerfactoren/")
     bare = build_factor_page(index, factor_id="detention", lang="nl")
     assert bare.report_facts == [] and bare.report_table

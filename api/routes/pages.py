@@ -13,6 +13,7 @@ from api.deps import ServiceDep
 from triggergraph.exceptions import EntryError, NotFoundError
 from triggergraph.viewer import (
     LANGUAGES,
+    MapQuery,
     build_about_page,
     build_cell_findings,
     build_construct_page,
@@ -38,15 +39,38 @@ def _templates(lang: str) -> Jinja2Templates:
     return Jinja2Templates(env=environment(lang))
 
 
-def _page(build: Callable, service, request: Request, **kwargs) -> HTMLResponse:
+def warm_pages(service) -> None:
+    """Make the evidence map (Dutch and English) of the service's data version before anyone
+    asks, on a thread of the service, for this and every later version.
+
+    The first visitor of a new data version then gets the remembered view model, and the
+    templates are compiled already (Jinja2 keeps them per environment).
+    """
+
+    def warm(index) -> None:
+        for lang in LANGUAGES:
+            view = service.warm_page(index, build_map_page, lang, {}, query=MapQuery(lang=lang))
+            _templates(lang).env.get_template(view.template).render(view=view)
+
+    service.warm_with(warm)
+
+
+def _page(
+    build: Callable, service, request: Request, parse: Callable | None = None, **kwargs
+) -> HTMLResponse:
     """Build one page's view model from the current index and render its template.
 
-    The view model is built once per data version, language and parameters. Bad parameters
-    and unknown ids become an HTML 4xx page in the asked language.
+    With ``parse``, the query string becomes one typed query that travels to ``build`` as
+    ``query``. The view model is built once per data version, language and parameters. Bad
+    parameters and unknown ids become an HTML 4xx page in the asked language.
     """
     lang = request.query_params.get("lang", "en")
+    params = dict(request.query_params)
     try:
-        view = service.page(build, lang, dict(request.query_params), **kwargs)
+        if parse is not None:
+            kwargs["query"] = parse(params)
+            params = {}
+        view = service.page(build, lang, params, **kwargs)
         status = 200
     except (NotFoundError, EntryError) as error:
         view = build_error_page(
@@ -60,8 +84,8 @@ def _page(build: Callable, service, request: Request, **kwargs) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def evidence_map(service: ServiceDep, request: Request) -> HTMLResponse:
-    """The evidence map: trigger factors × drivers, sex, age and education."""
-    return _page(build_map_page, service, request)
+    """The evidence map: trigger factors × drivers, sex, age and education, filtered."""
+    return _page(build_map_page, service, request, parse=MapQuery.from_params)
 
 
 @router.get("/network", response_class=HTMLResponse)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from .literature import (
 from .persist import PersistedReadModel
 from .process import release_free_memory, trim_heap
 from .reads import Reads
+from .warming import Warming
 from .watch import FolderWatcher
 from .writes import SourceWrites
 
@@ -49,7 +51,9 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting, PersistedReadModel):
+class EvidenceService(
+    Reads, LinkedData, Curation, SourceWrites, Drafting, PersistedReadModel, Warming
+):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads (:class:`~triggergraph.service.reads.Reads`) answer from
@@ -95,6 +99,8 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting, Persi
         self._pool_lock = threading.Lock()
         self._base_warned = False
         self._init_saved_read_model()
+        # run for every new index off the request path (the app warms its first pages)
+        self._warmers: list[Callable[[EvidenceIndex], None]] = []
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -411,6 +417,7 @@ class EvidenceService(Reads, LinkedData, Curation, SourceWrites, Drafting, Persi
             version,
         )
         self._read_model_changed()
+        self._start_warming(index)
 
     def ensure_fresh(self) -> EvidenceIndex:
         """Re-check literature and store version (at most once per interval); return the index.

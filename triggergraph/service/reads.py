@@ -164,10 +164,15 @@ class Reads:
         return answers.get((kind, query))
 
     def _hot_answer(
-        self, kind: str, query: Hashable, make: Callable[[EvidenceIndex], bytes]
+        self,
+        kind: str,
+        query: Hashable,
+        make: Callable[[EvidenceIndex], bytes],
+        index: EvidenceIndex | None = None,
     ) -> bytes:
-        """The answer for the current index: remembered bytes, or ``make(index)`` remembered."""
-        index = self.current_index()
+        """The answer for the current index (or ``index``, a warmer's): remembered bytes, or
+        ``make(index)`` remembered while ``index`` is the current one."""
+        index = index or self.current_index()
         key = (kind, query)
         hot_index, answers = self._hot
         if hot_index is index:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from ..answers.map_query import MapQuery
 from .assets import read_static
 from .downloads import build_map_download
-from .evidence_map import (
-    build_cell_findings,
-    build_map_data,
-    build_map_page,
-    keep_verdict,
-    render_evidence_map,
-)
+from .evidence_map import build_map_page, render_evidence_map
 from .export import build_export_page, render_single_file, write_single_file
+from .factor_page import (
+    build_construct_page,
+    build_factor_page,
+    render_construct_page,
+    render_factor_page,
+)
 from .gaps import build_gaps_page
 from .html import dump_script_json, escape_html, safe_href
 from .i18n import LANGUAGES, translations_for
+from .map_cell import build_cell_findings
+from .map_data import build_map_data, keep_verdict
 from .network import (
     build_network_data,
     build_network_page,
@@ -23,24 +26,19 @@ from .network import (
 )
 from .pages import (
     build_about_page,
-    build_construct_page,
     build_error_page,
-    build_factor_page,
-    build_profile_page,
-    build_source_page,
-    render_construct_page,
     render_error_page,
-    render_factor_page,
-    render_profile_page,
-    render_source_page,
     render_view,
     status_for,
 )
+from .profile_page import build_profile_page, render_profile_page
 from .resource import build_resource_page, render_resource_page
+from .source_page import build_source_page, render_source_page
 from .templating import TEMPLATE_DIR, environment
 
 __all__ = [
     "LANGUAGES",
+    "MapQuery",
     "TEMPLATE_DIR",
     "build_about_page",
     "build_cell_findings",

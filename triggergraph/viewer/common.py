@@ -193,8 +193,9 @@ def describe_effect(effect: EffectAnswer | None, lang: str) -> str:
     """
     parts = []
     if effect is not None:
-        measure = effect.measure
-        if effect.value is not None and measure and measure != "none":
+        # the measure's name in the page's language, never its identifier
+        measure = effect.measure_label or (effect.measure or "").replace("_", " ")
+        if effect.value is not None and effect.measure and effect.measure != "none":
             text = f"{measure} = {_number(effect.value)}"
             if effect.ci:
                 text += f" [{_number(effect.ci[0])}, {_number(effect.ci[1])}]"
@@ -236,7 +237,6 @@ def finding_card(
         else ""
     )
     facts = [
-        Fact(label=_("Where"), value=finding.locator or ""),
         Fact(label=_("Effect"), value=describe_effect(effect, lang)),
         Fact(label=_("Size of the effect"), value=finding.size_band_label or ""),
         Fact(label=_("Caution"), value=", ".join(flag.label for flag in finding.effect_flags)),
@@ -257,7 +257,9 @@ def finding_card(
             value=" · ".join(str(x) for x in (finding.added_by, finding.added_on) if x),
         ),
     ]
+    # the curators write these in English: on a Dutch page they sit behind "Notities (Engels)"
     notes = [
+        Fact(label=_("Where"), value=finding.locator or ""),
         Fact(label=_("Why this certainty"), value="; ".join(finding.certainty_reasons)),
         Fact(label=_("Effect as reported"), value=reported),
         Fact(label=_("Outcome"), value=finding.outcome or ""),

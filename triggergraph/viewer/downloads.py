@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..answers.builders import build_source
+from ..answers.map_query import MapQuery
 from .common import check_choice
-from .evidence_map import any_group, build_map_data, keep_verdict, read_map_params
 from .labels import label_direction, label_level, label_verdict
+from .map_data import build_map_data, keep_verdict
+from .map_section import any_group
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -30,18 +32,16 @@ BIB_TYPES = {
 }
 
 
-def _shown_cells(index: Any, chosen: dict) -> tuple[dict, list[tuple[dict, dict, dict]]]:
+def _shown_cells(index: Any, query: MapQuery) -> tuple[dict, list[tuple[dict, dict, dict]]]:
     """The map's data and the (row, column, cell) triples the filters leave on screen."""
-    data = build_map_data(
-        index, lang=chosen["lang"], stage=chosen["stage"], direct=bool(chosen["direct"])
-    )
-    columns = [c for g in [any_group(chosen["lang"]), *data["groups"]] for c in g["columns"]]
+    data = build_map_data(index, query)
+    columns = [c for g in [any_group(query.lang), *data["groups"]] for c in g["columns"]]
     shown = [
         (row, column, data["cells"][row["id"]][column["id"]])
         for row in data["rows"]
-        if not chosen["level"] or row.get("level") == chosen["level"]
+        if not query.level or row.get("level") == query.level
         for column in columns
-        if keep_verdict(data["cells"][row["id"]][column["id"]]["verdict"], chosen["verdict"])
+        if keep_verdict(data["cells"][row["id"]][column["id"]]["verdict"], query.verdict)
     ]
     return data, shown
 
@@ -123,20 +123,21 @@ def build_map_download(index: Any, params: Mapping[str, str] | None) -> tuple[st
     """Return ``(file name, media type, text)`` of what the map shows with ``params``.
 
     ``format`` is ``csv`` (one line per cell on screen: verdict, direction, independent source
-    groups, findings), ``ris`` or ``bib`` (the sources behind those cells' findings); the map
-    filters (``level``, ``verdict``, ``stage``, ``direct``, ``lang``) choose the cells.
+    groups, findings), ``ris`` or ``bib`` (the sources behind those cells' findings); the map's
+    filters (:class:`~triggergraph.answers.map_query.MapQuery`) choose the cells and the
+    findings they count.
 
     Raises
     ------
     EntryError
         A bad format or filter value (named, with the valid ones).
     """
-    params = params or {}
-    fmt = check_choice("format", params.get("format") or "csv", FORMATS)
-    chosen = read_map_params(params)
-    data, shown = _shown_cells(index, chosen)
+    params = dict(params or {})
+    fmt = check_choice("format", params.pop("format", None) or "csv", FORMATS)
+    query = MapQuery.from_params(params)
+    data, shown = _shown_cells(index, query)
     if fmt == "csv":
-        text = _csv(shown, chosen["lang"])
+        text = _csv(shown, query.lang)
     else:
         sources = _sources(index, data, shown)
         text = _ris(sources) if fmt == "ris" else _bib(sources)

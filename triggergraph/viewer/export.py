@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..answers.map_query import MapQuery
 from .assets import read_static_text
 from .common import check_lang, page_frame
-from .evidence_map import build_map_data, build_map_section, map_client, read_map_params
+from .evidence_map import map_client
 from .i18n import translations_for
+from .map_data import build_map_data
+from .map_section import build_map_section
 from .network import (
     build_network_data,
     build_network_section,
@@ -24,8 +27,8 @@ INLINE_SCRIPTS = ("map.js", "vendor/vis-network.min.js", "network.js")
 def build_export_page(index: Any, *, lang: str = "en") -> ExportPage:
     """Return the offline page's view model: map and network with CSS, JS and data inlined."""
     lang = check_lang(lang)
-    chosen = read_map_params({"lang": lang})
-    data = build_map_data(index, lang=lang)
+    query = MapQuery(lang=lang)
+    data = build_map_data(index, query)
     graph, positions = project_network(index, lang, {})
     net_data = build_network_data(graph, positions, lang=lang)
     net_client = {"lang": lang, "texts": client_network_texts(lang), "links": False, **net_data}
@@ -41,7 +44,7 @@ def build_export_page(index: Any, *, lang: str = "en") -> ExportPage:
         ),
         offline=True,
         inline=inline,
-        map=build_map_section(data, lang, chosen, offline=True),
+        map=build_map_section(data, query, offline=True),
         network=build_network_section(net_data, lang, offline=True),
     )
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..answers.map_query import MapQuery
 from .common import page_frame
-from .evidence_map import any_group, build_map_data, read_map_params, server_filters
 from .html import build_url
 from .i18n import translations_for
 from .labels import label_level
+from .map_data import cached_map_data
+from .map_filters import server_filters
+from .map_section import any_group
 from .report import EMPTY_KINDS, EMPTY_LABELS
 from .views import GapFactor, GapGroup, GapsPage, Link
 
@@ -19,30 +22,28 @@ def build_gaps_page(
 ) -> GapsPage:
     """Return the gaps page's view model: per kind of empty, the factors and their empty cells.
 
-    Each empty cell links to its place on the map (``/#cell=factor:column``). With the
-    outcome-stage or direct-only filter, cells that have evidence without the filter are listed
-    as "filtered away".
+    Each empty cell links to its place on the map (``/#cell=factor:column``), with the same
+    filters. With filters that choose findings (:class:`MapQuery`), cells that have evidence
+    without them are listed as "filtered away".
 
     Raises
     ------
     EntryError
         A filter value is not allowed.
     """
-    chosen = read_map_params({**(params or {}), "lang": lang})
-    lang = chosen["lang"]
+    query = MapQuery.from_params({**(params or {}), "lang": lang})
+    lang = query.lang
     _ = translations_for(lang).gettext
-    data = build_map_data(
-        index, lang=lang, stage=chosen["stage"], direct=bool(chosen["direct"]), with_findings=False
-    )
+    data = cached_map_data(index, query)
     columns = [c for g in [any_group(lang), *data["groups"]] for c in g["columns"]]
-    query = {"stage": chosen["stage"], "direct": chosen["direct"], "lang": lang}
+    query_string = query.params(level=None, verdict=None)
     kinds: dict[str, list[GapFactor]] = {k: [] for k in EMPTY_KINDS}
     for row in data["rows"]:
         empty: dict[str, list[Link]] = {k: [] for k in EMPTY_KINDS}
         for column in columns:
             kind = data["cells"][row["id"]][column["id"]].get("empty")
             if kind:
-                href = build_url("/", query) + f"#cell={row['id']}:{column['id']}"
+                href = build_url("/", query_string) + f"#cell={row['id']}:{column['id']}"
                 empty[kind].append(Link(href=href, text=column["label"]))
         for kind, links in empty.items():
             if links:
@@ -55,7 +56,7 @@ def build_gaps_page(
                         cells=links,
                     )
                 )
-    filters = server_filters(lang, chosen)
+    filters = server_filters(index, lang, query)
     groups = [
         GapGroup(
             kind=kind,
@@ -66,8 +67,10 @@ def build_gaps_page(
         for kind in EMPTY_KINDS
     ]
     return GapsPage(
-        **page_frame(lang, _("Gaps"), "/gaps", {k: chosen[k] for k in ("stage", "direct")}),
+        **page_frame(
+            lang, _("Gaps"), "/gaps", {k: v for k, v in query_string.items() if k != "lang"}
+        ),
         filters=filters,
         groups=groups,
-        filtered=bool(chosen["stage"] or chosen["direct"]),
+        filtered=query.narrows,
     )

@@ -53,6 +53,8 @@ KIND_COLOURS = {"driver": "#333333", "demographic": "#999999"}
 POSITION_SCALE = 1000.0
 #: above this many nodes, factor labels are not drawn on the canvas (see build_network_data)
 LABEL_NODE_LIMIT = 500
+#: above this many nodes, a zoom or drag draws nodes as plain squares until it stops
+LIGHT_NODE_LIMIT = 1500
 
 
 def _group_style(shape: str, colour: str, size: int) -> dict:
@@ -114,7 +116,8 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
     Returns
     -------
     dict
-        ``{"nodes": [...], "edges": [...], "options": {...}, "label_all": bool}`` — plain
+        ``{"nodes": [...], "edges": [...], "options": {...}, "label_all": bool, "light": bool}``
+        (``light``: draw plain squares while the view moves) — plain
         strings, not escaped (the page embeds it with :func:`dump_script_json` and the script
         uses ``textContent``). Nodes carry ``name``; the script draws it beside the node, for
         every node when ``label_all`` and otherwise only once zoomed in.
@@ -198,7 +201,13 @@ def build_network_data(graph: Any, positions: Mapping[Any, Any], *, lang: str = 
             ).options
         )
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    return {"nodes": nodes, "edges": edges, "options": json.loads(options), "label_all": not many}
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "label_all": not many,
+        "light": graph.number_of_nodes() > LIGHT_NODE_LIMIT,
+    }
 
 
 def network_legend(lang: str) -> dict:

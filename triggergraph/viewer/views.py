@@ -26,12 +26,19 @@ class Option:
 
 @dataclass(kw_only=True)
 class Select:
-    """One filter: a labelled ``<select>``; ``client`` ones are applied in the page."""
+    """One filter: a labelled ``<select>``; ``client`` ones are applied in the page.
+
+    ``kind`` ``text`` or ``year`` is a text or year input holding ``value``; ``unavailable``
+    is a filter the data cannot support, shown with ``hint`` saying why.
+    """
 
     name: str
     label: str
-    options: list[Option]
+    options: list[Option] = field(default_factory=list)
     client: bool = False
+    kind: str = "select"
+    value: str = ""
+    hint: str = ""
 
 
 @dataclass(kw_only=True)
@@ -149,6 +156,8 @@ class NoteItem:
 
     text: str
     locator: str = ""
+    #: the curators' words about it (English)
+    note: str = ""
 
 
 @dataclass(kw_only=True)
@@ -185,6 +194,10 @@ class MapSection:
     nearest: Link | None = None
     downloads: list[Link] = field(default_factory=list)
     offline: bool = False
+    #: the finding filters in force, in words ("" without any)
+    filtered: str = ""
+    #: cells with evidence under the finding filters ("any" column included)
+    with_evidence: int = 0
 
 
 @dataclass(kw_only=True)

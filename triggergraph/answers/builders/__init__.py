@@ -13,7 +13,7 @@ from .factors import build_factor, build_factors
 from .findings import build_finding, build_findings
 from .gaps import build_gaps
 from .health import build_index_health
-from .matrix import build_matrix
+from .matrix import build_cell, build_matrix
 from .profile import PROFILE_NOTICE, build_profile
 from .serialise import answer_json, factor_json, factors_json, matrix_json, profile_json, warm
 from .sources import build_source, build_sources
@@ -21,6 +21,7 @@ from .sources import build_source, build_sources
 __all__ = [
     "PROFILE_NOTICE",
     "answer_json",
+    "build_cell",
     "build_construct",
     "build_constructs",
     "build_demographics",

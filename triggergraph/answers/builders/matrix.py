@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...readmodel import check_known, check_lang, check_scale
@@ -13,21 +14,72 @@ from ...verdict import (
     compute_matrix,
     meets_min_verdict,
 )
+from ..cells import MatrixCell
 from ..matrix import MatrixAnswer, MatrixFilters, MatrixLevel, MatrixRow, OverallVerdict
 from ..queries import MatrixQuery
 from .parts import column_ref, factor_summary_fields, matrix_cell
 
 if TYPE_CHECKING:
+    from ...models import Finding, Source
     from ...readmodel import EvidenceIndex
+    from ...verdict import CellVerdict
 
 
-def build_matrix(index: EvidenceIndex, query: MatrixQuery) -> MatrixAnswer:
+def matrix_grid(
+    index: EvidenceIndex,
+    factor_ids: list[str],
+    columns: list[str],
+    outcome_stage: str | None,
+    direct_only: bool,
+    keep: Callable[[Finding, Source], bool] | None = None,
+) -> dict[str, dict[str, CellVerdict]]:
+    """The precomputed cells, or the cells recomputed over the findings the filters keep.
+
+    Independent source groups stay those of the whole evidence base.
+    """
+    if outcome_stage is None and not direct_only and keep is None:
+        return index.cells
+    pairs = [
+        p
+        for p in index.pairs
+        if (outcome_stage is None or outcome_stage in p[0].outcome_stages)
+        and (keep is None or keep(*p))
+    ]
+    return compute_matrix(
+        factor_ids, [ANY_COLUMN, *columns], pairs, index.vocabulary, groups=index.groups,
+        direct_only=direct_only,
+    )  # fmt: skip
+
+
+def build_cell(
+    index: EvidenceIndex,
+    factor_id: str,
+    column: str,
+    query: MatrixQuery,
+    keep: Callable[[Finding, Source], bool] | None = None,
+) -> MatrixCell:
+    """One cell (``column`` may be ``any``) under the matrix filters and ``keep``, with its
+    counted findings and explanation, as :func:`build_matrix` gives it."""
+    lang = check_lang(query.lang)
+    check_scale(index.vocabulary, "outcome-stage", query.outcome_stage, "outcome_stage")
+    check_known("factor", factor_id, index.vocabulary.factors)
+    columns = [] if column == ANY_COLUMN else [column]
+    grid = matrix_grid(index, [factor_id], columns, query.outcome_stage, query.direct_only, keep)
+    return matrix_cell(index, grid[factor_id][column], lang, True)
+
+
+def build_matrix(
+    index: EvidenceIndex,
+    query: MatrixQuery,
+    keep: Callable[[Finding, Source], bool] | None = None,
+) -> MatrixAnswer:
     """The evidence map: factors (rows) by drivers or demographic values (columns).
 
     ``cols`` is ``driver``, ``sex``, ``age``, ``education`` or ``all``; ``level`` keeps the
     factors of one level; ``min_verdict`` keeps the rows with at least one cell that meets
     it (every cell still comes back, with ``passes``); ``outcome_stage`` and ``direct_only``
-    count fewer findings, so their verdicts are computed anew. Each cell holds its counted
+    count fewer findings, so their verdicts are computed anew, as does ``keep(finding,
+    source)``, a finding filter (the map's :meth:`~triggergraph.answers.map_query.MapQuery.keeps`). Each cell holds its counted
     findings whole; serialised, each is ``{id, direct}`` (see :class:`MatrixCell`).
 
     Examples
@@ -48,20 +100,7 @@ def build_matrix(index: EvidenceIndex, query: MatrixQuery) -> MatrixAnswer:
         check_known("level", level, vocab.concepts["level"])
     check_scale(vocab, "outcome-stage", outcome_stage, "outcome_stage")
     factor_ids = [f for f in index.factor_order if level is None or vocab.factors[f].level == level]
-    if outcome_stage is None and not direct_only:
-        grid = index.cells
-    else:
-        pairs = [
-            p for p in index.pairs if outcome_stage is None or outcome_stage in p[0].outcome_stages
-        ]
-        grid = compute_matrix(
-            factor_ids,
-            [ANY_COLUMN, *columns],
-            pairs,
-            vocab,
-            groups=index.groups,
-            direct_only=direct_only,
-        )
+    grid = matrix_grid(index, factor_ids, columns, outcome_stage, direct_only, keep)
     rows, cells = [], {}
     for factor_id in factor_ids:
         row_cells = {}

@@ -151,10 +151,14 @@
 
   function cellUrl(factor, column, offset) {
     var params = new URLSearchParams({ factor: factor, column: column, lang: DATA.lang, offset: String(offset) });
+    // the server filters (everything but level and verdict) choose the findings a cell counts
     var form = document.getElementById("map-filters");
-    ["stage", "direct"].forEach(function (name) {
-      if (form && form.elements[name] && form.elements[name].value) params.set(name, form.elements[name].value);
-    });
+    if (form) {
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.name === "lang" || field.getAttribute("data-client") === "1") return;
+        if (field.value) params.set(field.name, field.value);
+      });
+    }
     return "/map/cell?" + params.toString();
   }
 
@@ -339,10 +343,25 @@
       a.href = href.pathname + href.search;
     });
   }
+  // empty fields stay out of the URL, so a filtered view's link holds only what was chosen
+  function submitFilters() {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && !field.value) field.disabled = true;
+    });
+    form.submit();
+  }
   if (form) {
     form.addEventListener("change", function (event) {
       if (event.target.getAttribute("data-client") === "1") applyClientFilters();
-      else form.submit();
+      else if (event.target.tagName === "SELECT") submitFilters();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitFilters();
+    });
+    // back from a filtered view, the form comes from the page cache with its empty fields off
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
     });
   }
 })();

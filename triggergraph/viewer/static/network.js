@@ -47,6 +47,64 @@
     window.tgDrawnAt = performance.now();
   });
 
+  // Level of detail while the view moves. Drawing 5,000 nodes with vis-network's shapes takes
+  // 40-100 ms a frame on a CPU-drawn canvas, so in a large network, while a zoom or drag goes
+  // on, vis-network draws no nodes (and, by its options, no edges) and we draw every node on
+  // screen as a plain square, one path per colour; the full drawing comes back 200 ms after
+  // the movement stops. vis-network redraws at most once per animation frame. It reads the
+  // node list it draws from network.body.nodeIndices (vis-network 9, the bundle shipped with
+  // pyvis); without it the light drawing is off and vis-network draws as before.
+  var SETTLE_MS = 200;
+  var light = !!DATA.light && !!network.body && Array.isArray(network.body.nodeIndices);
+  var moving = false;
+  var settleTimer = null;
+  var heldIndices = null;
+  var GROUP_FILL = {};
+  Object.keys((DATA.options && DATA.options.groups) || {}).forEach(function (g) {
+    var colour = DATA.options.groups[g].color;
+    GROUP_FILL[g] = (colour && colour.background) || "#999999";
+  });
+  container.setAttribute("data-light", light ? "1" : "0");
+  container.setAttribute("data-moving", "0");
+  function settle() {
+    moving = false;
+    container.setAttribute("data-moving", "0");
+    network.redraw();
+  }
+  function moved() {
+    if (!light) return;
+    moving = true;
+    container.setAttribute("data-moving", "1");
+    window.clearTimeout(settleTimer);
+    settleTimer = window.setTimeout(settle, SETTLE_MS);
+  }
+  network.on("zoom", moved);
+  network.on("dragStart", moved);
+  network.on("dragging", moved);
+  network.on("dragEnd", moved);
+  network.on("beforeDrawing", function () {
+    if (moving && heldIndices === null) {
+      heldIndices = network.body.nodeIndices;
+      network.body.nodeIndices = [];
+    }
+  });
+  function drawLight(ctx, onScreen) {
+    var paths = {};
+    DATA.nodes.forEach(function (n) {
+      if (hidden[n.id] || !onScreen(n.x, n.y)) return;
+      var fill = GROUP_FILL[n.group] || "#999999";
+      var path = paths[fill] || (paths[fill] = new Path2D());
+      var r = SIZES[n.kind] || 16;
+      path.rect(n.x - r, n.y - r, 2 * r, 2 * r);
+    });
+    ctx.save();
+    Object.keys(paths).forEach(function (fill) {
+      ctx.fillStyle = fill;
+      ctx.fill(paths[fill]);
+    });
+    ctx.restore();
+  }
+
   // Labels beside their nodes (to the right, on a white halo), never under them where edges
   // run. Level of detail: in a large network factor names and edge signs are drawn only once
   // zoomed in, and only for what is on screen; drivers and groups are always named.
@@ -56,12 +114,19 @@
   container.setAttribute("data-label-all", DATA.label_all ? "1" : "0");
   network.on("afterDrawing", function (ctx) {
     var scale = network.getScale();
-    var detailed = DATA.label_all || scale >= LABEL_SCALE;
     var topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
     var bottomRight = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
     function onScreen(x, y) {
       return x >= topLeft.x - 50 && x <= bottomRight.x + 50 && y >= topLeft.y - 50 && y <= bottomRight.y + 50;
     }
+    var lightFrame = heldIndices !== null;
+    if (lightFrame) {
+      network.body.nodeIndices = heldIndices;
+      heldIndices = null;
+      drawLight(ctx, onScreen);
+    }
+    // while the view moves, only drivers and groups keep their names
+    var detailed = !lightFrame && (DATA.label_all || scale >= LABEL_SCALE);
     var font = 13 / Math.max(scale, 0.25);
     ctx.save();
     ctx.font = font + "px system-ui, Arial, sans-serif";

@@ -1,0 +1,65 @@
+"""Warming: the service makes registered answers for each new data version on a thread."""
+
+from __future__ import annotations
+
+import queue
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from triggergraph.config import Settings
+from triggergraph.service import EvidenceService
+from triggergraph.viewer import MapQuery, build_map_page
+
+FIXTURES = Path(__file__).resolve().parent / "data" / "api"
+
+
+@pytest.fixture
+def service(tmp_path):
+    folder = tmp_path / "literature"
+    shutil.copytree(FIXTURES, folder)
+    settings = Settings(
+        store="memory",
+        store_path=tmp_path / "store",
+        literature_dir=folder,
+        version_check_interval_s=0,
+    )
+    service = EvidenceService.open(settings)
+    yield service
+    service.close()
+
+
+def test_warmed_map_page_is_the_one_a_request_gets(service):
+    made = []
+
+    def warm(index):
+        made.append(service.warm_page(index, build_map_page, "nl", {}, query=MapQuery(lang="nl")))
+
+    service.warm_with(warm).join()
+    asked = service.page(build_map_page, "nl", {}, query=MapQuery(lang="nl"))
+    assert made and asked is made[0]
+
+
+def test_every_new_data_version_is_warmed(service):
+    versions: queue.Queue = queue.Queue()
+    service.warm_with(lambda index: versions.put(index.version)).join()
+    first = versions.get_nowait()
+    entry = yaml.safe_load((FIXTURES / "fixture_beta.yaml").read_text())
+    entry["title"] = "API test fixture beta, retitled (not a real study)"
+    (Path(service.settings.literature_dir) / "fixture_beta.yaml").write_text(
+        yaml.safe_dump(entry, sort_keys=False)
+    )
+    service.ensure_fresh()
+    assert versions.get(timeout=60) == service.index.version != first
+
+
+def test_failing_warmer_leaves_requests_working(service, caplog):
+    def broken(index):
+        raise RuntimeError("warming broke")
+
+    service.warm_with(broken).join()
+    assert "warming the answers" in caplog.text
+    page = service.page(build_map_page, "en", {}, query=MapQuery())
+    assert page.map.levels
