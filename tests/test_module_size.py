@@ -18,8 +18,6 @@ MAX_CLASS_LINES = 300
 ALLOWED: dict[str, str] = {
     "triggergraph/service/core.py": "read-model work (issue 11, item 1): EvidenceService",
     "triggergraph/service/writes.py": "curation work (issue 13): SourceWrites",
-    "triggergraph/viewer/evidence_map.py": "practitioner-views work (issue 12)",
-    "triggergraph/viewer/pages.py": "practitioner-views work (issue 12)",
     "triggergraph/store/sparql.py": (
         "SparqlStore, after the Virtuoso dialect (issue 14) that adds its hooks to this class"
     ),
