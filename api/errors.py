@@ -17,6 +17,7 @@ from triggergraph.exceptions import (
     QueryError,
     QueryTimeoutError,
     QueryUriTooLongError,
+    SnapshotError,
     StoreError,
     StoreUnavailableError,
     TooManyQueriesError,
@@ -25,7 +26,8 @@ from triggergraph.exceptions import (
 
 #: Status per error class; the first class in this order that matches wins.
 #: A query past its time limit is the server refusing to spend more, not the client waiting too
-#: long, so it is 503 (with Retry-After) rather than 408. An answer over the result limit would
+#: long, so it is 503 (with Retry-After) rather than 408. A saved read model that cannot be
+#: used is rebuilt where it is read and never reaches a client; were it to, it is 503 (not ready). An answer over the result limit would
 #: be over it again: 400 without Retry-After, so polite clients do not retry it.
 STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (EntryError, 422),
@@ -38,6 +40,7 @@ STATUS_BY_ERROR: tuple[tuple[type[TriggergraphError], int], ...] = (
     (QueryError, 400),
     (StoreUnavailableError, 503),
     (StoreError, 503),
+    (SnapshotError, 503),
     (ConfigError, 500),
 )
 
