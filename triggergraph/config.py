@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
     api_token: SecretStr | None = None
+    #: How long a ``/curate`` sign-in lasts; the signed session cookie carries its start.
+    curate_session_hours: float = Field(default=8.0, gt=0)
     #: Every IRI the data mints starts with it, so it must be where the server is reached;
     #: ``triggergraph serve`` derives it from ``--host``/``--port`` when it is not set.
     base_iri: str = DEFAULT_BASE_IRI

@@ -21,7 +21,7 @@ from .history import (
     source_of,
 )
 from .literature import entry_hash, literature_hashes
-from .writes import KEEP, WriteResult
+from .changes import KEEP, WriteResult
 
 if TYPE_CHECKING:
     from ..answers import MatrixQuery
