@@ -130,6 +130,7 @@ class ChangeWriter:
         tombstone: Any = KEEP,
         expected: str | None = None,
         owned: list[str] | tuple[str, ...] = (),
+        drop: tuple[str, ...] = (),
     ) -> tuple[str, Change]:
         """Write one change and its record in one atomic store write; update the index.
 
@@ -137,7 +138,8 @@ class ChangeWriter:
         :data:`KEEP`: unchanged); ``tombstone`` True marks the source deleted, False clears
         the mark. ``expected`` and ``owned`` are the preconditions on the source's graph
         (:meth:`Store.write_graphs`); a mismatch raises :class:`PreconditionFailedError`
-        and nothing changes. Returns ``(version, change)``.
+        and nothing changes. ``drop`` names further graphs removed in the same write (a
+        reconciled second coding). Returns ``(version, change)``.
         """
         base = self.settings.base_iri
         heads = self._heads.get(source_id)
@@ -179,7 +181,7 @@ class ChangeWriter:
             tuple(used),
             generated.iri if generated else None,
         )
-        replace: dict[str, str | None] = {}
+        replace: dict[str, str | None] = dict.fromkeys(drop)
         if public is not KEEP:
             replace[str(source_graph_iri(base, source_id))] = (
                 source_ntriples(public, self.vocabulary) if public is not None else None
@@ -263,13 +265,15 @@ class ChangeWriter:
         if_match: list[str] | None,
         write: Callable[[str | None], WriteResult],
         action: str,
+        retry: bool = True,
     ) -> WriteResult:
         """Run ``write(expected revision)`` as compare-and-set on the source's graph.
 
         ``write`` makes its checks on the current index and writes with the revision it is
         given. A write that lost a race (another writer changed the graph meanwhile) reads
         the store back and runs again, its checks included, up to :data:`WRITE_ATTEMPTS`
-        times; with ``if_match`` it is refused at once instead.
+        times; with ``if_match`` (or ``retry`` False: ``write`` checks its own
+        precondition) it is refused at once instead.
         """
         with self._write_lock:
             for attempt in range(1, WRITE_ATTEMPTS + 1):
@@ -292,7 +296,7 @@ class ChangeWriter:
                     # revisions that just proved stale
                     self._revisions = None
                     self.reload()
-                    if if_match is not None and "*" not in if_match:
+                    if not retry or (if_match is not None and "*" not in if_match):
                         raise
                     if attempt == WRITE_ATTEMPTS:
                         raise ConflictError(

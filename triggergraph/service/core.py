@@ -41,6 +41,7 @@ from ..store import open_store, precheck
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary, suggest
+from .coding import Coding
 from .curation import Curation
 from .drafting import Drafting
 from .formats import EXPORT_FORMATS, api_matrix, negotiate
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
+class EvidenceService(LinkedData, Curation, Coding, SourceWrites, Drafting):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first

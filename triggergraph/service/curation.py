@@ -8,6 +8,7 @@ import orjson
 
 from ..exceptions import ConflictError, EntryError, NotFoundError, Problem, TriggergraphError
 from ..vocabulary import suggest
+from .changes import KEEP, WriteResult
 from .formats import api_matrix
 from .history import (
     PROPOSED,
@@ -21,7 +22,6 @@ from .history import (
     source_of,
 )
 from .literature import entry_hash, literature_hashes
-from .changes import KEEP, WriteResult
 
 if TYPE_CHECKING:
     from ..answers import MatrixQuery
