@@ -21,7 +21,7 @@ from ..shapes import validate_sources
 from ..vocabulary import suggest
 from .changes import KEEP, WRITE_ATTEMPTS, ChangeWriter, WriteResult
 from .formats import entry_format
-from .history import PROPOSED, PUBLISHED
+from .history import PROPOSED, PUBLISHED, coding_graph_iri
 from .literature import RESERVED_SOURCE_IDS
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ class SourceWrites(ChangeWriter):
         by: str | None = None,
         why: str = "",
     ) -> WriteResult:
-        """Delete a source, its findings and any proposed version; it stays deleted (a
+        """Delete a source, its findings, any proposed version and second coding; it stays deleted (a
         tombstone, also over ``literature/`` reloads) until restored. ``if_match`` as for
         :meth:`replace_source`.
 
@@ -263,6 +263,7 @@ class SourceWrites(ChangeWriter):
                 proposed=None if source_id in self._proposed else KEEP,
                 tombstone=True,
                 expected=expected,
+                drop=(coding_graph_iri(self.settings.base_iri, source_id),),
             )
             return self._result(source, version, "deleted", "deleted", change)
 
