@@ -132,6 +132,7 @@ def test_reconcile_page_shows_figures_and_labelled_values_in_dutch():
     assert drivers.value_a.endswith("(genoemd door de bron)") and drivers.value_b == "geen"
     page = render_reconcile_page(vocabulary, AGREEMENT, lang="nl", csrf="x")
     assert 'name="f1|f1|direction" value="a"' in page and "Cohens kappa" in page
+    assert '<script src="/static/viewer/curate.js"></script>' in page
 
 
 def test_curate_page_escapes_the_csrf_value():

@@ -73,7 +73,6 @@ class ReconcilePage(Page):
     agreement: list[AgreementRow]
     differences: list[DifferenceRow]
     template: str = "curate_reconcile.html"
-    scripts: list[str] = field(default_factory=lambda: ["curate.js"])
 
 
 @dataclass(kw_only=True)
@@ -160,7 +159,12 @@ def build_reconcile_page(
         return _("Finding kept") if name == "finding" else translate(lang, LABELS[name])
 
     return ReconcilePage(
-        **page_frame(lang, _("Reconcile two codings"), f"/curate/reconcile/{source_id}"),
+        **page_frame(
+            lang,
+            _("Reconcile two codings"),
+            f"/curate/reconcile/{source_id}",
+            scripts=["curate.js"],
+        ),
         csrf=csrf,
         source_id=source_id,
         revision=agreement["revision"],

@@ -145,7 +145,7 @@
       scope = scope || form;
       ownFields(scope).forEach(function (wrapper) {
         var path = prefix ? prefix + "." + wrapper.dataset.name : wrapper.dataset.name;
-        wrapper.dataset.path = path;
+        wrapper.dataset.fieldPath = path;
         var own = wrapper.querySelector(":scope > .field-error");
         if (own) { own.dataset.errorPath = path; own.dataset.errorKey = wrapper.dataset.name; }
         var control = wrapper.querySelector("[data-key]");
