@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -81,7 +82,8 @@ def header_bytes(value: str) -> bytes:
         return value.encode("utf-8")
 
 
-#: the curation form's session cookie: ``<nonce>.<HMAC of the nonce under the write token>``
+#: the curation form's session cookie: ``<nonce>.<issued, unix seconds>.<HMAC of both under
+#: the write token>``
 CURATE_COOKIE = "tg_curate"
 #: header (for fetch) or form field that carries the session's CSRF token on every POST
 CSRF_HEADER = "X-CSRF-Token"
@@ -107,11 +109,14 @@ class CuratorSession:
     csrf: str
 
 
-def open_curator_session(settings: Settings, token: str) -> tuple[str, CuratorSession]:
+def open_curator_session(
+    settings: Settings, token: str, now: float | None = None
+) -> tuple[str, CuratorSession]:
     """Check a write token typed into the login form; return the cookie value and the session.
 
-    The cookie holds a random nonce and its HMAC under the write token, never the token
-    itself; changing the token ends every session.
+    The cookie holds a random nonce, the time it was issued and their HMAC under the write
+    token, never the token itself; changing the token ends every session, and a session ends
+    ``curate_session_hours`` after sign-in.
 
     Raises
     ------
@@ -123,18 +128,25 @@ def open_curator_session(settings: Settings, token: str) -> tuple[str, CuratorSe
     key = _write_key(settings)
     if not hmac.compare_digest(token.encode("utf-8"), key):
         raise AuthError("wrong write token")
-    nonce = secrets.token_urlsafe(24)
+    nonce = f"{secrets.token_urlsafe(24)}.{int(time.time() if now is None else now)}"
     cookie = f"{nonce}.{_mac(key, 'session', nonce)}"
     return cookie, CuratorSession(nonce, _mac(key, "csrf", nonce))
 
 
-def read_curator_session(settings: Settings, cookie: str | None) -> CuratorSession | None:
-    """The session a cookie proves, or None (no cookie, forged, or from another token)."""
+def read_curator_session(
+    settings: Settings, cookie: str | None, now: float | None = None
+) -> CuratorSession | None:
+    """The session a cookie proves, or None (no cookie, forged, from another token, or
+    older than ``curate_session_hours``)."""
     key = _write_key(settings)
-    if not cookie or cookie.count(".") != 1:
+    if not cookie or cookie.count(".") != 2:
         return None
-    nonce, mac = cookie.split(".")
-    if not nonce or not hmac.compare_digest(mac.encode(), _mac(key, "session", nonce).encode()):
+    random, issued, mac = cookie.split(".")
+    nonce = f"{random}.{issued}"
+    if not random or not hmac.compare_digest(mac.encode(), _mac(key, "session", nonce).encode()):
+        return None
+    age = (time.time() if now is None else now) - int(issued)
+    if not 0 <= age <= settings.curate_session_hours * 3600:
         return None
     return CuratorSession(nonce, _mac(key, "csrf", nonce))
 
@@ -145,7 +157,10 @@ def require_curator(
     """A signed-in curator, or 401 (403 when writes are disabled)."""
     session = read_curator_session(settings, request.cookies.get(CURATE_COOKIE))
     if session is None:
-        raise AuthError("sign in at /curate with the write token first")
+        raise AuthError(
+            "sign in at /curate with the write token first (a session ends "
+            f"{settings.curate_session_hours:g} h after sign-in)"
+        )
     return session
 
 

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from rdflib import Dataset
 from rdflib.namespace import DCTERMS
 
+from api.deps import open_curator_session
 from api.main import create_app
 from tests.api.conftest import (
     FIXTURES,
@@ -242,8 +243,20 @@ def _curate_session(client: TestClient) -> tuple[str, str]:
 
 
 def _forged_cookie(cookie: str) -> str:
-    nonce, mac = cookie.split(".")
+    nonce, mac = cookie.rsplit(".", 1)
     return f"{nonce}.{'0' * len(mac)}"
+
+
+def _expired_cookie(_cookie: str) -> str:
+    """A correctly signed session cookie issued nine hours ago (sessions last eight)."""
+    cookie, _ = open_curator_session(Settings(api_token=TOKEN), TOKEN, now=time.time() - 9 * 3600)
+    return cookie
+
+
+def _later_issue_cookie(cookie: str) -> str:
+    """The cookie with its issue time moved forward without re-signing it."""
+    random, _issued, mac = cookie.split(".")
+    return f"{random}.{int(time.time()) + 3600}.{mac}"
 
 
 #: a session cookie (or none) and the headers of a forged curation POST, with the status due
@@ -251,6 +264,8 @@ CURATE_FORGERIES = {
     "no-cookie": (lambda c: None, lambda t: {"X-CSRF-Token": t}, 401),
     "forged-cookie-mac": (_forged_cookie, lambda t: {"X-CSRF-Token": t}, 401),
     "cookie-is-the-token": (lambda c: TOKEN, lambda t: {"X-CSRF-Token": t}, 401),
+    "expired-session": (_expired_cookie, lambda t: {"X-CSRF-Token": t}, 401),
+    "issue-time-moved": (_later_issue_cookie, lambda t: {"X-CSRF-Token": t}, 401),
     "no-csrf-token": (lambda c: c, lambda t: {}, 403),
     "wrong-csrf-token": (lambda c: c, lambda t: {"X-CSRF-Token": "0" * len(t)}, 403),
     "csrf-token-in-query-only": (lambda c: c, lambda t: {}, 403),
@@ -313,6 +328,94 @@ def test_curate_submit_with_session_and_csrf_passes(attack_client):
         ).status_code
         == 200
     )
+
+
+#: the form posts added for edit, second coding and reconcile, with a well-formed body each
+NEW_CURATE_POSTS = {
+    "edit": (
+        f"/curate/edit/{ALPHA}",
+        {"draft": make_entry(ALPHA, [ALPHA_FINDING]), "revision": "x", "by": "m"},
+    ),
+    "code": (
+        f"/curate/code/{ALPHA}",
+        {"draft": make_entry(ALPHA, [ALPHA_FINDING]), "revision": "x", "by": "m"},
+    ),
+    "reconcile": (f"/curate/reconcile/{ALPHA}", {"picks": {}, "revision": "x", "by": "m"}),
+}
+#: a handful of representative forgeries per new path (the full set runs on /curate/submit)
+NEW_PATH_FORGERIES = ["no-cookie", "expired-session", "wrong-csrf-token", "other-origin"]
+
+
+@pytest.mark.parametrize("name", NEW_PATH_FORGERIES)
+@pytest.mark.parametrize("post", list(NEW_CURATE_POSTS))
+def test_new_curate_posts_forged_are_refused_store_unchanged(attack_client, post, name):
+    make_cookie, make_headers, status = CURATE_FORGERIES[name]
+    path, body = NEW_CURATE_POSTS[post]
+    cookie, csrf = _curate_session(attack_client)
+    sent = make_cookie(cookie)
+    before = snapshot(attack_client)
+    response = attack_client.post(
+        path, json=body, headers=make_headers(csrf), cookies={"tg_curate": sent} if sent else {}
+    )
+    assert_json_error(response, status)
+    assert snapshot(attack_client) == before
+
+
+@pytest.mark.parametrize("page", ["/curate", f"/curate/edit/{ALPHA}", f"/curate/reconcile/{ALPHA}"])
+def test_curate_pages_with_expired_session_ask_to_sign_in_again(attack_client, page):
+    response = attack_client.get(page, cookies={"tg_curate": _expired_cookie("")})
+    attack_client.cookies.clear()
+    assert response.status_code == 200
+    assert 'name="token"' in response.text and "data-csrf" not in response.text
+    assert "Your session has ended; sign in again." in response.text
+
+
+def test_markup_in_every_new_form_field_is_served_escaped(attack_client):
+    """Markup typed into the form (entry fields, coder, reason, a second coder's finding) is
+    stored as text and shown escaped on the edit, code and reconcile pages."""
+    cookie, csrf = _curate_session(attack_client)
+    attack_client.cookies.set("tg_curate", cookie, path="/curate")
+    headers = {"X-CSRF-Token": csrf}
+    entry = make_entry("curate_xss", ["curate-xss-1"])
+    entry["title"] = XSS
+    entry["venue"] = XSS
+    entry["context_notes"] = [{"text": XSS, "locator": XSS}]
+    finding = entry["findings"][0]
+    finding.update(locator=XSS, note=XSS, population=XSS, outcome=XSS)
+    finding["certainty_reasons"] = [XSS]
+    finding["drivers"][0]["term_in_source"] = XSS
+    finding["effect"] = {"measure": "odds_ratio", "value": 1.2, "text": XSS}
+    try:
+        submitted = attack_client.post("/curate/submit", json=entry, headers=headers)
+        assert submitted.status_code == 201, submitted.text
+        edit = attack_client.get("/curate/edit/curate_xss")
+        revision = edit.text.split('data-revision="', 1)[1].split('"', 1)[0]
+        saved = attack_client.post(
+            "/curate/edit/curate_xss",
+            json={"draft": entry, "revision": revision, "by": XSS, "why": XSS},
+            headers=headers,
+        )
+        assert saved.status_code == 200, saved.text
+        code = attack_client.get("/curate/code/curate_xss")
+        revision = code.text.split('data-revision="', 1)[1].split('"', 1)[0]
+        second = {**entry, "added_by": XSS}
+        second["findings"] = [{**finding, "id": "curate-xss-2", "locator": XSS + "2"}]
+        coded = attack_client.post(
+            "/curate/code/curate_xss",
+            json={"draft": second, "revision": revision, "by": XSS},
+            headers=headers,
+        )
+        assert coded.status_code == 200, coded.text
+        for page in ("/curate/edit/curate_xss", "/curate/code/curate_xss"):
+            text = attack_client.get(page).text
+            assert "<script>alert" not in text and "<img src=x" not in text
+        reconcile = attack_client.get("/curate/reconcile/curate_xss").text
+        assert "<script>alert" not in reconcile and "<img src=x" not in reconcile
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in reconcile  # coder B and the locator
+    finally:
+        attack_client.cookies.clear()
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        attack_client.delete("/api/v1/sources/curate_xss", headers=auth)
 
 
 def _entry(source_id: str, finding_ids: list[str]) -> bytes:

@@ -324,6 +324,99 @@ class FormWriter(Writer):
                 self.pending = self.pending_proposed = None
 
 
+def _revision_of(page: str) -> str:
+    return page.split('data-revision="', 1)[1].split('"', 1)[0]
+
+
+class FormFlowWriter(FormWriter):
+    """Take sources through the whole form flow, one step per post: propose (submit), edit
+    (a new proposed revision), a second coder's blind coding, reconcile (published). Each
+    acknowledged step must survive the kill: the proposed or public version, and a coding
+    not yet reconciled (``__codings__``: source id -> coder)."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.codings: dict[str, str] = self.state.setdefault("__codings__", {})
+        self.pending_coding: tuple[str, str | None] | None = None
+
+    def _steps(self, client: httpx.Client, csrf: str):
+        """Yield ``(op, path, body, coding)`` for each post, the body built on the page it
+        opens first; ``coding`` is the coder the post leaves (None: none), or SAME."""
+        while True:
+            self.counter[0] += 1
+            version = self.counter[0]
+            ident = f"flow{version:05d}"
+            first = fault_entry(ident, version, self.rng.randint(1, 3))
+            yield Op("POST", "", ident, first, proposed=first), "/curate/submit", first, SAME
+            edited = {**first, "title": first["title"] + " (edited)"}
+            revision = _revision_of(client.get(f"/curate/edit/{ident}").text)
+            body = {"draft": edited, "revision": revision, "by": "an editor"}
+            yield (
+                Op("POST", "", ident, edited, proposed=edited),
+                f"/curate/edit/{ident}",
+                body,
+                SAME,
+            )
+            coder = f"coder {version}"
+            revision = _revision_of(client.get(f"/curate/code/{ident}").text)
+            body = {"draft": {**edited, "added_by": coder}, "revision": revision, "by": coder}
+            yield Op("POST", "", ident, None), f"/curate/code/{ident}", body, coder
+            revision = client.get(f"/curate/agreement/{ident}").json()["revision"]
+            body = {"picks": {}, "revision": revision, "by": "a reconciler"}
+            op = Op("POST", "", ident, None, public=edited, proposed=None)
+            yield op, f"/curate/reconcile/{ident}", body, None
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=10.0) as client:
+            try:
+                client.post("/curate/login", data={"token": self.token})
+                csrf = client.get("/curate").text.split('data-csrf="', 1)[1].split('"', 1)[0]
+                steps = self._steps(client, csrf)
+                for _ in range(10_000):
+                    if self._stop_event.is_set():
+                        return
+                    op, path, body, coding = next(steps)
+                    old = self.state.get(op.ident)
+                    self.pending = (op.ident, old if op.public is SAME else op.public)
+                    self.pending_proposed = None if op.proposed is SAME else (op.ident, op.proposed)
+                    self.pending_coding = None if coding is SAME else (op.ident, coding)
+                    answer = client.post(path, json=body, headers={"X-CSRF-Token": csrf})
+                    if answer.status_code in (200, 201):
+                        self.apply(op)
+                        self.acked.append(op.ident)
+                        if coding is not SAME:
+                            self.codings.pop(op.ident, None)
+                            if coding is not None:
+                                self.codings[op.ident] = coding
+                    else:
+                        self.refused.append((answer.status_code, answer.text[:300]))
+                        return
+                    self.pending = self.pending_proposed = self.pending_coding = None
+            except httpx.TransportError:
+                return  # killed: the outcome of the pending write is unknown
+
+    def check_codings(self, url: str) -> list:
+        """Every acknowledged, unreconciled coding is there with its coder after the restart
+        (the in-flight one old or new, and then taken as the server has it)."""
+        mismatches = []
+        touched = set(self.codings)
+        touched |= {self.pending_coding[0]} if self.pending_coding else set()
+        with httpx.Client(base_url=url, timeout=10.0) as client:
+            client.post("/curate/login", data={"token": self.token})
+            for ident in sorted(touched):
+                answer = client.get(f"/curate/agreement/{ident}")
+                coder = answer.json()["coder_b"] if answer.status_code == 200 else None
+                allowed = {self.codings.get(ident)}
+                if self.pending_coding and self.pending_coding[0] == ident:
+                    allowed.add(self.pending_coding[1])
+                    self.codings.pop(ident, None)
+                    if coder is not None:
+                        self.codings[ident] = coder
+                if coder not in allowed:
+                    mismatches.append((ident, answer.status_code, coder, sorted(map(str, allowed))))
+        return mismatches
+
+
 def check_after_restart(url: str, expected: Expected, state: dict, pending, acked: list) -> dict:
     """Compare every touched source with its acknowledged version (or the in-flight one).
 
@@ -422,6 +515,8 @@ def run_kill_rounds(
                 proposed_mismatches = check_proposed(
                     api.url, token, writer.proposed, writer.pending_proposed
                 )
+                check_codings = getattr(writer, "check_codings", None)
+                coding_mismatches = check_codings(api.url) if check_codings else []
                 health = httpx.get(api.url + "/health", timeout=10).json()
                 if seen["landed"]:
                     state[writer.pending[0]] = writer.pending[1]
@@ -442,6 +537,7 @@ def run_kill_rounds(
                         "in_flight_landed": seen["landed"],
                         "mismatches": seen["mismatches"],
                         "proposed_mismatches": proposed_mismatches,
+                        "coding_mismatches": coding_mismatches,
                         "refused": writer.refused,
                         "shacl_problems": len(store_check["shacl_problems"]),
                         "read_problems": len(store_check["read_problems"]),
@@ -473,6 +569,7 @@ def assert_kill_report(report: KillReport) -> None:
         assert r["refused"] == [], f"round {r['round']}: writes refused: {r['refused']}"
         assert r["mismatches"] == [], f"round {r['round']}: {r['mismatches']}"
         assert r["proposed_mismatches"] == [], f"round {r['round']}: {r['proposed_mismatches']}"
+        assert r["coding_mismatches"] == [], f"round {r['round']}: {r['coding_mismatches']}"
         assert r["half_present"] == 0, r
         assert r["found"] == r["acknowledged"], r
         assert r["findings_total"] == r["findings_expected"], r
@@ -519,6 +616,16 @@ def test_kill_during_form_submissions_keeps_acknowledged_writes(tmp_path):
         tmp_path, rounds=2, seed=20261204, writer_class=FormWriter, window_s=(3.0, 6.0)
     )
     print("kill loop (entry form):", json.dumps(summary_of(report)))
+    assert_kill_report(report)
+    assert len(report.rounds) == 2
+
+
+def test_kill_during_edit_coding_and_reconcile_keeps_acknowledged_steps(tmp_path):
+    # two kills, each at a seeded moment inside the propose -> edit -> code -> reconcile flow
+    report = run_kill_rounds(
+        tmp_path, rounds=2, seed=20261205, writer_class=FormFlowWriter, window_s=(3.0, 6.0)
+    )
+    print("kill loop (edit, second coding, reconcile):", json.dumps(summary_of(report)))
     assert_kill_report(report)
     assert len(report.rounds) == 2
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     #: the shared store's server: ``standard`` (oxigraph serve, Fuseki) or ``virtuoso``
     sparql_dialect: Literal["standard", "virtuoso"] = "standard"
     api_token: SecretStr | None = None
+    #: How long a ``/curate`` sign-in lasts; the signed session cookie carries its start.
+    curate_session_hours: float = Field(default=8.0, gt=0)
     #: Every IRI the data mints starts with it, so it must be where the server is reached;
     #: ``triggergraph serve`` derives it from ``--host``/``--port`` when it is not set.
     base_iri: str = DEFAULT_BASE_IRI

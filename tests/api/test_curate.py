@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.deps import open_curator_session, read_curator_session
 from api.main import create_app
+from tests.api.conftest import TOKEN
 from triggergraph.config import Settings
 
 BIBTEX = (
@@ -184,3 +188,164 @@ def test_logout_needs_csrf_and_clears_cookie(client, csrf):
     response = client.post("/curate/logout", json={}, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 200
     assert 'tg_curate=""' in response.headers["set-cookie"]
+
+
+# ---- edit, second coder, reconcile --------------------------------------------------------
+def page_state(client, path: str) -> tuple[str, dict | None]:
+    """The revision a curation page was opened at, and the entry it loads (None if none)."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    revision = re.search(r'data-revision="([0-9a-f]*)"', page.text).group(1)
+    loaded = re.search(
+        r'<script type="application/json" id="initial-entry">(.*?)</script>', page.text
+    )
+    return revision, json.loads(loaded.group(1)) if loaded else None
+
+
+def proposed_source(client, csrf, directions: list[str]) -> dict:
+    """A source entered with the form (proposed, by 'a curator'), one finding per direction."""
+    entry = draft(client, csrf)
+    entry["findings"] = [
+        finding(f"curate-{n}", direction=d, locator=f"p. {n}") for n, d in enumerate(directions, 1)
+    ]
+    response = client.post("/curate/submit", json=entry, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 201, response.text
+    return entry
+
+
+def test_edit_loads_the_source_and_proposes_a_new_revision(client, csrf, auth):
+    entry = proposed_source(client, csrf, ["increases"])
+    assert client.post("/api/v1/sources/curate2026/publish", headers=auth).status_code == 200
+    revision, loaded = page_state(client, "/curate/edit/curate2026")
+    assert loaded["title"] == entry["title"] and loaded["findings"][0]["id"] == "curate-1"
+    loaded["title"] = "An edited curation fixture (not a real study)"
+    saved = client.post(
+        "/curate/edit/curate2026",
+        json={"draft": loaded, "revision": revision, "by": "an editor", "why": "typo"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["state"] == "proposed"
+    # the public version stays until the edit is published
+    assert client.get("/api/v1/sources/curate2026").json()["title"] == entry["title"]
+    newest = client.get("/api/v1/sources/curate2026/history", headers=auth).json()["items"][0]
+    assert (newest["action"], newest["by"], newest["why"]) == ("proposed", "an editor", "typo")
+    assert client.post("/api/v1/sources/curate2026/publish", headers=auth).status_code == 200
+    public = client.get("/api/v1/sources/curate2026").json()
+    assert public["title"] == loaded["title"] and public["added_by"] == "a curator"
+
+
+def test_edit_of_a_stale_form_is_412_and_writes_nothing(client, csrf, auth):
+    proposed_source(client, csrf, ["increases"])
+    revision, loaded = page_state(client, "/curate/edit/curate2026")
+    body = {"draft": {**loaded, "title": "First edit (fixture)"}, "revision": revision, "by": "x"}
+    headers = {"X-CSRF-Token": csrf}
+    assert client.post("/curate/edit/curate2026", json=body, headers=headers).status_code == 200
+    before = client.get("/api/v1/sources/curate2026/history", headers=auth).json()["total"]
+    body["draft"]["title"] = "Second edit on the old form (fixture)"
+    stale = client.post("/curate/edit/curate2026", json=body, headers=headers)
+    assert stale.status_code == 412
+    assert "changed by someone else since you opened it" in stale.json()["detail"]
+    assert client.get("/api/v1/sources/curate2026/history", headers=auth).json()["total"] == before
+
+
+def test_edit_with_errors_is_422_by_field(client, csrf):
+    proposed_source(client, csrf, ["increases"])
+    revision, loaded = page_state(client, "/curate/edit/curate2026")
+    loaded["findings"][0]["effect"] = {"measure": "odds_ratio", "value": "big"}
+    response = client.post(
+        "/curate/edit/curate2026",
+        json={"draft": loaded, "revision": revision, "by": "x"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["problems"]] == ["findings[0].effect.value"]
+
+
+def detention_findings(client) -> int:
+    return client.get("/api/v1/factors/detention").json()["overall"]["n_findings"]
+
+
+def code_blind(client, csrf, directions: list[str], by: str = "a second coder", **finding_extra):
+    revision, blind = page_state(client, "/curate/code/curate2026")
+    blind["added_by"] = by
+    blind["findings"] = [
+        finding(f"second-{n}", direction=d, locator=f"p. {n}", **finding_extra)
+        for n, d in enumerate(directions, 1)
+    ]
+    return client.post(
+        "/curate/code/curate2026",
+        json={"draft": blind, "revision": revision, "by": by},
+        headers={"X-CSRF-Token": csrf},
+    )
+
+
+def test_second_coder_codes_blind_and_agreement_is_reported_per_field(client, csrf):
+    proposed_source(client, csrf, ["increases", "increases", "decreases", "decreases"])
+    _, blind = page_state(client, "/curate/code/curate2026")
+    assert blind["findings"] == [] and "added_by" not in blind
+    assert "curate-1" not in client.get("/curate/code/curate2026").text
+    coded = code_blind(client, csrf, ["increases", "decreases", "decreases", "decreases"])
+    assert coded.status_code == 200, coded.text
+    assert coded.json()["state"] == "coding"
+    report = client.get("/curate/agreement/curate2026").json()
+    assert (report["coder_a"], report["coder_b"], report["paired"]) == (
+        "a curator",
+        "a second coder",
+        4,
+    )
+    direction = next(f for f in report["fields"] if f["field"] == "direction")
+    # hand-worked: p_o = 3/4, p_e = (2*1 + 2*3)/16 = 1/2, kappa = (3/4 - 1/2)/(1 - 1/2)
+    assert (direction["agreed"], direction["percent"], direction["kappa"]) == (3, 75.0, 0.5)
+    assert [
+        (d["finding_a"], d["field"], d["value_a"], d["value_b"]) for d in report["differences"]
+    ] == [("curate-2", "direction", "increases", "decreases")]
+
+
+def test_second_coder_must_not_be_the_first_coder(client, csrf):
+    proposed_source(client, csrf, ["increases"])
+    response = code_blind(client, csrf, ["increases"], by="A Curator")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["field"] == "added_by"
+
+
+def test_reconcile_publishes_the_picks_and_ends_proposal_and_coding(client, csrf, auth):
+    proposed_source(client, csrf, ["increases", "increases"])
+    extra = {"drivers": [{"driver": "meaning_seeker", "basis": "proposed"}]}
+    assert code_blind(client, csrf, ["increases", "mixed"], **extra).status_code == 200
+    before = detention_findings(client)
+    report = client.get("/curate/agreement/curate2026").json()
+    picks = {d["key"]: "a" for d in report["differences"]}
+    missing = dict(list(picks.items())[1:])
+    body = {"picks": missing, "revision": report["revision"], "by": "a reconciler"}
+    headers = {"X-CSRF-Token": csrf}
+    refused = client.post("/curate/reconcile/curate2026", json=body, headers=headers)
+    assert refused.status_code == 422 and "pick coder A's or coder B's" in refused.text
+    assert detention_findings(client) == before  # nothing published yet
+    picks["curate-2|second-2|direction"] = "b"
+    body["picks"] = picks
+    done = client.post("/curate/reconcile/curate2026", json=body, headers=headers)
+    assert done.status_code == 200, done.text
+    assert (done.json()["action"], done.json()["state"]) == ("reconciled", "published")
+    public = client.get("/api/v1/sources/curate2026", params={"format": "entry", "as": "json"})
+    findings = public.json()["findings"]
+    assert [f["direction"] for f in findings] == ["increases", "mixed"]
+    assert all("drivers" not in f for f in findings)  # coder A's (no driver links) kept
+    assert detention_findings(client) == before + 2
+    assert client.get("/api/v1/proposed/curate2026", headers=auth).status_code == 404
+    assert client.get("/curate/agreement/curate2026").status_code == 404  # coding reconciled
+    actions = [
+        c["action"]
+        for c in client.get("/api/v1/sources/curate2026/history", headers=auth).json()["items"]
+    ]
+    assert actions == ["reconciled", "coded", "proposed"]
+    again = client.post("/curate/reconcile/curate2026", json=body, headers=headers)
+    assert again.status_code == 412
+
+
+def test_session_ends_after_the_configured_hours(settings):
+    cookie, _ = open_curator_session(settings, TOKEN, now=time.time() - 7 * 3600)
+    assert read_curator_session(settings, cookie) is not None
+    short = settings.model_copy(update={"curate_session_hours": 6.0})
+    assert read_curator_session(short, cookie) is None
+    assert Settings().curate_session_hours == 8.0

@@ -18,6 +18,7 @@ from ..sparql import QueryPool
 from ..store import open_store
 from ..store.oxigraph import OxigraphStore
 from ..vocabulary import load_vocabulary
+from .coding import Coding
 from .curation import Curation
 from .drafting import Drafting
 from .linked_data import LinkedData
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 
 class EvidenceService(
-    Reads, LinkedData, Curation, SourceWrites, Drafting, PersistedReadModel, Warming
+    Reads, LinkedData, Curation, Coding, SourceWrites, Drafting, PersistedReadModel, Warming
 ):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..answers.builders import matrix_json
 from ..exceptions import ConflictError, EntryError, NotFoundError, Problem, TriggergraphError
 from ..vocabulary import suggest
+from .changes import KEEP, WriteResult
 from .history import (
     PROPOSED,
     PUBLISHED,
@@ -19,7 +20,6 @@ from .history import (
     source_of,
 )
 from .literature import entry_hash, literature_hashes
-from .writes import KEEP, WriteResult
 
 if TYPE_CHECKING:
     from ..answers import MatrixQuery

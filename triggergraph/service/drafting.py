@@ -26,9 +26,10 @@ class Drafting:
         """A draft from a pasted DOI, BibTeX or RIS record (see :func:`draft_from_paste`)."""
         return draft_from_paste(paste, added_by=added_by, today=today or date.today())
 
-    def check_draft(self, draft: dict[str, Any]) -> dict[str, Any]:
-        """The problems, no-cell warnings and likely duplicates of a draft."""
-        return check_draft(draft, self.vocabulary, self.sources_by_id.values())
+    def check_draft(self, draft: dict[str, Any], replacing: str | None = None) -> dict[str, Any]:
+        """The problems, no-cell warnings and likely duplicates of a draft; ``replacing`` is
+        the id of the source the draft edits or codes again, if any."""
+        return check_draft(draft, self.vocabulary, self.sources_by_id.values(), replacing=replacing)
 
     def search_terms(self, query: str | None, lang: str = "en") -> list[dict]:
         """Trigger factors and constructs for the factor picker."""

@@ -51,9 +51,11 @@ ACTIONS = (
     "rejected",
     "deleted",
     "restored",
+    "coded",
+    "reconciled",
 )
-#: State of a revision.
-PUBLISHED, PROPOSED, LOADED = "published", "proposed", "loaded"
+#: State of a revision (a ``coding`` is a second coder's blind coding of a source).
+PUBLISHED, PROPOSED, LOADED, CODING = "published", "proposed", "loaded", "coding"
 #: Who a change is recorded for when the request names nobody: all we know is the token.
 UNNAMED_AGENT = "write-token holder"
 #: Who a version read from ``literature/`` is recorded for.
@@ -96,6 +98,11 @@ def proposed_graph_iri(base: str, source_id: str) -> str:
 def tombstone_graph_iri(base: str, source_id: str) -> str:
     """The graph that marks a source as deleted until someone restores it."""
     return f"{base}graph/tombstone/{source_id}"
+
+
+def coding_graph_iri(base: str, source_id: str) -> str:
+    """The graph holding a second coder's blind coding of a source, until it is reconciled."""
+    return f"{base}graph/coding/{source_id}"
 
 
 def revision_iri(base: str, source_id: str, change_id: str) -> str:
@@ -174,7 +181,7 @@ class History:
             state = self.revisions[change.generated].state if change.generated else None
             if state in (PUBLISHED, LOADED):
                 public = last_public = change.generated
-                if change.action == "published":
+                if change.action in ("published", "reconciled"):
                     proposed = None
             elif state == PROPOSED:
                 proposed = change.generated

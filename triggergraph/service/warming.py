@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..index import EvidenceIndex
+    from ..readmodel import EvidenceIndex
 
 LOG = logging.getLogger("triggergraph")
 
