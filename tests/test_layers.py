@@ -35,6 +35,7 @@ LAYERS = {
     "service": 4,
     "graph": 5,
     "release": 5,
+    "timeline": 4,
     "viewer": 5,
     "cli": 6,
     "__init__": 7,

@@ -40,6 +40,7 @@ from ..sparql import PoolLimits, QueryPool, service_description
 from ..store import open_store, precheck
 from ..store.base import GRAPH_FORMATS, SELECT_FORMATS, QueryDataset
 from ..store.oxigraph import OxigraphStore
+from ..timeline import ReleaseLog, ReleaseReader, factor_history
 from ..vocabulary import load_vocabulary, suggest
 from .curation import Curation
 from .drafting import Drafting
@@ -120,6 +121,7 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._base_warned = False
+        self._releases = ReleaseReader(Path(settings.release_dir))
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -549,6 +551,15 @@ class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
         return self._hot_answer(
             "factor", (ident, query), lambda index: index.factor_json(ident, query.lang)
         )
+
+    def release_log(self) -> ReleaseLog:
+        """The dated releases in ``settings.release_dir``, oldest first (empty when none)."""
+        return self._releases.log()
+
+    def factor_history(self, ident: str, query: LangQuery = ENGLISH) -> dict:
+        """One factor's cells with their verdicts across the releases (see :mod:`.timeline`)."""
+        factor = self.ensure_fresh().factor(ident, query.lang)
+        return factor_history(factor, self.release_log(), query.lang)
 
     def page(
         self, build: Callable[..., Any], lang: str, params: dict[str, str], **kwargs: Any

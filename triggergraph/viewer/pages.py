@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answers.queries import ProfileQuery
 from ..exceptions import EntryError, NotFoundError, TriggergraphError
@@ -29,6 +29,7 @@ from .labels import (
 )
 from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
 from .templating import render_template
+from .timeline import factor_history_texts
 from .views import (
     AboutPage,
     ChoiceRanking,
@@ -45,6 +46,9 @@ from .views import (
     VerdictBadge,
     VerdictRow,
 )
+
+if TYPE_CHECKING:
+    from ..timeline import ReleaseLog
 
 PROFILE_FIELDS = ("driver", "sex", "age", "education")
 
@@ -109,9 +113,15 @@ def _link(kind: str, item: object, lang: str) -> Link:
 
 
 def build_factor_page(
-    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+    index: Any,
+    *,
+    factor_id: str,
+    lang: str = "en",
+    params: Mapping[str, str] | None = None,
+    releases: ReleaseLog | None = None,
 ) -> FactorPage:
-    """Return one trigger factor's view model: facts, verdicts per column, findings.
+    """Return one trigger factor's view model: facts, verdicts per column (with each cell's
+    history across ``releases``), findings.
 
     Raises
     ------
@@ -184,6 +194,7 @@ def build_factor_page(
             links.append(link)
         facts.append(Fact(label=_("Related constructs"), links=links))
     cells = _flatten_cells(factor.get("cells") or {})
+    history_note, history = factor_history_texts(factor, releases, lang)
     rows = []
     overall = factor.get("overall")
     if isinstance(overall, Mapping):
@@ -194,6 +205,7 @@ def build_factor_page(
                 badge=verdict_badge(lang, overall),
                 n_findings=int(overall.get("n_findings") or 0),
                 explanation=explanation_of(overall, lang),
+                history=history.get("any", ""),
             )
         )
     for group in column_groups(index, lang):
@@ -207,6 +219,7 @@ def build_factor_page(
                     n_findings=int(cell.get("n_findings") or 0),
                     explanation=explanation_of(cell, lang),
                     empty=_empty_label(factor_id, group["id"], cell, lang),
+                    history=history.get(column["id"], ""),
                 )
             )
     held = factor_report(factor_id)
@@ -229,6 +242,7 @@ def build_factor_page(
         tool_page=safe_href(held.get("tool_page")),
         guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,
+        history_note=history_note,
         findings=[finding_card(index, f, lang) for f in factor.get("findings") or []],
     )
 
@@ -501,10 +515,17 @@ def build_error_page(error: TriggergraphError, *, lang: str = "en", path: str = 
 
 
 def render_factor_page(
-    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+    index: Any,
+    *,
+    factor_id: str,
+    lang: str = "en",
+    params: Mapping[str, str] | None = None,
+    releases: ReleaseLog | None = None,
 ) -> str:
     """Render one trigger factor page (see :func:`build_factor_page`)."""
-    return render_view(build_factor_page(index, factor_id=factor_id, lang=lang, params=params))
+    return render_view(
+        build_factor_page(index, factor_id=factor_id, lang=lang, params=params, releases=releases)
+    )
 
 
 def render_construct_page(
