@@ -18,6 +18,7 @@ LAYERS = {
     "effects": 1,
     "vocabulary": 2,
     "constructs": 2,
+    "proposals": 2,
     "loader": 2,
     "bibliography": 2,
     "rdf": 2,

@@ -45,6 +45,7 @@ from .profile import (
     ProfileChoice,
     RankedFactor,
 )
+from .proposals import ConstructProposalAnswer, ConstructProposalsPage, ProposedMapping
 from .queries import (
     ConstructsQuery,
     FactorsQuery,
@@ -61,6 +62,8 @@ __all__ = [
     "ColumnRef",
     "ConstructAnswer",
     "ConstructListItem",
+    "ConstructProposalAnswer",
+    "ConstructProposalsPage",
     "ConstructsPage",
     "ConstructsQuery",
     "CountedFinding",
@@ -93,6 +96,7 @@ __all__ = [
     "ProfileAnswer",
     "ProfileChoice",
     "ProfileQuery",
+    "ProposedMapping",
     "RankedFactor",
     "ReleaseRef",
     "SourceAnswer",

@@ -59,6 +59,7 @@ from .literature import (
     read_store_sources,
 )
 from .process import release_free_memory, trim_heap
+from .proposals import ConstructProposals
 from .watch import FolderWatcher
 from .writes import SourceWrites
 
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
     from ..vocabulary import Vocabulary
 
 
-class EvidenceService(LinkedData, Curation, SourceWrites, Drafting):
+class EvidenceService(LinkedData, Curation, SourceWrites, Drafting, ConstructProposals):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
     Build with :meth:`open`. Reads answer from the in-memory :class:`EvidenceIndex` and first
