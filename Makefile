@@ -24,8 +24,11 @@ needs-test:
 needs-soak:
 	@$(PYTHON) scripts/check_system.py wrk
 
+# Tests run on every core (pytest-xdist); a module's tests stay on one worker, so its fixtures
+# are built once. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test: needs-test $(STAMP)
-	$(BIN)/python -m pytest -q -m "not soak"
+	$(BIN)/python -m pytest -q -m "not soak" -n $(PYTEST_WORKERS) --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check triggergraph api tests bench scripts
