@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +70,37 @@ def test_proposal_model_refuses_a_bad_id_and_unknown_kind():
         proposal(id="Bad Id")
     with pytest.raises(ValueError, match="kind"):
         proposal(mappings=[{"factor": "detention", "kind": "sameAs"}])
+
+
+def test_proposal_survives_restart_and_literature_reload_and_stays_private(tmp_path):
+    from test_curation import reopen, touch_unrelated
+
+    from triggergraph.config import Settings
+    from triggergraph.service import EvidenceService
+
+    literature = tmp_path / "literature"
+    shutil.copytree(Path(__file__).resolve().parent / "data" / "api", literature)
+    settings = Settings(
+        store="oxigraph",
+        store_path=tmp_path / "store",
+        literature_dir=literature,
+        version_check_interval_s=0,
+    )
+    service = EvidenceService.open(settings)
+    try:
+        service.propose_construct(proposal())
+        service = reopen(service)
+        touch_unrelated(literature)
+        service.sync_literature()
+        assert service.sources_by_id["fixture_alpha"].title.endswith("(edited)")
+        assert [p["id"] for p in service.construct_proposals("proposed")["items"]] == [
+            "proposal_fixture"
+        ]
+        assert service.construct_proposals("published")["total"] == 0
+        assert "proposal_fixture" not in service.vocabulary.constructs
+        reviewed = service.review_construct_proposal("proposal_fixture", "publish", by="C")
+        assert (reviewed["state"], reviewed["reviewed_by"]) == ("published", "C")
+        service = reopen(service)
+        assert service.construct_proposals("published")["items"][0]["id"] == "proposal_fixture"
+    finally:
+        service.close()
