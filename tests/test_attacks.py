@@ -154,10 +154,18 @@ TOKEN_ELSEWHERE: dict[str, dict] = {
 }
 
 
+#: A valid construct proposal (see tests/api/test_constructs.py).
+CONSTRUCT_PROPOSAL = (
+    b'{"id": "attack_construct", "label": {"en": "A", "nl": "B"}, '
+    b'"definition": {"en": "C", "nl": "D"}, "level": "micro", "reason": "E", "proposed_by": "F"}'
+)
+
+
 def write_requests() -> list[tuple[str, str, bytes | None]]:
     """One request per write route (and curator-only read): a valid new source (proposed and
     published at once), a valid replacement, a delete, a review, a publish, a restore, the
-    review queue and a proposed version."""
+    review queue, a proposed version, and a construct proposal, its review and the curators'
+    list of them."""
     return [
         ("POST", "/api/v1/sources", entry_yaml("attack_new", ["attack-new-1"])),
         ("POST", "/api/v1/sources?publish=true", entry_yaml("attack_new", ["attack-new-1"])),
@@ -170,6 +178,9 @@ def write_requests() -> list[tuple[str, str, bytes | None]]:
         ("GET", "/api/v1/proposed", None),
         ("GET", f"/api/v1/proposed/{ALPHA}", None),
         ("GET", "/api/v1/matrix/proposed", None),
+        ("POST", "/api/v1/construct-proposals", CONSTRUCT_PROPOSAL),
+        ("POST", "/api/v1/construct-proposals/attack_construct/review", b'{"decision": "publish"}'),
+        ("GET", "/api/v1/construct-proposals", None),
     ]
 
 
@@ -185,6 +196,9 @@ WRITE_IDS = [
     "proposed-list",
     "proposed-entry",
     "matrix-proposed",
+    "construct-propose",
+    "construct-review",
+    "construct-proposals",
 ]
 
 

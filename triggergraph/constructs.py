@@ -89,7 +89,7 @@ def construct_dict(vocabulary: Vocabulary, concept: Concept, lang: str = "en") -
     dict
         ``{id, iri, label, labels, definition, definitions, alt_labels, notes, level,
         maps_to: [{id, iri, label, mapping, meaning, polarity}], mapping_note,
-        counts_for_a_cell}``; ``counts_for_a_cell`` is false when findings on the construct
+        counts_for_a_cell, sources}``; ``counts_for_a_cell`` is false when findings on the construct
         count for no cell of the matrix (no mapping, or only as context in a bundle).
     """
     return {
@@ -106,6 +106,7 @@ def construct_dict(vocabulary: Vocabulary, concept: Concept, lang: str = "en") -
         "maps_to": mapping_dicts(vocabulary, concept, lang),
         "mapping_note": dict(concept.mapping_notes),
         "counts_for_a_cell": bool(vocabulary.triggers_for(concept.id)),
+        "sources": list(concept.sources),
     }
 
 
@@ -181,6 +182,8 @@ def format_constructs(page: dict, lang: str = "en") -> str:
         note = item["mapping_note"].get(lang) or next(iter(item["mapping_note"].values()), None)
         if note:
             lines.append(f"  why: {note}")
+        for source in item.get("sources") or []:
+            lines.append(f"  source: {source}")
         lines.append("")
     noun = "construct" if page["total"] == 1 else "constructs"
     lines.append(f"{page['total']} {noun}")

@@ -6,8 +6,9 @@ renamed into place, so it is either complete or absent and never overwritten:
 - ``triggergraph-<version>.trig`` and ``.jsonld``: the dataset (vocabulary + one graph per source);
 - ``matrix-<version>.csv``: every cell (factor x any/driver/demographic value) with its verdict,
   direction, number of findings and the finding ids;
-- ``matrix-<version>.json``: the same cells with each counted finding's coding (certainty,
-  direction, direct or not); the next release reads it to explain what changed;
+- ``matrix-<version>.json``: the release's ``sequence`` and ``issued`` date, and the same cells
+  with each counted finding's coding (certainty, direction, direct or not); the next release
+  reads it to explain what changed, and :mod:`triggergraph.timeline` each cell's history;
 - ``description.ttl``: DCAT and VoID (``dcat:Dataset`` with ``owl:versionIRI``,
   ``owl:versionInfo``, ``dcterms:issued``, ``void:triples``, a ``dcat:Distribution`` per file);
 - ``changelog.md`` and ``changelog.json``: every cell whose verdict changed since the previous
@@ -385,7 +386,12 @@ def write_release(
             f"triggergraph-{version}.jsonld": serialize_dataset(dataset, "jsonld"),
             f"matrix-{version}.csv": matrix_csv(cells),
             f"matrix-{version}.json": json.dumps(
-                {"version": version, "sequence": sequence + 1, "cells": cells},
+                {
+                    "version": version,
+                    "sequence": sequence + 1,
+                    "issued": issued.isoformat(),
+                    "cells": cells,
+                },
                 ensure_ascii=False,
                 indent=1,
             ).encode("utf-8"),

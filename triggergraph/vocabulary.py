@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .config import get_settings
 from .exceptions import ConfigError, NotFoundError
@@ -77,6 +77,8 @@ class Concept:
     maps_to: tuple[tuple[str, str], ...] = ()
     #: for constructs: why the construct is mapped as it is (``tg:mappingNote``), per language
     mapping_notes: dict[str, str] = field(default_factory=dict)
+    #: the works a term was taken from (``dcterms:source``), as cited there
+    sources: tuple[str, ...] = ()
 
     def label(self, lang: str = "en") -> str:
         """Return the label in ``lang``, falling back to the other language."""
@@ -313,6 +315,7 @@ def _concept(graph: Graph, iri: URIRef, kind: str) -> Concept:
         tool_page=str(tool) if tool is not None else None,
         maps_to=tuple(sorted(maps_to)),
         mapping_notes=_texts(graph, iri, TG.mappingNote),
+        sources=tuple(sorted(str(o) for o in graph.objects(iri, DCTERMS.source))),
     )
 
 

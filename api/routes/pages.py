@@ -97,7 +97,9 @@ def network(service: ServiceDep, request: Request) -> HTMLResponse:
 @router.get("/factors/{factor_id}", response_class=HTMLResponse)
 def factor_page(factor_id: str, service: ServiceDep, request: Request) -> HTMLResponse:
     """One trigger factor with its verdicts and findings."""
-    return _page(build_factor_page, service, request, factor_id=factor_id)
+    return _page(
+        build_factor_page, service, request, factor_id=factor_id, releases=service.release_log()
+    )
 
 
 @router.get("/constructs/{construct_id}", response_class=HTMLResponse)

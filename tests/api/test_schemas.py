@@ -9,6 +9,7 @@ from triggergraph import answers
 from triggergraph.answers import builders as b
 from triggergraph.config import Settings
 from triggergraph.service import EvidenceService
+from triggergraph.timeline import factor_history
 
 REF = "#/components/schemas/{model}"
 
@@ -30,9 +31,14 @@ ROUTES = [
     ("/api/v1/matrix", "/api/v1/matrix?cols=all&lang=nl", answers.MatrixAnswer, b.build_matrix),
     ("/api/v1/gaps", "/api/v1/gaps", answers.GapsAnswer, b.build_gaps),
     ("/api/v1/profile", "/api/v1/profile?driver=justice_seeker", answers.ProfileAnswer, b.build_profile),
+    ("/api/v1/factors/{factor_id}/history", "/api/v1/factors/detention/history", answers.FactorHistoryAnswer, factor_history),
+    ("/api/v1/construct-proposals/published", "/api/v1/construct-proposals/published", answers.ConstructProposalsPage, EvidenceService.construct_proposals),
 ]  # fmt: skip
 #: routes documented by an answer model whose answer needs the write token
-GUARDED = [("/api/v1/matrix/proposed", answers.MatrixAnswer, b.build_matrix)]
+GUARDED = [
+    ("/api/v1/matrix/proposed", answers.MatrixAnswer, b.build_matrix),
+    ("/api/v1/construct-proposals", answers.ConstructProposalsPage, EvidenceService.construct_proposals),
+]  # fmt: skip
 
 
 def without_none(value):

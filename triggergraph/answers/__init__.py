@@ -1,7 +1,7 @@
 """The answers of triggergraph: one pydantic model per answer, shared by REST, viewer and CLI.
 
 Each answer (factor list, factor, matrix, profile, gaps, findings, sources, health, drivers,
-demographics, construct) is defined here once. The REST routes use these models as their
+demographics, construct, a factor's cell history) is defined here once. The REST routes use these models as their
 response models, so the OpenAPI document is generated from them; the viewer's templates and
 the CLI read the same shapes. The typed query objects the routes parse and the read model
 takes (:class:`MatrixQuery`, ...) live in :mod:`triggergraph.answers.queries`.
@@ -35,6 +35,7 @@ from .factors import (
     MappingRef,
 )
 from .health import HealthAnswer, IndexHealth, ProblemAnswer
+from .history import CellHistory, FactorHistoryAnswer, ReleaseRef, VerdictSpan
 from .matrix import MatrixAnswer, MatrixFilters, MatrixLevel
 from .profile import (
     DemographicsAnswer,
@@ -46,6 +47,7 @@ from .profile import (
     ProfileChoice,
     RankedFactor,
 )
+from .proposals import ConstructProposalAnswer, ConstructProposalsPage, ProposedMapping
 from .queries import (
     ConstructsQuery,
     FactorsQuery,
@@ -58,9 +60,12 @@ from .queries import (
 
 __all__ = [
     "Cell",
+    "CellHistory",
     "ColumnRef",
     "ConstructAnswer",
     "ConstructListItem",
+    "ConstructProposalAnswer",
+    "ConstructProposalsPage",
     "ConstructsPage",
     "ConstructsQuery",
     "CountedFinding",
@@ -69,6 +74,7 @@ __all__ = [
     "DriversAnswer",
     "EffectAnswer",
     "FactorAnswer",
+    "FactorHistoryAnswer",
     "FactorListItem",
     "FactorSummary",
     "FactorsPage",
@@ -92,10 +98,13 @@ __all__ = [
     "ProfileAnswer",
     "ProfileChoice",
     "ProfileQuery",
+    "ProposedMapping",
     "RankedFactor",
+    "ReleaseRef",
     "SourceAnswer",
     "SourceFinding",
     "SourceSummary",
     "SourcesPage",
     "SourcesQuery",
+    "VerdictSpan",
 ]

@@ -68,6 +68,9 @@ class ConstructListItem(Ref):
     counts_for_a_cell: bool = Field(
         description="False when findings on the construct count for no cell of the matrix."
     )
+    sources: list[str] = Field(
+        default_factory=list, description="The works the term was taken from, as cited there."
+    )
 
 
 class ConstructsPage(Page):

@@ -17,6 +17,7 @@ from ..readmodel import EvidenceIndex
 from ..sparql import QueryPool
 from ..store import open_store
 from ..store.oxigraph import OxigraphStore
+from ..timeline import ReleaseReader
 from ..vocabulary import load_vocabulary
 from .coding import Coding
 from .curation import Curation
@@ -36,7 +37,9 @@ from .literature import (
 )
 from .persist import PersistedReadModel
 from .process import release_free_memory, trim_heap
+from .proposals import ConstructProposals
 from .reads import Reads
+from .releases import Releases
 from .warming import Warming
 from .watch import FolderWatcher
 from .writes import SourceWrites
@@ -53,7 +56,16 @@ if TYPE_CHECKING:
 
 
 class EvidenceService(
-    Reads, LinkedData, Curation, Coding, SourceWrites, Drafting, PersistedReadModel, Warming
+    Reads,
+    LinkedData,
+    Curation,
+    Coding,
+    SourceWrites,
+    Drafting,
+    ConstructProposals,
+    Releases,
+    PersistedReadModel,
+    Warming,
 ):
     """The store plus the read index, kept in step; what ``api/`` and the CLI call.
 
@@ -102,6 +114,7 @@ class EvidenceService(
         self._init_saved_read_model()
         # run for every new index off the request path (the app warms its first pages)
         self._warmers: list[Callable[[EvidenceIndex], None]] = []
+        self._releases = ReleaseReader(Path(settings.release_dir))
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod

@@ -206,12 +206,14 @@ def literature_nquads(base_iri: str, hashes: dict[str, str]) -> str:
     return "".join(lines)
 
 
-#: Bookkeeping graph kinds kept over a reload of ``literature/`` (history, reviews, deletions).
-KEPT_GRAPHS = ("history", "proposed", "tombstone", "coding")
+#: Bookkeeping graph kinds kept over a reload of ``literature/`` (history, reviews, deletions,
+#: second codings, construct proposals).
+KEPT_GRAPHS = ("history", "proposed", "tombstone", "coding", "construct-proposal")
 
 
 def bookkeeping_nquads(store: Store) -> str:
-    """N-Quads of the history, proposed, tombstone and coding graphs, carried over a literature load."""
+    """N-Quads of the history, proposed, tombstone, coding and construct-proposal graphs,
+    carried over a literature load."""
     prefixes = tuple(f"{store.base_iri}graph/{kind}/" for kind in KEPT_GRAPHS)
     out = []
     for graph in store.graph_names():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answers.builders import (
     build_construct,
@@ -31,6 +31,7 @@ from .labels import (
 )
 from .pages import entry_link, render_view
 from .report import EMPTY_LABELS, empty_kind, factor_report, read_report
+from .timeline import factor_history_texts
 from .views import (
     ConstructPage,
     Fact,
@@ -40,6 +41,9 @@ from .views import (
     VerdictBadge,
     VerdictRow,
 )
+
+if TYPE_CHECKING:
+    from ..timeline import ReleaseLog
 
 
 def verdict_badge(lang: str, cell: Cell | None) -> VerdictBadge:
@@ -94,9 +98,15 @@ def table_locator(text: str, lang: str) -> str:
 
 
 def build_factor_page(
-    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+    index: Any,
+    *,
+    factor_id: str,
+    lang: str = "en",
+    params: Mapping[str, str] | None = None,
+    releases: ReleaseLog | None = None,
 ) -> FactorPage:
-    """Return one trigger factor's view model: facts, verdicts per column, findings.
+    """Return one trigger factor's view model: facts, verdicts per column (with each cell's
+    history across ``releases``), findings.
 
     Raises
     ------
@@ -158,6 +168,7 @@ def build_factor_page(
             links.append(link)
         facts.append(Fact(label=_("Related constructs"), links=links))
     overall = factor.overall
+    history_note, history = factor_history_texts(factor, releases, lang)
     rows = [
         VerdictRow(
             column="any",
@@ -165,6 +176,7 @@ def build_factor_page(
             badge=verdict_badge(lang, overall),
             n_findings=overall.n_findings,
             explanation=explanation_of(overall, lang),
+            history=history.get("any", ""),
         )
     ]
     for group in column_groups(index, lang):
@@ -178,6 +190,7 @@ def build_factor_page(
                     n_findings=cell.n_findings if cell is not None else 0,
                     explanation=explanation_of(cell, lang),
                     empty=_empty_label(factor_id, group["id"], cell, lang),
+                    history=history.get(column["id"], ""),
                 )
             )
     held = factor_report(factor_id)
@@ -200,6 +213,7 @@ def build_factor_page(
         tool_page=safe_href(held.get("tool_page")),
         guidance=Link(href=guidance["url"], text=guidance["title"]),
         verdicts=rows,
+        history_note=history_note,
         findings=[finding_card(index, f, lang) for f in factor.findings],
     )
 
@@ -244,10 +258,17 @@ def build_construct_page(
 
 
 def render_factor_page(
-    index: Any, *, factor_id: str, lang: str = "en", params: Mapping[str, str] | None = None
+    index: Any,
+    *,
+    factor_id: str,
+    lang: str = "en",
+    params: Mapping[str, str] | None = None,
+    releases: ReleaseLog | None = None,
 ) -> str:
     """Render one trigger factor page (see :func:`build_factor_page`)."""
-    return render_view(build_factor_page(index, factor_id=factor_id, lang=lang, params=params))
+    return render_view(
+        build_factor_page(index, factor_id=factor_id, lang=lang, params=params, releases=releases)
+    )
 
 
 def render_construct_page(

@@ -89,6 +89,8 @@ class VerdictRow:
     n_findings: int
     explanation: str
     empty: str = ""
+    #: the cell's verdicts across the releases in words; empty before the first release
+    history: str = ""
 
 
 @dataclass(kw_only=True)
@@ -253,6 +255,8 @@ class FactorPage(Page):
     guidance: Link
     verdicts: list[VerdictRow]
     findings: list[FindingCard]
+    #: says the history starts at the first release, while there is none
+    history_note: str = ""
     template: str = "factor.html"
 
 
