@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from triggergraph.config import Settings
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.viewer import (
     MapQuery,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from triggergraph.index import EvidenceIndex
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
 from triggergraph.viewer import build_map_page
 from triggergraph.vocabulary import load_vocabulary

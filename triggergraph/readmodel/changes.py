@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from ..verdict import group_sources
+from ..verdict import compute_cells, group_sources
+from ..verdict.patch import patch_cells
 
 if TYPE_CHECKING:
     from ..models import Finding, Source
+    from ..verdict import CellVerdict
     from ..vocabulary import Vocabulary
 
 
@@ -86,3 +88,39 @@ def regroup(
     groups = group_sources(sources.values())
     moved = {ident for ident in sources if groups.get(ident) != old_groups.get(ident)}
     return groups, grouped_ids(groups), moved
+
+
+def factors_reached(vocabulary: Vocabulary, *sources: Source | None) -> set[str]:
+    """The trigger factors the findings of ``sources`` reach (as routed by the vocabulary)."""
+    return {
+        route.factor
+        for source in sources
+        if source is not None
+        for finding in source.findings
+        for route in vocabulary.routes_for(finding.factor)
+    }
+
+
+def recount_cells(
+    wanted: list[tuple[str, str]],
+    regrouped: bool,
+    cells: Mapping[str, Mapping[str, CellVerdict]],
+    changes: Mapping[str, Source | None],
+    vocabulary: Vocabulary,
+    tables: tuple[Mapping[str, list], Mapping[str, str], Mapping[str, tuple[Finding, Source]]],
+) -> dict[tuple[str, str], CellVerdict]:
+    """The ``wanted`` cells after ``changes``: counted again from the routes when independent
+    groups moved, else patched (only the changed sources' findings are counted again,
+    :mod:`~triggergraph.verdict.patch`). ``cells`` are the verdicts before; ``tables`` the
+    new index's routes by factor, groups and findings."""
+    routed, groups, findings = tables
+    if regrouped:
+        return compute_cells(wanted, routed, vocabulary, groups=groups)
+    return patch_cells(
+        wanted,
+        lambda factor_id, column: cells[factor_id][column],
+        changes,
+        vocabulary,
+        groups,
+        lambda finding_id: findings[finding_id][0].factor,
+    )

@@ -15,8 +15,14 @@ from ..verdict import (
     route_by_factor,
     touched_cells,
 )
-from ..verdict.patch import patch_cells
-from .changes import count_links, grouped_ids, regroup, splice_routes
+from .changes import (
+    count_links,
+    factors_reached,
+    grouped_ids,
+    recount_cells,
+    regroup,
+    splice_routes,
+)
 from .checks import LANGS, check_known, invalid_value
 
 if TYPE_CHECKING:
@@ -89,19 +95,14 @@ class EvidenceIndex:
             fresh = compute_cells(keys, self._routed, vocabulary, groups=self._groups)
         else:
             touched, regrouped = self._apply_changes(previous, changes or {})
-            wanted = [k for k in keys if k in touched]
-            if regrouped:
-                fresh = compute_cells(wanted, self._routed, vocabulary, groups=self._groups)
-            else:
-                # only the changed sources' findings are counted again (verdict/patch.py)
-                fresh = patch_cells(
-                    wanted,
-                    lambda factor_id, column: previous._cells[factor_id][column],
-                    changes or {},
-                    vocabulary,
-                    self._groups,
-                    lambda finding_id: self._findings[finding_id][0].factor,
-                )
+            fresh = recount_cells(
+                [k for k in keys if k in touched],
+                regrouped,
+                previous._cells,
+                changes or {},
+                vocabulary,
+                (self._routed, self._groups, self._findings),
+            )
         self._cells: dict[str, dict[str, CellVerdict]] = {
             factor_id: {
                 column: fresh.get((factor_id, column)) or previous._cells[factor_id][column]
@@ -210,7 +211,7 @@ class EvidenceIndex:
                 sources[ident] = source  # a replaced source keeps its place in the order
                 new.extend(source.findings)
                 findings.update((f.id, (f, source)) for f in source.findings)
-            for factor_id in self._factors_of(before, source):
+            for factor_id in factors_reached(self.vocabulary, before, source):
                 routed[factor_id] = splice_routes(
                     routed.get(factor_id, []), factor_id, ident, source, self.vocabulary
                 )
@@ -235,16 +236,6 @@ class EvidenceIndex:
         for key in [(ident, lang) for ident in changed_ids for lang in LANGS]:
             self._finding_cache.pop(key, None)
         return touched, bool(moved)
-
-    def _factors_of(self, *sources: Source | None) -> set[str]:
-        """The trigger factors the findings of ``sources`` reach (:func:`route_by_factor`)."""
-        return {
-            route.factor
-            for source in sources
-            if source is not None
-            for finding in source.findings
-            for route in self.vocabulary.routes_for(finding.factor)
-        }
 
     def updated(self, changes: Mapping[str, Source | None], version: str) -> EvidenceIndex:
         """A new index with some sources replaced, added or removed; this one is unchanged.

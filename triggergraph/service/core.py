@@ -19,6 +19,7 @@ from ..store import open_store
 from ..store.oxigraph import OxigraphStore
 from ..timeline import ReleaseReader
 from ..vocabulary import load_vocabulary
+from .client_sparql import ClientSparql
 from .coding import Coding
 from .curation import Curation
 from .drafting import Drafting
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 
 class EvidenceService(
     Reads,
+    ClientSparql,
     LinkedData,
     Curation,
     Coding,
