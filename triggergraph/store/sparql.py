@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import random
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -16,10 +12,8 @@ from rdflib import URIRef
 
 from triggergraph.exceptions import (
     ConfigError,
-    QueryError,
     QueryTimeoutError,
     StoreError,
-    StoreUnavailableError,
 )
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
@@ -36,11 +30,12 @@ from triggergraph.store.base import (
     meta_update,
     new_version,
     parse_nquads,
-    timeout_error,
 )
 from triggergraph.store.guard import check_read_only
+from triggergraph.store.http import SparqlHttp
 from triggergraph.store.precheck import QueryLimits, precheck
 from triggergraph.store.update import UpdateStore
+from triggergraph.store.write_lock import SharedWriteLock
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -58,12 +53,9 @@ GRAPH_VERSIONS_QUERY = (
 GRAPHS_QUERY = "SELECT ?g WHERE { GRAPH ?g { } }"
 GRAPH_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 DUMP_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-LOCKS_QUERY = f"SELECT ?lock WHERE {{ GRAPH ?m {{ ?m <{TG.writeLock}> ?lock }} }}"
-#: Seconds after which a write lock left by a writer that died counts as released.
-WRITE_LOCK_LEASE_S = 30.0
 
 
-class SparqlStore(UpdateStore):
+class SparqlStore(SparqlHttp, SharedWriteLock, UpdateStore):
     """A store behind SPARQL 1.1 Protocol endpoints, shared with other processes.
 
     Each write is one Update request (``DROP SILENT GRAPH``, ``INSERT DATA``, the graph's
@@ -124,114 +116,6 @@ class SparqlStore(UpdateStore):
         #: the login of update requests (a dialect may log in differently there)
         self._update_auth: Any = httpx.USE_CLIENT_DEFAULT
 
-    # ---- HTTP ----------------------------------------------------------------------
-    def _request(
-        self,
-        url: str,
-        timeout_s: float,
-        max_bytes: int | None,
-        *,
-        data: dict[str, Any] | None = None,
-        content: str | None = None,
-        headers: dict[str, str],
-        params: dict[str, str] | None = None,
-        is_query: bool,
-    ) -> bytes:
-        deadline = time.monotonic() + timeout_s
-        timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
-        auth = httpx.USE_CLIENT_DEFAULT if is_query else self._update_auth
-        try:
-            with self._client.stream(
-                "POST",
-                url,
-                data=data,
-                content=content.encode("utf-8") if content is not None else None,
-                headers=headers,
-                params=params,
-                timeout=timeout,
-                auth=auth,
-            ) as response:
-                if response.status_code >= 400:
-                    self._raise_status(url, response.status_code, response.read(), is_query)
-                self._check_headers(response.headers, timeout_s)
-                chunks = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise QueryTimeoutError(
-                            f"result limit exceeded: the answer is larger than {max_bytes} bytes"
-                        )
-                    if time.monotonic() > deadline:
-                        raise timeout_error(timeout_s)
-                    chunks.append(chunk)
-                return b"".join(chunks)
-        except httpx.ConnectTimeout as exc:
-            raise StoreUnavailableError(f"SPARQL endpoint {url} cannot be reached: {exc}") from None
-        except httpx.TimeoutException:
-            if is_query:
-                raise timeout_error(timeout_s) from None
-            raise StoreUnavailableError(
-                f"SPARQL endpoint {url} gave no answer within {timeout_s:g} s; "
-                "the write may or may not have been applied"
-            ) from None
-        except httpx.TransportError as exc:
-            raise StoreUnavailableError(
-                f"SPARQL endpoint {url} cannot be reached: {exc or type(exc).__name__}"
-            ) from None
-
-    def _check_headers(self, headers: httpx.Headers, timeout_s: float) -> None:
-        """Refuse a successful answer whose headers say it is incomplete (a dialect hook)."""
-
-    @staticmethod
-    def _raise_status(url: str, status: int, body: bytes, is_query: bool) -> None:
-        text = body.decode("utf-8", "replace").strip()[:500]
-        if status >= 500:
-            raise StoreUnavailableError(f"SPARQL endpoint {url} failed ({status}): {text}")
-        if status in (401, 403):
-            raise StoreError(
-                f"SPARQL endpoint {url} refused access ({status}); check sparql_user and "
-                f"sparql_password: {text}"
-            )
-        if is_query:
-            raise QueryError(f"SPARQL endpoint rejected the query ({status}): {text}")
-        raise StoreError(f"SPARQL endpoint {url} refused the update ({status}): {text}")
-
-    def _post_query(
-        self,
-        sparql: str,
-        accept: str,
-        timeout_s: float,
-        max_bytes: int | None,
-        dataset: QueryDataset | None = None,
-    ) -> bytes:
-        params = {"union-default-graph": ""} if self.union_default_graph else None
-        data: dict[str, Any] = {"query": sparql}
-        if dataset is not None:
-            # the request's dataset replaces both FROM clauses and the union default graph
-            params = None
-            data["default-graph-uri"] = list(dataset.default_graphs)
-            data["named-graph-uri"] = list(dataset.named_graphs)
-        return self._request(
-            self.query_url,
-            timeout_s,
-            max_bytes,
-            data=data,
-            headers={"Accept": accept},
-            params=params,
-            is_query=True,
-        )
-
-    def _post_update(self, update: str) -> None:
-        self._request(
-            self.update_url,
-            self.write_timeout_s,
-            None,
-            content=update,
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-            is_query=False,
-        )
-
     # ---- writes --------------------------------------------------------------------
     def replace_all(self, nquads: str, content_hash: str | None = None) -> str:
         graphs = parse_nquads(nquads, self.meta_graph)
@@ -263,48 +147,6 @@ class SparqlStore(UpdateStore):
                     " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in emptied)
                 )
         return version
-
-    @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        """Hold the store-wide write lock, shared by every process that writes this store.
-
-        A SPARQL server need not isolate concurrent updates from each other (Oxigraph
-        server evaluates each on a snapshot and commits without a conflict check, so two
-        gates can both open). Each writer therefore adds its own claim
-        ``<meta> tg:writeLock "token"`` (time-ordered, unique) and reads the claims back: it
-        holds the lock only when its claim is the only one; otherwise it withdraws it and
-        tries again after a random pause. Of two writers, the one whose read-back comes
-        later sees both claims, so two can never hold the lock at once. A claim older than
-        :data:`WRITE_LOCK_LEASE_S` (a writer that died) is removed by the next writer.
-        """
-        token = new_version()
-        deadline = time.monotonic() + self.write_timeout_s
-        m = ox.NamedNode(self.meta_graph)
-        claim = f"GRAPH {m} {{ {m} <{TG.writeLock}> {ox.Literal(token)} }}"
-        stale = ox.Literal(f"{time.time_ns() - int(WRITE_LOCK_LEASE_S * 1e9):x}")
-        claim_update = (
-            f"DELETE {{ GRAPH {m} {{ {m} <{TG.writeLock}> ?old }} }} WHERE {{ GRAPH {m} "
-            f"{{ {m} <{TG.writeLock}> ?old FILTER(STR(?old) < {stale}) }} }} ;\n"
-            f"INSERT DATA {{ {claim} }}"
-        )
-        pause = 0.005
-        try:
-            while True:
-                self._post_update(claim_update)
-                claims = {row["lock"].value for row in self._select(LOCKS_QUERY)}
-                if claims == {token}:
-                    break
-                self._post_update(f"DELETE DATA {{ {claim} }}")
-                if time.monotonic() > deadline:
-                    raise StoreUnavailableError(
-                        f"the write lock of {self.update_url} stayed taken for "
-                        f"{self.write_timeout_s:g} s; another writer holds it"
-                    )
-                time.sleep(random.uniform(pause, 2 * pause))
-                pause = min(pause * 2, 0.2)
-            yield
-        finally:
-            self._post_update(f"DELETE DATA {{ {claim} }}")
 
     # ---- internal reads (no result limit) --------------------------------------------
     def _select(
