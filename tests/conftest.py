@@ -226,3 +226,30 @@ def small_index(small_vocab):
         ),
     ]
     return EvidenceIndex.build(sources, vocab, version="v-test")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    One per test process: Playwright's sync API runs an event loop in this thread while it is
+    open, so a second ``sync_playwright()`` in the same process would refuse to start.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

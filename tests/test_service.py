@@ -571,10 +571,10 @@ def test_fresh_load_index_equals_reading_the_store_back(tmp_path, literature):
 
 
 def test_literature_unchanged_stamp_skips_hashing(service, literature, monkeypatch):
-    import triggergraph.service.core as core
+    import triggergraph.service.sync as sync
 
     calls = []
-    monkeypatch.setattr(core, "literature_hash", lambda d: calls.append(d) or "x")
+    monkeypatch.setattr(sync, "literature_hash", lambda d: calls.append(d) or "x")
     service.ensure_fresh()
     assert calls == []
     (literature / "fixture_gamma.yaml").write_bytes(as_yaml(entry("fixture_gamma", ["gamma-1"])))

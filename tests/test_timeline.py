@@ -13,8 +13,8 @@ import yaml
 from triggergraph.answers import FactorAnswer, LangQuery
 from triggergraph.answers.builders import build_factor
 from triggergraph.exceptions import EntryError
-from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.release import write_release
 from triggergraph.timeline import ReleaseReader, factor_history
 from triggergraph.vocabulary import load_vocabulary

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from triggergraph.config import Settings
-from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.viewer import (
     MapQuery,
     build_cell_findings,

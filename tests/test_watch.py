@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from triggergraph.config import Settings
-from triggergraph.service import EvidenceService, core
+from triggergraph.service import EvidenceService, sync
 from triggergraph.service.watch import FolderWatcher
 
 pytest.importorskip("watchfiles", reason="file-system notifications need watchfiles")
@@ -82,8 +82,8 @@ def test_refresher_idle_does_not_scan_literature(tmp_path, monkeypatch):
         )
     )
     scans = []
-    real_stamp = core.literature_stamp
-    monkeypatch.setattr(core, "literature_stamp", lambda d: scans.append(d) or real_stamp(d))
+    real_stamp = sync.literature_stamp
+    monkeypatch.setattr(sync, "literature_stamp", lambda d: scans.append(d) or real_stamp(d))
     try:
         assert service.start_refresher()
         assert _until(lambda: service._watcher.watching and scans), "no first look"

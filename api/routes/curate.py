@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Body, Form, Path, Query, Request
@@ -30,6 +31,9 @@ from triggergraph.viewer.curate import (
     render_login_page,
     render_reconcile_page,
 )
+
+if TYPE_CHECKING:
+    from triggergraph.service import EvidenceService
 
 router = APIRouter(include_in_schema=False)
 
@@ -118,6 +122,31 @@ def curate_page(
     return _html(render_curate_page(service.vocabulary, lang=lang, csrf=session.csrf))
 
 
+def _form_page(
+    request: Request,
+    settings: Settings,
+    service: EvidenceService,
+    source_id: str,
+    lang: str,
+    mode: str,
+    load: Callable[[str], Any],
+) -> HTMLResponse:
+    """The entry form in ``mode`` for one source, filled by ``load`` (after the login check)."""
+    session = _session_or_login(request, settings, lang)
+    if isinstance(session, HTMLResponse):
+        return session
+    return _html(
+        render_curate_page(
+            service.vocabulary,
+            lang=lang,
+            csrf=session.csrf,
+            mode=mode,
+            source_id=source_id,
+            loaded=load(source_id),
+        )
+    )
+
+
 @router.get("/curate/edit/{source_id}", response_class=HTMLResponse)
 def edit_page(
     request: Request,
@@ -127,20 +156,7 @@ def edit_page(
     lang: Lang = "en",
 ) -> HTMLResponse:
     """The entry form filled with the source (its proposed version if one waits for review)."""
-    session = _session_or_login(request, settings, lang)
-    if isinstance(session, HTMLResponse):
-        return session
-    loaded = service.editable_entry(source_id)
-    return _html(
-        render_curate_page(
-            service.vocabulary,
-            lang=lang,
-            csrf=session.csrf,
-            mode="edit",
-            source_id=source_id,
-            loaded=loaded,
-        )
-    )
+    return _form_page(request, settings, service, source_id, lang, "edit", service.editable_entry)
 
 
 @router.get("/curate/code/{source_id}", response_class=HTMLResponse)
@@ -152,20 +168,7 @@ def code_page(
     lang: Lang = "en",
 ) -> HTMLResponse:
     """The entry form for a second coder: the source's bibliographic fields, no findings."""
-    session = _session_or_login(request, settings, lang)
-    if isinstance(session, HTMLResponse):
-        return session
-    loaded = service.blind_entry(source_id)
-    return _html(
-        render_curate_page(
-            service.vocabulary,
-            lang=lang,
-            csrf=session.csrf,
-            mode="code",
-            source_id=source_id,
-            loaded=loaded,
-        )
-    )
+    return _form_page(request, settings, service, source_id, lang, "code", service.blind_entry)
 
 
 @router.get("/curate/reconcile/{source_id}", response_class=HTMLResponse)

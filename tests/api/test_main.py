@@ -132,36 +132,29 @@ def test_config_error_at_startup_stops_the_app(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_docs_render_in_chromium_without_network(module_server):
+def test_docs_render_in_chromium_without_network(module_server, chromium):
     from urllib.parse import urlparse
-
-    from playwright.sync_api import sync_playwright
 
     foreign: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu"],
-        )
-        try:
-            page = browser.new_page()
+    page = chromium.new_page()
+    try:
 
-            def only_local(route):
-                host = urlparse(route.request.url).hostname
-                if host == "127.0.0.1":
-                    route.continue_()
-                else:
-                    foreign.append(route.request.url)
-                    route.abort()
+        def only_local(route):
+            host = urlparse(route.request.url).hostname
+            if host == "127.0.0.1":
+                route.continue_()
+            else:
+                foreign.append(route.request.url)
+                route.abort()
 
-            page.route("**/*", only_local)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(module_server.url + "/docs")
-            page.wait_for_selector(".opblock", timeout=20_000)
-            paths = page.locator(".opblock-summary-path").all_inner_texts()
-        finally:
-            browser.close()
+        page.route("**/*", only_local)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(module_server.url + "/docs")
+        page.wait_for_selector(".opblock", timeout=20_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+    finally:
+        page.close()
     assert foreign == []
     assert errors == []
     assert any("/api/v1/factors" in p for p in paths)

@@ -20,14 +20,6 @@ from bench_scripts import load_bench  # noqa: E402
 from browser_payloads import XSS_SOURCE_ID, build_xss_entry  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 
 
 #: the server process of tests and benchmarks alike (bench/processes.py)
@@ -73,19 +65,6 @@ def page_server(
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class PageWatch:

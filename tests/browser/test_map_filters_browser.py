@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from triggergraph.readmodel import EvidenceIndex
 from triggergraph.loader import load_literature
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.viewer import build_map_page
 from triggergraph.vocabulary import load_vocabulary
 
