@@ -33,7 +33,6 @@ LAYERS = {
     "verdict": 4,
     "agreement": 4,
     "readmodel": 4,
-    "index": 4,
     "snapshot": 4,
     # the answers' builders and text renderings read the read model and the verdicts
     "answers.builders": 4,
