@@ -35,6 +35,8 @@ BROKEN_LINES = [
     "bad_values.yaml:27 findings[2].demographics[0]: 'age_under_21'",
     "bad_values.yaml:39 findings[3].effect.value: value 1.4 is out of range",
     "bad_values.yaml:46 findings[4].effect.ci:",
+    "bad_values.yaml:53 findings[5].region: 'north_amerika' is not a region value; did you mean "
+    "'north_america'?",
     "duplicate_b.yaml:11 findings[0].id: finding id 'shared-id-1' is also used in",
     "malformed.yaml:5: malformed YAML (line 5, column 1)",
     "missing_locator.yaml:10 findings[0].locator: required field is missing",
@@ -50,7 +52,7 @@ def test_validate_broken_folder_prints_every_problem(capsys):
     for expected in BROKEN_LINES:
         assert expected in captured.err, expected
     assert "Traceback" not in captured.err
-    assert captured.err.strip().splitlines()[-1].startswith("FAILED: 13 problem(s) in 7 file(s)")
+    assert captured.err.strip().splitlines()[-1].startswith("FAILED: 14 problem(s) in 7 file(s)")
     assert captured.out == ""
 
 

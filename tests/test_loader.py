@@ -69,6 +69,13 @@ BROKEN_EXPECTED = [
     ),
     ("bad_values.yaml", 39, "findings[3].effect.value", "value 1.4 is out of range", None),
     ("bad_values.yaml", 46, "findings[4].effect.ci", "lower bound is above the upper", None),
+    (
+        "bad_values.yaml",
+        53,
+        "findings[5].region",
+        "'north_amerika' is not a region value",
+        "north_america",
+    ),
     ("duplicate_b.yaml", 7, "overlaps_with[0]", "'duplicate_aa' is not a source", "duplicate_a"),
     ("duplicate_b.yaml", 11, "findings[0].id", "duplicate_a.yaml:10", None),
     ("malformed.yaml", 5, "", "malformed YAML (line 5, column 1)", None),
@@ -167,6 +174,27 @@ def test_parse_entry_unknown_key_without_close_match_lists_fields(vocabulary):
         parse_entry(text, filename="e.yaml", vocabulary=vocabulary)
     unknown = [p for p in _problems(exc_info) if p.field == "zzzzzz"][0]
     assert "valid fields:" in unknown.message and "locator" not in unknown.message
+
+
+def test_parse_entry_unknown_region_names_file_line_field_and_valid_values(vocabulary):
+    text = GOOD_ENTRY.replace('    locator: "n/a"', '    region: NL\n    locator: "n/a"')
+    with pytest.raises(EntryError) as exc_info:
+        parse_entry(text, filename="e.yaml", vocabulary=vocabulary)
+    problem = _problems(exc_info)[0]
+    assert (problem.file, problem.field) == ("e.yaml", "findings[0].region")
+    assert problem.line == text.splitlines().index("    region: NL") + 1
+    assert "'NL' is not a region value; valid values: europe, netherlands, north_america" in str(
+        problem
+    )
+
+
+def test_parse_entry_region_is_optional_and_kept(vocabulary):
+    (source,) = [parse_entry(GOOD_ENTRY, filename="e.yaml", vocabulary=vocabulary)]
+    assert source.findings[0].region is None
+    text = GOOD_ENTRY.replace('    locator: "n/a"', '    region: worldwide\n    locator: "n/a"')
+    assert parse_entry(text, filename="e.yaml", vocabulary=vocabulary).findings[0].region == (
+        "worldwide"
+    )
 
 
 def test_parse_entry_duplicate_key_is_problem(vocabulary):
@@ -322,6 +350,7 @@ RICH_ENTRY = {
             "outcome_stages": ["attitude"],
             "outcome": "made-up outcome",
             "population": "made-up population",
+            "region": "western_democracies",
             "locator": "Table 2",
             "verified_from": "https://example.org/fixture#t2",
             "trigger_role": "catalyst",

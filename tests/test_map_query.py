@@ -9,7 +9,9 @@ import pytest
 from triggergraph.answers.map_query import MapQuery
 from triggergraph.exceptions import EntryError
 
-FINDING = NS(outcome_kind="radicalisation", population="Dutch secondary school pupils")
+FINDING = NS(
+    outcome_kind="radicalisation", population="Dutch secondary school pupils", region="netherlands"
+)
 SOURCE = NS(study_design="cross_sectional_survey", year=2012)
 
 
@@ -33,7 +35,8 @@ def test_params_round_trip_through_from_params():
 @pytest.mark.parametrize(
     ("params", "field", "says"),
     [
-        ({"region": "NL"}, "region", "valid: lang, level, verdict, stage, direct, design"),
+        ({"country": "NL"}, "country", "valid: lang, level, verdict, stage, direct, design"),
+        ({"region": "x" * 61}, "region", "60"),
         ({"year_from": "last year"}, "year_from", "last year"),
         ({"year_from": "1700"}, "year_from", "1700"),
         ({"year_from": "2016", "year_to": "2012"}, "year_to", "before year_from 2016"),
@@ -61,6 +64,8 @@ def test_from_params_bad_value_names_field_and_what_is_valid(params, field, says
         (MapQuery(year_to=2011), False),
         (MapQuery(population="PUPILS dutch"), True),
         (MapQuery(population="pupils german"), False),
+        (MapQuery(region="netherlands"), True),
+        (MapQuery(region="europe"), False),
     ],
 )
 def test_keeps_applies_every_finding_filter(query, kept):
@@ -69,5 +74,18 @@ def test_keeps_applies_every_finding_filter(query, kept):
 
 def test_keeps_finding_without_population_fails_a_population_filter():
     assert not MapQuery(population="youth").keeps(
-        NS(outcome_kind="radicalisation", population=None), SOURCE
+        NS(outcome_kind="radicalisation", population=None, region=None), SOURCE
     )
+
+
+def test_keeps_finding_without_region_fails_a_region_filter():
+    unrecorded = NS(outcome_kind="radicalisation", population="pupils", region=None)
+    assert MapQuery().keeps(unrecorded, SOURCE)
+    assert not MapQuery(region="netherlands").keeps(unrecorded, SOURCE)
+
+
+def test_region_narrows_selects_and_round_trips_through_the_url():
+    query = MapQuery.from_params({"lang": "nl", "region": "north_america"})
+    assert query.narrows and query.selects
+    assert query.params() == {"lang": "nl", "region": "north_america"}
+    assert MapQuery.from_params(query.params()) == query

@@ -107,6 +107,7 @@ def every_field_entry() -> dict:
                 "outcome_stages": ["intention"],
                 "outcome": "o",
                 "population": "p",
+                "region": "worldwide",
                 "locator": "p. 3",
                 "verified_from": "https://example.org/f",
                 "trigger_role": "catalyst",

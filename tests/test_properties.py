@@ -265,6 +265,7 @@ def findings(draw, finding_id: str) -> dict[str, Any]:
         "population": valid_text(TEXT_LIMIT),
         "verified_from": URLS,
         "trigger_role": scale("trigger-role"),
+        "region": scale("region"),
         "note": valid_text(TEXT_LIMIT, long=True),
         "added_on": st.dates(date(1990, 1, 1), date(2100, 12, 31)),
     }

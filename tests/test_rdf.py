@@ -112,6 +112,7 @@ def full_entry(**overrides) -> dict:
                 "outcome_stages": ["attitude", "behaviour"],
                 "outcome": "violent extremist attitudes",
                 "population": "Dutch youth aged 14-18",
+                "region": "netherlands",
                 "locator": "Table 4, p. 12",
                 "verified_from": "https://example.org/article",
                 "trigger_role": "catalyst",
@@ -289,6 +290,26 @@ def test_read_source_unknown_factor_iri_raises(vocab):
     with pytest.raises(EntryError) as err:
         read_source(graph, source.id, vocab)
     assert "no_such_factor" in str(err.value)
+
+
+def test_round_trip_region_as_scale_iri_and_absent_when_not_recorded(vocab):
+    source = make(vocab, full_entry())
+    graph = source_graph(source, vocab)
+    assert graph.value(URIRef(BASE + "finding/T2"), TG.region) == URIRef(
+        BASE + "scale/region/netherlands"
+    )
+    assert graph.value(URIRef(BASE + "finding/T1"), TG.region) is None
+    back = read_source(graph, source.id, vocab)
+    assert [f.region for f in back.findings] == ["netherlands", None]
+
+
+def test_read_source_region_outside_the_scale_names_the_field(vocab):
+    source = make(vocab, full_entry())
+    graph = source_graph(source, vocab)
+    graph.set((URIRef(BASE + "finding/T2"), TG.region, URIRef(BASE + "scale/region/mars")))
+    with pytest.raises(EntryError) as err:
+        read_source(graph, source.id, vocab)
+    assert "region" in str(err.value) and "mars" in str(err.value)
 
 
 # ---- graph shape ----------------------------------------------------------------------------

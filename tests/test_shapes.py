@@ -63,6 +63,7 @@ def entry() -> dict:
                 "locator": "Table 2",
                 "verified_from": "https://example.org/x",
                 "trigger_role": "turning_point",
+                "region": "europe",
             }
         ],
     }
@@ -131,6 +132,16 @@ def test_validate_graph_certainty_outside_scheme(vocab, graph):
     problems = validate_graph(graph, vocab)
     assert fields(problems) == ["sources[shape_test].findings[S1].certainty"]
     assert "A, B, C, D" in problems[0].message
+
+
+def test_validate_graph_region_outside_scheme_or_twice(vocab, graph):
+    graph.set((FINDING, TG.region, URIRef(BASE + "scale/outcome-kind/radicalisation")))
+    problems = validate_graph(graph, vocab)
+    assert fields(problems) == ["sources[shape_test].findings[S1].region"]
+    assert "netherlands, europe, north_america" in problems[0].message
+    graph.set((FINDING, TG.region, URIRef(BASE + "scale/region/europe")))
+    graph.add((FINDING, TG.region, URIRef(BASE + "scale/region/worldwide")))
+    assert fields(validate_graph(graph, vocab)) == ["sources[shape_test].findings[S1].region"]
 
 
 def test_validate_graph_demographic_must_be_demographic_value(vocab, graph):

@@ -59,6 +59,13 @@ def test_form_enums_are_vocabulary_choices_labelled_in_the_language():
     assert drivers == set(vocabulary.drivers)
     basis = {o.value: o.label for o in tree["findings[].drivers[].basis"].options}
     assert basis == {"stated": "genoemd door de bron", "proposed": "voorgesteld door de codeur"}
+    region = tree["findings[].region"]
+    assert (region.widget, region.label, region.required) == (
+        "select",
+        "Regio van de populatie",
+        False,
+    )
+    assert {o.value: o.label for o in region.options}["north_america"] == "Noord-Amerika"
 
 
 def test_curate_page_renders_every_field_once_with_templates_for_items():

@@ -37,7 +37,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 RAW_VALUES = re.compile(
     r"\b(systematic_review|meta_analysis|cross_sectional_survey|journal_article|verified_from|"
     r"no_evidence|no_association|pending|narrowMatch|broadMatch|closeMatch|exactMatch|"
-    r"relatedMatch|doi_unverified|construct_not_trigger|proposed_driver_link|justice_seeker)\b"
+    r"relatedMatch|doi_unverified|construct_not_trigger|proposed_driver_link|justice_seeker|"
+    r"north_america|western_democracies)\b"
 )
 
 
@@ -132,6 +133,7 @@ def dutch_pages(index) -> dict[str, str]:
     factor_id = build_finding(index, finding_id).factor.id
     pages = {
         "/": build_map_page(index, lang="nl"),
+        "/?region": build_map_page(index, lang="nl", params={"region": "western_democracies"}),
         "/network": build_network_page(index, lang="nl"),
         "/factors": build_factor_page(index, factor_id=factor_id, lang="nl"),
         "/constructs": build_construct_page(

@@ -77,6 +77,8 @@ def test_design_filter_gives_the_verdicts_of_the_kept_findings_alone(index, voca
         ({}, "strong"),
         ({"year_to": "2015"}, "moderate"),
         ({"population": "dutch pupils"}, "moderate"),
+        ({"region": "netherlands"}, "moderate"),
+        ({"region": "europe"}, "strong"),
     ],
 )
 def test_filters_recompute_a_cell_verdict(index, params, verdict):
@@ -147,7 +149,7 @@ def test_map_route_deep_link_applies_filters_in_dutch(client):
         "Alleen bevindingen geteld met: onderzoeksopzet: meta-analyse; gepubliceerd vanaf 2019"
         in html
     )
-    assert "Regio of land" in html and "Niet beschikbaar" in html
+    assert "Niet beschikbaar" not in html
     assert (
         'href="/map/download?lang=nl&amp;design=meta_analysis&amp;year_from=2019&amp;format=csv"'
         in html
@@ -158,7 +160,7 @@ def test_map_route_deep_link_applies_filters_in_dutch(client):
     ("query", "says"),
     [
         ("design=metaanalysis", "meta_analysis"),
-        ("region=NL", "region"),
+        ("region=NL", "netherlands, europe, north_america, western_democracies"),
         ("year_to=soon", "year_to"),
     ],
 )
@@ -174,3 +176,53 @@ def test_map_route_escapes_the_population_text(client):
     body = response.text.split("</head>")[1]
     assert "<script>alert(1)" not in body
     assert "&lt;script&gt;alert(1)" in body
+
+
+def test_region_filter_empties_other_regions_cells_as_filtered_away(index):
+    page = build_map_page(index, lang="nl", params={"region": "netherlands"})
+    cells = {(c.factor, c.column): c for lv in page.map.levels for r in lv.rows for c in r.cells}
+    # marriage's one finding records no region: left out while a region is chosen
+    assert cells[("marriage", "identity_seeker")].empty == "filtered"
+    assert cells[("detention", "sex_male")].verdict != "no_evidence"
+    assert page.map.filtered.startswith("Alleen bevindingen geteld met: regio: Nederland")
+
+
+def test_map_route_region_filter_in_dutch_says_how_many_findings_record_one(client):
+    html = client.get("/?lang=nl&region=netherlands").text
+    assert '<option value="netherlands" selected>Nederland</option>' in html
+    assert '<option value="north_america">Noord-Amerika</option>' in html
+    assert "Regio van de populatie" in html
+    hint = html.split('id="filter-region-hint">')[1].split("</span>")[0]
+    assert hint.startswith("Vastgelegd bij 2 van de 3 bevindingen")
+    assert 'aria-describedby="filter-region-hint"' in html
+
+
+def test_region_with_no_findings_links_the_nearest_view(index):
+    section = build_map_page(index, lang="nl", params={"region": "north_america"}).map
+    assert section.with_evidence == 0
+    assert "regio: Noord-Amerika" in section.empty
+    assert section.nearest.href == "/?lang=nl"
+    both = build_map_page(
+        index, lang="nl", params={"region": "north_america", "design": "meta_analysis"}
+    ).map
+    nearer = MapQuery.from_params(dict(p.split("=") for p in both.nearest.href[2:].split("&")))
+    assert (nearer.region, nearer.design) == (None, "meta_analysis")
+
+
+def test_cell_panel_and_downloads_follow_the_region_filter(index):
+    page = build_cell_findings(
+        index, {"factor": "detention", "column": "any", "lang": "nl", "region": "europe"}
+    )
+    assert list(page["findings"]) == ["filter-meta-1"]
+    _, _, ris = build_map_download(index, {"format": "ris", "region": "netherlands"})
+    assert "ID  - filter_survey" in ris and "filter_meta" not in ris
+
+
+def test_finding_cards_name_the_region_in_dutch_or_say_not_recorded(index):
+    page = build_cell_findings(index, {"factor": "marriage", "column": "any", "lang": "nl"})
+    cards = {fid: dict(card["facts"]) for fid, card in page["findings"].items()}
+    assert cards["filter-meta-2"]["Regio van de populatie"] == "niet vastgelegd"
+    page = build_cell_findings(index, {"factor": "detention", "column": "any", "lang": "nl"})
+    facts = {fid: dict(card["facts"]) for fid, card in page["findings"].items()}
+    assert facts["filter-survey-1"]["Regio van de populatie"] == "Nederland"
+    assert facts["filter-meta-1"]["Regio van de populatie"] == "Europa"

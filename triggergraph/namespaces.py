@@ -79,6 +79,7 @@ class TG(DefinedNamespace):
     rank: URIRef
     reportPage: URIRef
     reportSection: URIRef
+    region: URIRef
     reportedIn: URIRef
     sampleSize: URIRef
     sizeBand: URIRef
@@ -136,6 +137,7 @@ SCALE_SCHEMES: tuple[str, ...] = (
     "trigger-role",
     "outcome-stage",
     "outcome-kind",
+    "region",
     "effect-flag",
     "study-design",
     "source-type",

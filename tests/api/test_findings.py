@@ -44,6 +44,13 @@ def test_read_finding(read_client):
     body = read_client.get("/api/v1/findings/fixture-alpha-1").json()
     assert body["factor"]["id"] == "detention"
     assert body["drivers_stated"] == ["justice_seeker"]
+    assert body["region"]["id"] == "netherlands"
+
+
+def test_read_finding_region_labelled_in_the_language_or_null(read_client):
+    dutch = read_client.get("/api/v1/findings/fixture-alpha-1", params={"lang": "nl"}).json()
+    assert dutch["region"]["label"] == "Nederland"
+    assert read_client.get("/api/v1/findings/fixture-alpha-2").json()["region"] is None
 
 
 def test_read_unknown_finding_is_404_with_suggestion(read_client):

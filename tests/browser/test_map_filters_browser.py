@@ -1,5 +1,5 @@
-"""A Dutch prevention officer filters the map by study design and year in Chromium; the
-counts change, and the URL opens the same filtered view again."""
+"""A Dutch prevention officer filters the map by region, study design and year in Chromium;
+the counts change, and the URL opens the same filtered view again."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ CELLS_JS = """() => Array.from(document.querySelectorAll('td.cell, td.anycell'))
 
 @pytest.fixture(scope="module")
 def expected(browser_literature):
-    """What the map holds with no filter, a design, and a design and a first year."""
+    """What the map holds with no filter, a design, a design and a first year, and a region."""
     vocabulary = load_vocabulary()
     index = EvidenceIndex.build(load_literature(browser_literature, vocabulary), vocabulary)
     steps = [{}, {"design": "cross_sectional_survey"}]
     steps.append({**steps[1], "year_from": "2016"})
+    steps.append({"region": "netherlands"})
     return [build_map_page(index, lang="nl", params=p).map.with_evidence for p in steps]
 
 
@@ -36,7 +37,14 @@ def test_dutch_walk_filters_by_design_and_year_and_deep_link_reproduces(
     page = watch.page
     page.goto(page_server.url + "/?lang=nl")
     assert evidence_count(page) == expected[0]
-    assert "Regio of land" in page.locator("#filter-region").inner_text()
+    assert "Vastgelegd bij" in page.locator("#filter-region-hint").inner_text()
+
+    # the region filter keeps only findings recorded as living in the Netherlands
+    page.get_by_label("Regio van de populatie").select_option(label="Nederland")
+    page.wait_for_url("**region=netherlands**")
+    assert evidence_count(page) == expected[3] < expected[0]
+    assert "regio: Nederland" in page.locator("#map-filtered").inner_text()
+    page.goto(page_server.url + "/?lang=nl")
 
     page.get_by_label("Onderzoeksopzet").select_option(label="cross-sectionele survey")
     page.wait_for_url("**design=cross_sectional_survey**")

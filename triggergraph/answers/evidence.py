@@ -102,6 +102,10 @@ class FindingAnswer(Answer):
     outcome_stages: list[ScaleRef]
     outcome: str | None
     population: str | None
+    region: ScaleRef | None = Field(
+        default=None,
+        description="Where the studied population lives; null when the source does not say.",
+    )
     locator: str | None
     verified_from: str | None
     trigger_role: ScaleRef | None

@@ -6,9 +6,10 @@ verdict choose which cells are on screen; the other filters choose which finding
 the verdicts are computed anew over the findings they keep, with the same rule as the
 unfiltered map.
 
-No field records a country or region (only the free-text ``population`` mentions one), so
-there is no region filter; an unknown parameter such as ``region`` is refused with the list of
-valid ones.
+``region`` keeps the findings whose population lives in that region (a value of the ``region``
+scale). Many findings record no region, because their source does not say; while the filter is
+set those are left out, and the map says how many findings record a region at all. An unknown
+parameter is refused with the list of valid ones.
 
 Examples
 --------
@@ -34,7 +35,16 @@ if TYPE_CHECKING:
     from ..models import Finding, Source
 
 #: The fields that choose which findings count (level and verdict only choose cells).
-FINDING_FILTERS = ("stage", "direct", "design", "outcome", "population", "year_from", "year_to")
+FINDING_FILTERS = (
+    "stage",
+    "direct",
+    "design",
+    "outcome",
+    "population",
+    "region",
+    "year_from",
+    "year_to",
+)
 Year = Annotated[int | None, Field(ge=1800, le=2100, description="Publication year.")]
 
 
@@ -44,8 +54,8 @@ class MapQuery(AnswerQuery):
     ``level`` and ``verdict`` choose the cells on screen; ``stage`` (outcome stage),
     ``direct`` (leave out construct, proposed-link and otherwise indirect evidence),
     ``design`` (the source's study design), ``outcome`` (what the outcome compares),
-    ``population`` (words in the finding's description of who was studied) and
-    ``year_from``/``year_to`` (publication year, both ends included) choose the findings
+    ``population`` (words in the finding's description of who was studied), ``region``
+    (where the studied population lives, as recorded) and ``year_from``/``year_to`` (publication year, both ends included) choose the findings
     the verdicts count.
     """
 
@@ -66,6 +76,9 @@ class MapQuery(AnswerQuery):
     ] = None
     population: Annotated[
         str | None, Field(max_length=100, description="Words in the population description.")
+    ] = None
+    region: Annotated[
+        str | None, Field(max_length=60, description="Region id: where the population lives.")
     ] = None
     year_from: Year = None
     year_to: Year = None
@@ -120,27 +133,39 @@ class MapQuery(AnswerQuery):
     def selects(self) -> bool:
         """Whether a filter beyond outcome stage and direct-only chooses findings."""
         return bool(
-            self.design or self.outcome or self.population or self.year_from or self.year_to
+            self.design
+            or self.outcome
+            or self.population
+            or self.region
+            or self.year_from
+            or self.year_to
         )
 
     def keeps(self, finding: Finding, source: Source) -> bool:
-        """Whether ``finding`` (of ``source``) passes design, outcome, population and years.
+        """Whether ``finding`` (of ``source``) passes design, outcome, population, region, years.
+
+        A finding with no region recorded does not pass a region filter.
 
         Outcome stage and direct-only are applied by the read model's matrix itself.
 
         Examples
         --------
         >>> from types import SimpleNamespace as NS
-        >>> f = NS(outcome_kind="radicalisation", population="Dutch Muslim youth (N = 131)")
+        >>> f = NS(outcome_kind="radicalisation", population="Dutch Muslim youth (N = 131)",
+        ...        region="netherlands")
         >>> s = NS(study_design="cross_sectional_survey", year=2014)
-        >>> MapQuery(population="muslim YOUTH", year_to=2015).keeps(f, s)
+        >>> MapQuery(population="muslim YOUTH", region="netherlands", year_to=2015).keeps(f, s)
         True
         >>> MapQuery(design="meta_analysis").keeps(f, s), MapQuery(year_from=2015).keeps(f, s)
         (False, False)
+        >>> MapQuery(region="europe").keeps(f, s)
+        False
         """
         if self.design and source.study_design != self.design:
             return False
         if self.outcome and finding.outcome_kind != self.outcome:
+            return False
+        if self.region and finding.region != self.region:
             return False
         if self.year_from and source.year < self.year_from:
             return False

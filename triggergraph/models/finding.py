@@ -81,6 +81,12 @@ class Finding(EntryModel):
         "counts toward a trigger cell; the others are shown as context.",
     )
     population: Text | None = None
+    region: str | None = Field(
+        default=None,
+        description="Where the studied population lives: 'netherlands', 'europe', "
+        "'north_america', 'western_democracies', 'worldwide' or 'other'. Only as the source "
+        "states it; left out when it does not say.",
+    )
     locator: ShortText = Field(description="Page, table or section where the finding stands.")
     verified_from: Url | None = Field(default=None, description="The page where it was read.")
     trigger_role: str | None = None
@@ -153,6 +159,11 @@ class Finding(EntryModel):
     @classmethod
     def _known_outcome_kind(cls, value: str, info: ValidationInfo) -> str:
         return _check_scale(info, "outcome-kind", value)
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _check_scale(info, "region", value)
 
     @field_validator("trigger_role")
     @classmethod

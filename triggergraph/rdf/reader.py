@@ -225,6 +225,9 @@ def _read_finding(reader: _Reader, node: URIRef) -> dict[str, Any]:
     role = reader.scale(node, TG.triggerRole, "trigger-role", f"{where}.trigger_role")
     if role is not None:
         data["trigger_role"] = role
+    region = reader.scale(node, TG.region, "region", f"{where}.region")
+    if region is not None:
+        data["region"] = region
     data["added_by"] = reader.agent(node, f"{where}.added_by")
     data["added_on"] = reader.day(node, PROV.generatedAtTime, f"{where}.added_on")
     return data

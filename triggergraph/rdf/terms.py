@@ -55,6 +55,7 @@ FIELD_PROPERTIES: dict[str, dict[str, tuple[URIRef, ...]]] = {
         "outcome": (TG.outcome,),
         "outcome_kind": (TG.outcomeKind,),
         "population": (TG.population,),
+        "region": (TG.region,),
         "locator": (TG.locator,),
         "verified_from": (TG.verifiedFrom,),
         "trigger_role": (TG.triggerRole,),

@@ -197,6 +197,8 @@ def _add_finding(
         add((node, TG.outcome, _text(finding.outcome)))
     if finding.population is not None:
         add((node, TG.population, _text(finding.population)))
+    if finding.region is not None:
+        add((node, TG.region, terms.scale("region", finding.region)))
     add((node, TG.locator, _text(finding.locator)))
     if finding.verified_from is not None:
         add((node, TG.verifiedFrom, URIRef(iri_safe(finding.verified_from))))

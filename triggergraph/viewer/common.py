@@ -250,6 +250,10 @@ def finding_card(
         ),
         Fact(label=_("Drivers"), value=", ".join(drivers)),
         Fact(label=_("Groups"), value=", ".join(d.label for d in finding.demographics)),
+        Fact(
+            label=_("Region of the population"),
+            value=finding.region.label if finding.region else _("not recorded"),
+        ),
         Fact(label=_("Caveats"), value=", ".join(c.label for c in finding.caveats)),
         Fact(label=_("Outcome stage"), value=", ".join(o.label for o in finding.outcome_stages)),
         Fact(

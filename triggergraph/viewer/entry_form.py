@@ -33,6 +33,7 @@ VOCABULARY_FIELDS: dict[str, tuple[str, str]] = {
     "findings[].outcome_stages": ("checks", "outcome-stage"),
     "findings[].outcome_kind": ("select", "outcome-kind"),
     "findings[].trigger_role": ("select", "trigger-role"),
+    "findings[].region": ("select", "region"),
     "findings[].effect.measure": ("select", "effect-measure"),
     "findings[].drivers[].driver": ("select", "driver"),
 }
@@ -92,6 +93,7 @@ LABELS: dict[str, str] = {
     "outcome": N_("Outcome"),
     "outcome_kind": N_("What the outcome compares"),
     "population": N_("Population"),
+    "region": N_("Region of the population"),
     "locator": N_("Locator (page, table or section)"),
     "verified_from": N_("Verified from (web address)"),
     "trigger_role": N_("Role of the trigger"),

@@ -41,36 +41,55 @@ def keep_verdict(verdict: str, wanted: str | None) -> bool:
 
 
 def check_map_query(index: Any, query: MapQuery) -> MapQuery:
-    """Return ``query`` if its study design is one the vocabulary knows; else raise.
+    """Return ``query`` if its study design and region are ones the vocabulary knows; else raise.
 
     Raises
     ------
     EntryError
-        Names ``design``, the bad value and the valid study designs.
+        Names ``design`` or ``region``, the bad value and the valid values.
     """
-    designs = list(index.vocabulary.scales.get("study-design", {}))
-    if query.design is not None and query.design not in designs:
-        from difflib import get_close_matches
+    from difflib import get_close_matches
 
-        raise EntryError(
-            [
-                Problem(
-                    None,
-                    None,
-                    "design",
-                    f"{query.design!r} is not a study design; valid: {', '.join(designs)}",
-                    tuple(get_close_matches(query.design, designs, n=3, cutoff=0.5)),
-                )
-            ]
-        )
+    for name, scheme, what in (
+        ("design", "study-design", "a study design"),
+        ("region", "region", "a region"),
+    ):
+        value = getattr(query, name)
+        valid = list(index.vocabulary.scales.get(scheme, {}))
+        if value is not None and value not in valid:
+            raise EntryError(
+                [
+                    Problem(
+                        None,
+                        None,
+                        name,
+                        f"{value!r} is not {what}; valid: {', '.join(valid)}",
+                        tuple(get_close_matches(value, valid, n=3, cutoff=0.5)),
+                    )
+                ]
+            )
     return query
+
+
+def region_coverage(index: Any) -> tuple[int, int]:
+    """How many findings record a region, and of how many findings in all.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> found = {"a": (NS(region="netherlands"), None), "b": (NS(region=None), None)}
+    >>> region_coverage(NS(findings=found))
+    (1, 2)
+    """
+    findings = index.findings.values()
+    return sum(1 for finding, _ in findings if finding.region is not None), len(findings)
 
 
 def filtered_matrix(index: Any, query: MapQuery) -> MatrixAnswer:
     """The matrix (every column) over the findings ``query`` keeps.
 
-    Outcome stage and direct-only go to the matrix as they are; design, outcome, population
-    and years as the finding filter :meth:`MapQuery.keeps`. Verdicts follow the one rule of
+    Outcome stage and direct-only go to the matrix as they are; design, outcome, population,
+    region and years as the finding filter :meth:`MapQuery.keeps`. Verdicts follow the one rule of
     the unfiltered map.
     """
     check_map_query(index, query)
@@ -142,7 +161,7 @@ def build_map_data(index: Any, query: MapQuery, *, with_findings: bool = True) -
     Raises
     ------
     EntryError
-        A study design the vocabulary does not know.
+        A study design or region the vocabulary does not know.
     """
     lang = query.lang
     matrix = filtered_matrix(index, query)

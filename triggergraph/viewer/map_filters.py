@@ -8,6 +8,7 @@ from ..answers.map_query import MapQuery
 from .common import make_select
 from .i18n import translations_for
 from .labels import LEVELS, STAGE_LABELS, STAGES, label_level
+from .map_data import region_coverage
 from .views import Select
 
 OUTCOMES = ("radicalisation", "within_extremists", "disengagement")
@@ -19,12 +20,25 @@ def _scale_options(index: Any, scheme: str, ids: tuple[str, ...] | None, lang: s
     return [(i, concepts[i].label(lang) if i in concepts else i) for i in chosen]
 
 
-def server_filters(index: Any, lang: str, query: MapQuery) -> list[Select]:
-    """The filters that choose which findings count, shared by the map and the gaps page.
+def _region_select(index: Any, lang: str, query: MapQuery) -> Select:
+    """The region filter, with how many findings record a region at all beside it."""
+    _ = translations_for(lang).gettext
+    select = make_select(
+        "region",
+        _("Region of the population"),
+        [("", _("all"))] + _scale_options(index, "region", None, lang),
+        query.region,
+    )
+    recorded, total = region_coverage(index)
+    select.hint = _(
+        "Recorded for %(recorded)d of %(total)d findings; the others are left out while a "
+        "region is chosen."
+    ) % {"recorded": recorded, "total": total}
+    return select
 
-    Region and country are listed as unavailable: no field of an entry records them (only the
-    free-text population description mentions a country), so there is nothing to filter on.
-    """
+
+def server_filters(index: Any, lang: str, query: MapQuery) -> list[Select]:
+    """The filters that choose which findings count, shared by the map and the gaps page."""
     _ = translations_for(lang).gettext
     everything = [("", _("all"))]
     return [
@@ -71,15 +85,7 @@ def server_filters(index: Any, lang: str, query: MapQuery) -> list[Select]:
             [("", _("direct and indirect")), ("1", _("direct evidence only"))],
             "1" if query.direct else None,
         ),
-        Select(
-            name="region",
-            label=_("Region or country"),
-            kind="unavailable",
-            hint=_(
-                "Not available: the entries do not record a region or country as a field; "
-                "only the description of the population studied may name one."
-            ),
-        ),
+        _region_select(index, lang, query),
     ]
 
 
@@ -134,6 +140,11 @@ def describe_filters(index: Any, lang: str, query: MapQuery) -> list[str]:
         )
     if query.population:
         words.append(_("population: “%(value)s”") % {"value": query.population})
+    if query.region:
+        words.append(
+            _("region: %(value)s")
+            % {"value": _scale_options(index, "region", (query.region,), lang)[0][1]}
+        )
     if query.outcome:
         words.append(
             _("outcome compared: %(value)s")

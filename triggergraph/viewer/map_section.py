@@ -28,6 +28,7 @@ DROPPABLE = (
     ("year_from", "year_to"),
     ("design",),
     ("population",),
+    ("region",),
     ("outcome",),
     ("stage",),
     ("direct",),

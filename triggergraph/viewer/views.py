@@ -28,8 +28,8 @@ class Option:
 class Select:
     """One filter: a labelled ``<select>``; ``client`` ones are applied in the page.
 
-    ``kind`` ``text`` or ``year`` is a text or year input holding ``value``; ``unavailable``
-    is a filter the data cannot support, shown with ``hint`` saying why.
+    ``kind`` ``text`` or ``year`` is a text or year input holding ``value``; ``hint`` is a
+    short text shown with the control (a placeholder for text, a note beside a select).
     """
 
     name: str

@@ -103,6 +103,7 @@ def _make_finding(index: EvidenceIndex, f: Finding, s: Source, lang: str) -> Fin
         outcome=f.outcome,
         outcome_kind=scale_ref(vocab, "outcome-kind", f.outcome_kind, lang),
         population=f.population,
+        region=scale_ref(vocab, "region", f.region, lang),
         locator=f.locator,
         verified_from=f.verified_from,
         trigger_role=scale_ref(vocab, "trigger-role", f.trigger_role, lang),
