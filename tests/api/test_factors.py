@@ -98,7 +98,7 @@ def test_factor_history_release_change_release_on_page_and_rest(tmp_path, settin
         body = client.get("/api/v1/factors/training/history").json()
         assert body["releases"] == [] and all(c["spans"] == [] for c in body["cells"])
         page = client.get("/factors/training", params={"lang": "nl"}).text
-        assert "de geschiedenis van elk oordeel begint bij de eerste uitgave" in page
+        assert "de geschiedenis van elk oordeel begint bij de eerste versie" in page
 
         write_release(
             load_literature(literature, vocabulary), vocabulary, "1.0", releases, date(2026, 12, 1)

@@ -226,17 +226,22 @@ def test_remote_store_is_copied_and_never_sees_client_queries(remote):
 def test_closing_the_pool_ends_a_running_query(embedded):
     pool = make_pool(embedded, timeout_s=30.0, memory_cap_mb=2000)
     count(pool)
-    worker = pool.worker_pid
+    first_worker = pool.worker_pid
     # a query that runs for hours in constant memory: the memory cap cannot end it first
     thread = threading.Thread(
         target=lambda: pytest.raises(QueryError, pool.run, SLOW_COUNT, JSON, embedded.version())
     )
     thread.start()
     deadline = time.monotonic() + 30
-    while len(load.process_tree(worker)) < 2 and time.monotonic() < deadline:
+    children: list[int] = []
+    while not children and thread.is_alive() and time.monotonic() < deadline:
+        # the pool's worker as it is now (it is started again if it died)
+        children = load.process_tree(pool.worker_pid or first_worker)[1:]
         time.sleep(0.02)
-    children = load.process_tree(worker)[1:]
-    assert children, "the query never started"
+    assert children, (
+        f"the query was never seen running: query thread alive {thread.is_alive()}, "
+        f"worker {first_worker} -> {pool.worker_pid}"
+    )
     pool.close()
     thread.join(10)
     time.sleep(0.5)
