@@ -22,7 +22,9 @@ def test_start_from_files_times_matrix_and_saves_read_model(tmp_path):
     assert sample["peak_rss_mib"] > 0
     # the read model was saved in the background after the start, and its peak recorded
     assert (store / bench_coldstart.SAVED_READ_MODEL).is_file()
-    assert sample["peak_rss_after_save_mib"] >= sample["peak_rss_mib"]
+    # a peak, read twice: the kernel updates the counters behind VmHWM lazily (they can read
+    # a fraction of a MiB lower a moment later), so only a real drop would fail here
+    assert sample["peak_rss_after_save_mib"] >= sample["peak_rss_mib"] - 2
 
 
 def test_this_checkout_saves_its_read_model(tmp_path):
