@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
 from .base import Answer, Ref
 
@@ -96,6 +96,12 @@ class MatrixCell(Cell):
 
     findings: list[FindingRef]  # type: ignore[assignment]
     passes: bool
+
+    @field_serializer("findings")
+    def _finding_refs(self, findings: list) -> list[FindingRef]:
+        # the builder puts the read model's counted findings here, unvalidated (any object
+        # with ``id`` and ``direct``); each is given out as this field's type says
+        return [FindingRef.model_construct(id=f.id, direct=f.direct) for f in findings]
 
 
 class ColumnRef(Answer):

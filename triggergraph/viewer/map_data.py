@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from ..answers import Cell, CountedFinding, FindingRef, MatrixAnswer
+from ..answers import Cell, MatrixAnswer
 from ..answers.builders import build_finding, build_matrix
 from ..answers.map_query import MapQuery
 from ..answers.queries import LangQuery, MatrixQuery
@@ -106,10 +106,11 @@ def explanation_of(cell: Cell | None, lang: str) -> str:
     return cell.explanation.get(lang) or cell.explanation.get("en") or ""
 
 
-def counted_item(item: FindingRef, lang: str) -> dict:
+def counted_item(item: Any, lang: str) -> dict:
     """How one finding counts in a cell: direct or not, why not, its effective certainty."""
-    # a built cell carries each counted finding whole: why it is indirect, its certainty
-    whole = item if isinstance(item, CountedFinding) else None
+    # a built cell carries each counted finding whole (the read model's, or an answer's):
+    # why it is indirect, its certainty
+    whole = item if hasattr(item, "effective_certainty") else None
     return {
         "id": item.id,
         "direct": item.direct,

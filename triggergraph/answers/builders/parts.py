@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...verdict import ANY_COLUMN, ANY_LABELS, VERDICT_LABELS
 from ..base import Ref, ScaleRef
-from ..cells import Cell, ColumnRef, FactorSummary, MatrixCell
+from ..cells import Cell, ColumnRef, ContextRef, DowngradeRef, FactorSummary, MatrixCell
 
 if TYPE_CHECKING:
     from ...readmodel import EvidenceIndex
@@ -66,16 +66,40 @@ def cell_answer(index: EvidenceIndex, cell: CellVerdict, lang: str) -> Cell:
 
 
 def matrix_cell(index: EvidenceIndex, cell: CellVerdict, lang: str, passes: bool) -> MatrixCell:
-    """One cell of the matrix: :func:`cell_answer` plus ``passes`` (meets ``min_verdict``).
+    """One cell of the matrix: the cell's verdict, counts and explanation, plus ``passes``
+    (meets ``min_verdict``).
 
-    Its ``findings`` are the whole :class:`~triggergraph.answers.cells.CountedFinding`
-    objects; they serialise as ``{id, direct}``.
+    Made from the read model's cell as it is, without validation (the verdict rules made it):
+    its ``findings`` are the read model's own counted findings
+    (:class:`~triggergraph.verdict.CountedFinding`, with ``id``, ``direct``, ``reasons`` and
+    ``effective_certainty`` as the viewer reads them), serialised as ``{id, direct}``. A
+    matrix over every column names each counted finding several times; turning each into an
+    answer model took seconds and hundreds of MiB at 100k findings.
     """
-    base = index.cell_answer(cell, _cell_model)
-    fields = {name: getattr(base, name) for name in Cell.model_fields}
-    fields.update(base.model_extra or {})
-    fields["verdict_label"] = VERDICT_LABELS[cell.verdict][lang]
-    return MatrixCell.model_construct(**fields, passes=passes)
+    return MatrixCell.model_construct(
+        factor=cell.factor,
+        column=cell.column,
+        verdict=cell.verdict,
+        verdict_label=VERDICT_LABELS[cell.verdict][lang],
+        direction=cell.direction,
+        certainty=cell.certainty,
+        tie=cell.tie,
+        tied=list(cell.tied),
+        n_context=len(cell.context),
+        context=[ContextRef.model_construct(**c.as_dict()) for c in cell.context],
+        downgrades=[DowngradeRef.model_construct(**d.as_dict()) for d in cell.downgrades],
+        n_findings=cell.n_findings,
+        n_sources=cell.n_sources,
+        n_groups=cell.n_groups,
+        n_direct=cell.n_direct,
+        n_indirect=cell.n_indirect,
+        certainties=list(cell.certainties),
+        deciding=list(cell.deciding),
+        findings=list(cell.findings),
+        score=cell.score,
+        explanation=dict(cell.explanation),
+        passes=passes,
+    )
 
 
 def factor_summary(vocabulary: Vocabulary, factor_id: str, lang: str) -> FactorSummary:
