@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 HOST = "127.0.0.1"
@@ -142,7 +143,10 @@ def run_asyncio_load(url: str, connections: int, duration_s: float, accept: str 
         )
 
     started = time.perf_counter()
-    asyncio.run(main())
+    # on a thread of its own: the caller's thread may be running an event loop already (a
+    # test process with Playwright's sync API open), where asyncio.run refuses to start
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="loadgen") as pool:
+        pool.submit(lambda: asyncio.run(main())).result()
     elapsed = time.perf_counter() - started
     latencies.sort()
     load = Load(connections=connections, duration_s=duration_s, tool="asyncio")

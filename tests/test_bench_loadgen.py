@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,3 +44,13 @@ def test_measure_load_slow_route_times_enough_requests_for_its_median(slow_url):
     assert load.tool.endswith("+sequential")
     assert load.p50_ms is not None and load.p50_ms >= 600
     assert load.p99_ms is None  # far fewer than P99_MIN_SAMPLES requests
+
+
+def test_asyncio_load_runs_where_an_event_loop_is_running_already(slow_url):
+    # a test process with Playwright's sync API open runs an event loop in its main thread
+    async def inside_a_running_loop():
+        return loadgen.run_asyncio_load(slow_url, 1, 0.5, None)
+
+    load = asyncio.run(inside_a_running_loop())
+    assert load.tool == "asyncio"
+    assert load.requests >= 1
