@@ -32,6 +32,7 @@ from api.routes import (
     sources,
     sparql,
 )
+from triggergraph.answers.builders import warm_factor_lists
 from triggergraph.config import Settings, get_settings
 from triggergraph.exceptions import ConfigError
 from triggergraph.service import (
@@ -181,8 +182,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # literature and store-version checks run on a thread of their own, so hot
         # requests only read the current index
         app.state.service.start_refresher()
-        # the map of each data version is made and its templates compiled off the request path
-        pages.warm_pages(app.state.service)
+        # the factor lists and the map of each data version are made (and the map's templates
+        # compiled) on a thread, off the request path and after the start
+        app.state.warming = app.state.service.warm_with(
+            warm_factor_lists, pages.map_warmer(app.state.service)
+        )
         freeze_loaded_heap()
         try:
             yield

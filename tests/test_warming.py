@@ -63,3 +63,31 @@ def test_failing_warmer_leaves_requests_working(service, caplog):
     assert "warming the answers" in caplog.text
     page = service.page(build_map_page, "en", {}, query=MapQuery())
     assert page.map.levels
+
+
+def test_app_warms_the_factor_lists_after_start(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from triggergraph.answers.builders import serialise
+
+    made = []
+    build_factors = serialise.build_factors
+
+    def counting(index, query):
+        made.append(query.lang)
+        return build_factors(index, query)
+
+    monkeypatch.setattr(serialise, "build_factors", counting)
+    folder = tmp_path / "literature"
+    shutil.copytree(FIXTURES, folder)
+    settings = Settings(
+        store="memory", store_path=tmp_path / "store", literature_dir=folder, save_read_model=False
+    )
+    app = create_app(settings)
+    with TestClient(app) as client:
+        app.state.warming.join(timeout=60)
+        assert sorted(made) == ["en", "nl"]
+        assert client.get("/api/v1/factors", params={"lang": "nl"}).status_code == 200
+        assert client.get("/api/v1/factors").status_code == 200
+        assert sorted(made) == ["en", "nl"], "the warmed lists are served, not made again"

@@ -56,9 +56,7 @@ VOCABULARY_ID = "vocabulary"
 #: catalogues, which no stamp covers) and the caches of cell and finding answers and the
 #: pair list, all made again on first use; saving them would make the file and the memory
 #: of a start larger than the model itself.
-UNSAVED_ATTRIBUTES = frozenset(
-    {"_json", "vocabulary", "_cell_base", "_finding_cache", "pairs", "finding_counts"}
-)
+UNSAVED_ATTRIBUTES = frozenset({"_json", "vocabulary", "_finding_cache", "pairs", "finding_counts"})
 #: Bytes read at a time while the checksum is computed.
 CHUNK_BYTES = 1 << 20
 
@@ -382,7 +380,7 @@ def load_snapshot(path: Path, vocabulary: Vocabulary, stamp: str) -> Snapshot:
         index = EvidenceIndex.__new__(EvidenceIndex)
         index.__dict__.update(state["index"])
         index.vocabulary = vocabulary
-        index._json, index._cell_base, index._finding_cache = {}, {}, {}
+        index._json, index._finding_cache = {}, {}
         snapshot = Snapshot(
             index=index,
             version=str(state["version"]),

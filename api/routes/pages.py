@@ -39,9 +39,9 @@ def _templates(lang: str) -> Jinja2Templates:
     return Jinja2Templates(env=environment(lang))
 
 
-def warm_pages(service) -> None:
-    """Make the evidence map (Dutch and English) of the service's data version before anyone
-    asks, on a thread of the service, for this and every later version.
+def map_warmer(service) -> Callable:
+    """A warmer (:meth:`~triggergraph.service.EvidenceService.warm_with`) that makes the
+    evidence map, Dutch and English, of each data version before anyone asks.
 
     The first visitor of a new data version then gets the remembered view model, and the
     templates are compiled already (Jinja2 keeps them per environment).
@@ -52,7 +52,7 @@ def warm_pages(service) -> None:
             view = service.warm_page(index, build_map_page, lang, {}, query=MapQuery(lang=lang))
             _templates(lang).env.get_template(view.template).render(view=view)
 
-    service.warm_with(warm)
+    return warm
 
 
 def _page(

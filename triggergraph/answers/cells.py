@@ -82,6 +82,16 @@ class Cell(Answer):
     score: int
     explanation: dict[str, str] = Field(description="Why this verdict, per language (nl, en).")
 
+    @field_serializer("findings")
+    def _findings(self, findings: list) -> list[CountedFinding]:
+        # the builder puts the read model's counted findings here, unvalidated (slotted
+        # objects with the fields of :class:`CountedFinding`); each is given out as this
+        # field's type says, made only while the answer is serialised
+        return [
+            f if isinstance(f, CountedFinding) else CountedFinding.model_construct(**f.as_dict())
+            for f in findings
+        ]
+
 
 class MatrixCell(Cell):
     """A cell of the matrix: counted findings as ``{id, direct}`` and whether it meets
@@ -98,7 +108,7 @@ class MatrixCell(Cell):
     passes: bool
 
     @field_serializer("findings")
-    def _finding_refs(self, findings: list) -> list[FindingRef]:
+    def _findings(self, findings: list) -> list[FindingRef]:  # type: ignore[override]
         # the builder puts the read model's counted findings here, unvalidated (any object
         # with ``id`` and ``direct``); each is given out as this field's type says
         return [FindingRef.model_construct(id=f.id, direct=f.direct) for f in findings]

@@ -79,7 +79,6 @@ class EvidenceIndex:
         columns = [ANY_COLUMN, *self._drivers, *self._values]
         keys = [(factor_id, column) for factor_id in self._factor_order for column in columns]
         self._json: dict[tuple, Any] = {}
-        self._cell_base: dict[tuple[str, str], Any] = {}
         self._finding_cache: dict[tuple[str, str], Any] = {}
         if previous is None:
             self._sources: dict[str, Source] = {
@@ -229,7 +228,6 @@ class EvidenceIndex:
         changed_ids = {f.id for f in old} | {f.id for f in new}
         moved_findings = [f for ident in moved for f in sources[ident].findings]
         touched = touched_cells([*old, *new, *moved_findings], self.vocabulary)
-        self._cell_base = {k: v for k, v in previous._cell_base.items() if k not in touched}
         changed_ids.update(f.id for f in moved_findings)
         # finding answers are keyed (finding id, lang) and depend on the finding and its source
         self._finding_cache = dict(previous._finding_cache)
@@ -306,20 +304,6 @@ class EvidenceIndex:
             found = make()
             if len(self._json) < MAX_CACHED_ANSWERS:
                 self._json[key] = found
-        return found
-
-    def cell_answer(self, cell: CellVerdict, make: Callable[[CellVerdict], Any]) -> Any:
-        """``make(cell)``, kept per precomputed cell until a write touches it; made anew for
-        a cell computed for one answer (a filtered matrix).
-
-        The value is shared by every answer that shows the cell: never change it.
-        """
-        if self._cells.get(cell.factor, {}).get(cell.column) is not cell:
-            return make(cell)
-        key = (cell.factor, cell.column)
-        found = self._cell_base.get(key)
-        if found is None:
-            found = self._cell_base[key] = make(cell)
         return found
 
     def finding_answer(self, finding_id: str, lang: str, make: Callable[[], Any]) -> Any:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answers.builders import warm
 from ..exceptions import Problem, StoreError
 from ..readmodel import EvidenceIndex
 from ..sparql import QueryPool
@@ -84,7 +83,7 @@ class EvidenceService(
         self._curation_revisions: dict[str, str] = {}
         # (public, proposed, last public) revision of each source written by this process
         self._heads: dict[str, tuple[str | None, str | None, str | None]] = {}
-        self._index: EvidenceIndex = warm(EvidenceIndex.build([], vocabulary, ""))
+        self._index: EvidenceIndex = EvidenceIndex.build([], vocabulary, "")
         self._version = ""
         self._stale = False
         self._store_counts: tuple[str, dict[str, int]] = ("", {})
@@ -108,7 +107,7 @@ class EvidenceService(
         self._pool_lock = threading.Lock()
         self._base_warned = False
         self._init_saved_read_model()
-        # run for every new index off the request path (the app warms its first pages)
+        # run for every new index off the request path (the app warms its factor lists and map)
         self._warmers: list[Callable[[EvidenceIndex], None]] = []
         self._releases = ReleaseReader(Path(settings.release_dir))
 
@@ -287,7 +286,7 @@ class EvidenceService(
         self._revisions = dict(by_source) if complete else None
 
     def _install(self, sources: dict[str, Source], version: str) -> None:
-        index = warm(EvidenceIndex.build(list(sources.values()), self.vocabulary, version))
+        index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
         owner = {f.id: s.id for s in sources.values() for f in s.findings}
         self._swap(sources, owner, index, version)
 
@@ -306,7 +305,7 @@ class EvidenceService(
                 added = added or old is None
                 sources[ident] = source
                 owner.update((finding.id, ident) for finding in source.findings)
-        index = warm(self._index.updated(changes, version))
+        index = self._index.updated(changes, version)
         self._swap(dict(sorted(sources.items())) if added else sources, owner, index, version)
 
     def _swap(

@@ -21,8 +21,9 @@ class Warming:
     _warmers: list[Callable[[EvidenceIndex], None]]
     _hot_answer: Callable[..., Any]
 
-    def warm_with(self, warm: Callable[[EvidenceIndex], None]) -> threading.Thread:
-        """Run ``warm(index)`` for the current index and every later one, on a daemon thread.
+    def warm_with(self, *warm: Callable[[EvidenceIndex], None]) -> threading.Thread | None:
+        """Run each ``warm(index)`` in turn for the current index and every later one, on a
+        daemon thread.
 
         A page builder can so make its answer for a new data version before anyone asks
         (:meth:`page` remembers it per index), and nobody's request pays for it. A failure is
@@ -30,10 +31,11 @@ class Warming:
 
         Returns
         -------
-        threading.Thread
-            The thread warming the current index (tests and benchmarks may join it).
+        threading.Thread or None
+            The thread warming the current index (tests and benchmarks may join it); None
+            when no warmer is registered.
         """
-        self._warmers.append(warm)
+        self._warmers.extend(warm)
         return self._start_warming(self._index)
 
     def _start_warming(self, index: EvidenceIndex) -> threading.Thread | None:

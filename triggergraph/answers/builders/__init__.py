@@ -15,7 +15,14 @@ from .gaps import build_gaps
 from .health import build_index_health
 from .matrix import build_cell, build_matrix
 from .profile import PROFILE_NOTICE, build_profile
-from .serialise import answer_json, factor_json, factors_json, matrix_json, profile_json, warm
+from .serialise import (
+    answer_json,
+    factor_json,
+    factors_json,
+    matrix_json,
+    profile_json,
+    warm_factor_lists,
+)
 from .sources import build_source, build_sources
 
 __all__ = [
@@ -41,5 +48,5 @@ __all__ = [
     "factors_json",
     "matrix_json",
     "profile_json",
-    "warm",
+    "warm_factor_lists",
 ]

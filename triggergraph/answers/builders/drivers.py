@@ -64,7 +64,7 @@ def build_driver(index: EvidenceIndex, driver_id: str, query: LangQuery = ENGLIS
             RankedFactor(
                 rank=i + 1,
                 factor=factor_summary(vocab, c.factor, lang),
-                cell=cell_answer(index, c, lang),
+                cell=cell_answer(c, lang),
             )
             for i, c in enumerate(ranked)
         ],

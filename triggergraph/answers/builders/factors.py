@@ -65,10 +65,10 @@ def build_factors(index: EvidenceIndex, query: FactorsQuery) -> FactorsPage:
             continue
         item = FactorListItem(
             **factor_summary_fields(vocab, factor_id, lang),
-            overall=cell_answer(index, cells[ANY_COLUMN], lang),
+            overall=cell_answer(cells[ANY_COLUMN], lang),
         )
         if columns:
-            item.cells = {c: cell_answer(index, cells[c], lang) for c in columns}
+            item.cells = {c: cell_answer(cells[c], lang) for c in columns}
         items.append(item)
     return FactorsPage(
         total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit]
@@ -100,9 +100,9 @@ def build_factor(index: EvidenceIndex, factor_id: str, query: LangQuery = ENGLIS
             for target, mapping in k.maps_to
             if target == factor_id
         ],
-        overall=cell_answer(index, cells[ANY_COLUMN], lang),
+        overall=cell_answer(cells[ANY_COLUMN], lang),
         columns=[column_ref(vocab, col, lang) for col in columns],
-        cells={col: cell_answer(index, cells[col], lang) for col in columns},
+        cells={col: cell_answer(cells[col], lang) for col in columns},
         findings=[
             finding_answer(index, f, s, lang)
             for f, s, _direct in sorted(

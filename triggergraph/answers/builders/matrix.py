@@ -65,7 +65,7 @@ def build_cell(
     check_known("factor", factor_id, index.vocabulary.factors)
     columns = [] if column == ANY_COLUMN else [column]
     grid = matrix_grid(index, [factor_id], columns, query.outcome_stage, query.direct_only, keep)
-    return matrix_cell(index, grid[factor_id][column], lang, True)
+    return matrix_cell(grid[factor_id][column], lang, True)
 
 
 def build_matrix(
@@ -107,7 +107,7 @@ def build_matrix(
         for column in columns:
             cell = grid[factor_id][column]
             passes = meets_min_verdict(cell.verdict, min_verdict)
-            row_cells[column] = matrix_cell(index, cell, lang, passes)
+            row_cells[column] = matrix_cell(cell, lang, passes)
         if min_verdict is not None and not any(c.passes for c in row_cells.values()):
             continue
         overall = grid[factor_id][ANY_COLUMN]

@@ -9,7 +9,6 @@ from ..base import Ref, ScaleRef
 from ..cells import Cell, ColumnRef, ContextRef, DowngradeRef, FactorSummary, MatrixCell
 
 if TYPE_CHECKING:
-    from ...readmodel import EvidenceIndex
     from ...verdict import CellVerdict
     from ...vocabulary import Concept, Vocabulary
 
@@ -50,56 +49,54 @@ def column_ref(vocabulary: Vocabulary, column: str, lang: str) -> ColumnRef:
     )
 
 
-def _cell_model(cell: CellVerdict) -> Cell:
-    # validated once per cell and index; the label is set per answer (a shallow copy)
-    return Cell.model_validate({**cell.as_dict(), "verdict_label": ""})
+def _cell_fields(cell: CellVerdict, lang: str) -> dict:
+    # the read model's cell as it is, without validation (the verdict rules made it): its
+    # counted findings stay the read model's own objects (the cell's field serialiser gives
+    # them out); turning each into an answer model took seconds and hundreds of MiB at 100k
+    return {
+        "factor": cell.factor,
+        "column": cell.column,
+        "verdict": cell.verdict,
+        "verdict_label": VERDICT_LABELS[cell.verdict][lang],
+        "direction": cell.direction,
+        "certainty": cell.certainty,
+        "tie": cell.tie,
+        "tied": list(cell.tied),
+        "n_context": len(cell.context),
+        "context": [ContextRef.model_construct(**c.as_dict()) for c in cell.context],
+        "downgrades": [DowngradeRef.model_construct(**d.as_dict()) for d in cell.downgrades],
+        "n_findings": cell.n_findings,
+        "n_sources": cell.n_sources,
+        "n_groups": cell.n_groups,
+        "n_direct": cell.n_direct,
+        "n_indirect": cell.n_indirect,
+        "certainties": list(cell.certainties),
+        "deciding": list(cell.deciding),
+        "findings": list(cell.findings),
+        "score": cell.score,
+        "explanation": dict(cell.explanation),
+    }
 
 
-def cell_answer(index: EvidenceIndex, cell: CellVerdict, lang: str) -> Cell:
+def cell_answer(cell: CellVerdict, lang: str) -> Cell:
     """One cell as an answer, with ``verdict_label`` in ``lang``.
 
-    The cell's parts (findings, context, downgrades) are validated once per index and shared
-    by every answer that shows the cell.
+    Its ``findings`` are the read model's counted findings
+    (:class:`~triggergraph.verdict.CountedFinding`), serialised as the answer's
+    :class:`~triggergraph.answers.cells.CountedFinding`.
     """
-    base = index.cell_answer(cell, _cell_model)
-    return base.model_copy(update={"verdict_label": VERDICT_LABELS[cell.verdict][lang]})
+    return Cell.model_construct(**_cell_fields(cell, lang))
 
 
-def matrix_cell(index: EvidenceIndex, cell: CellVerdict, lang: str, passes: bool) -> MatrixCell:
+def matrix_cell(cell: CellVerdict, lang: str, passes: bool) -> MatrixCell:
     """One cell of the matrix: the cell's verdict, counts and explanation, plus ``passes``
     (meets ``min_verdict``).
 
-    Made from the read model's cell as it is, without validation (the verdict rules made it):
-    its ``findings`` are the read model's own counted findings
-    (:class:`~triggergraph.verdict.CountedFinding`, with ``id``, ``direct``, ``reasons`` and
-    ``effective_certainty`` as the viewer reads them), serialised as ``{id, direct}``. A
-    matrix over every column names each counted finding several times; turning each into an
-    answer model took seconds and hundreds of MiB at 100k findings.
+    Made like :func:`cell_answer`; the counted findings are serialised as ``{id, direct}``
+    (the viewer reads the whole objects: ``reasons`` and ``effective_certainty``). A matrix
+    over every column names each counted finding several times.
     """
-    return MatrixCell.model_construct(
-        factor=cell.factor,
-        column=cell.column,
-        verdict=cell.verdict,
-        verdict_label=VERDICT_LABELS[cell.verdict][lang],
-        direction=cell.direction,
-        certainty=cell.certainty,
-        tie=cell.tie,
-        tied=list(cell.tied),
-        n_context=len(cell.context),
-        context=[ContextRef.model_construct(**c.as_dict()) for c in cell.context],
-        downgrades=[DowngradeRef.model_construct(**d.as_dict()) for d in cell.downgrades],
-        n_findings=cell.n_findings,
-        n_sources=cell.n_sources,
-        n_groups=cell.n_groups,
-        n_direct=cell.n_direct,
-        n_indirect=cell.n_indirect,
-        certainties=list(cell.certainties),
-        deciding=list(cell.deciding),
-        findings=list(cell.findings),
-        score=cell.score,
-        explanation=dict(cell.explanation),
-        passes=passes,
-    )
+    return MatrixCell.model_construct(**_cell_fields(cell, lang), passes=passes)
 
 
 def factor_summary(vocabulary: Vocabulary, factor_id: str, lang: str) -> FactorSummary:

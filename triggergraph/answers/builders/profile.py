@@ -31,7 +31,7 @@ def _ranked_items(index: EvidenceIndex, ranked: list[CellVerdict], lang: str) ->
         RankedFactor(
             rank=i + 1,
             factor=factor_summary(index.vocabulary, c.factor, lang),
-            cell=cell_answer(index, c, lang),
+            cell=cell_answer(c, lang),
         )
         for i, c in enumerate(c for c in ranked if c.verdict != "no_evidence")
     ]

@@ -60,13 +60,12 @@ def profile_json(index: EvidenceIndex, query: ProfileQuery) -> bytes:
     )
 
 
-def warm(index: EvidenceIndex) -> EvidenceIndex:
-    """Serialise the factor list in both languages now, and return ``index``.
+def warm_factor_lists(index: EvidenceIndex) -> None:
+    """Serialise the factor list in both languages now (a warmer the app runs off the
+    request path for each new index, with the map pages).
 
-    Factor pages and matrices are serialised on first request instead: with thousands of
-    findings doing all of them here would make every rebuild after a write seconds slower,
-    and every matrix variant (cols x lang) would be held whether asked or not.
+    Factor pages and matrices are serialised on first request instead: every matrix
+    variant (cols x lang) would be held whether asked or not.
     """
     for lang in ("nl", "en"):
         factors_json(index, FactorsQuery(lang=lang))
-    return index
