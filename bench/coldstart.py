@@ -16,7 +16,10 @@ save the read model (saved, from files) also after the save it makes in the back
 
 Every figure is a median over ``--runs`` starts (at least 3), with min and max. ``--code``
 points at another checkout to measure it with the same data and the same harness (its own
-settings: code that does not know ``TRIGGERGRAPH_SAVE_READ_MODEL`` ignores it). Run
+settings: code that does not know ``TRIGGERGRAPH_SAVE_READ_MODEL`` ignores it). The
+literature then holds only constructs both checkouts define (``--common-with`` for the
+other side of the comparison): a checkout drops every source with a finding on a construct
+it does not know, and would be timed on a smaller evidence base. Run
 ``python bench/coldstart.py --sizes 10k,100k``; it prints one JSON object.
 """
 
@@ -48,6 +51,7 @@ from processes import (  # noqa: E402
     wait_ready,
 )
 from sizes import format_size, parse_size  # noqa: E402
+from synth import constructs_of  # noqa: E402
 
 MIN_RUNS = 3
 START_TIMEOUT_S = 900.0
@@ -155,10 +159,18 @@ def start_once(code: Path, literature: Path, store_dir: Path, log: Path, mode: s
         server.stop()
 
 
-def measure(n_findings: int, runs: int, code: Path, workdir: Path, modes: list[str]) -> dict:
-    """Every mode at one size: medians over ``runs`` starts."""
+def measure(
+    n_findings: int,
+    runs: int,
+    code: Path,
+    workdir: Path,
+    modes: list[str],
+    constructs: frozenset[str] | None = None,
+) -> dict:
+    """Every mode at one size: medians over ``runs`` starts; ``constructs`` limits the
+    constructs of the synthetic literature."""
     literature = workdir / "literature"
-    sources = prepare_literature(literature, n_findings)
+    sources = prepare_literature(literature, n_findings, constructs=constructs)
     built = prebuild_embedded(sources, literature, workdir / "store-built")
     logs = workdir / "logs"
     logs.mkdir()
@@ -213,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--code", type=Path, default=REPO_ROOT, help="checkout to start")
     parser.add_argument("--label", default="this checkout", help="what --code is, for the JSON")
+    parser.add_argument(
+        "--common-with",
+        type=Path,
+        help="generate only constructs this other checkout defines too (default: --code, "
+        "when it is another checkout), so before and after read the same evidence base",
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     if args.runs < MIN_RUNS:
@@ -223,12 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(modes) - set(MODES))
     if unknown:
         parser.error(f"unknown mode(s) {', '.join(unknown)}; valid: {', '.join(MODES)}")
+    other = args.common_with or (args.code if args.code.resolve() != REPO_ROOT else None)
+    constructs = constructs_of(other.resolve()) & constructs_of(REPO_ROOT) if other else None
     results = []
     for n in (parse_size(text) for text in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"tg-coldstart-{format_size(n)}-") as folder:
-            results.append(measure(n, args.runs, args.code.resolve(), Path(folder), modes))
+            results.append(
+                measure(n, args.runs, args.code.resolve(), Path(folder), modes, constructs)
+            )
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
-    report({"code": args.label, "results": results}, args.out)
+    common = {"constructs_common_with": str(other), "constructs": len(constructs)} if other else {}
+    report({"code": args.label, **common, "results": results}, args.out)
     return 0
 
 

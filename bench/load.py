@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,9 +78,12 @@ RSS_SAMPLE_S = 10.0
 
 
 # ---- data -----------------------------------------------------------------------------------
-def prepare_literature(directory: Path, n_findings: int, seed: int = 0) -> list:
-    """Write the seeded synthetic literature (``bench/synth.py``) and return its sources."""
-    sources = generate_sources(n_findings, seed=seed)
+def prepare_literature(
+    directory: Path, n_findings: int, seed: int = 0, constructs: Collection[str] | None = None
+) -> list:
+    """Write the seeded synthetic literature (``bench/synth.py``) and return its sources;
+    ``constructs`` limits the constructs it uses (see ``synth.constructs_of``)."""
+    sources = generate_sources(n_findings, seed=seed, constructs=constructs)
     write_literature(sources, directory, fast=True)
     return sources
 

@@ -52,6 +52,7 @@ from sizes import (  # noqa: E402
     parse_size,
 )
 from sparql_compare import RDFLIB_CAP_S  # noqa: E402
+from synth import constructs_of  # noqa: E402
 
 SIZES_DEFAULT = "1k,10k,100k"
 
@@ -89,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default=SIZES_DEFAULT, help=f"comma-separated sizes (default {SIZES_DEFAULT})"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--common-with",
+        type=Path,
+        help="generate only the constructs another checkout defines too, so that a run there "
+        "and a run here measure the same evidence base",
+    )
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8, help="connections for req/s")
     parser.add_argument("--cold-starts", type=int, default=5, help="starts for the median")
@@ -126,8 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or min(sizes) < 1:
         parser.error(f"--sizes needs positive sizes, got {args.sizes!r}")
 
+    args.constructs = None
+    if args.common_with:
+        args.constructs = constructs_of(args.common_with.resolve()) & constructs_of(REPO_ROOT)
     info = machine_info()
     info["started"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if args.common_with:
+        info["constructs_common_with"] = str(args.common_with)
     info["load_tool"] = "wrk" if shutil.which("wrk") else "asyncio (fallback)"
     if not shutil.which("wrk"):
         log(WRK_INSTALL_HINT + "; using the slower asyncio client instead")

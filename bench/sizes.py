@@ -113,7 +113,10 @@ def measure_size(n_findings: int, args, workdir: Path) -> SizeResult:
     label = format_size(n_findings)
     vocabulary = load_vocabulary(base_iri=BENCH_BASE_IRI)
     start = time.perf_counter()
-    sources = generate_sources(n_findings, seed=args.seed, vocabulary=vocabulary)
+    constructs = getattr(args, "constructs", None)
+    sources = generate_sources(
+        n_findings, seed=args.seed, vocabulary=vocabulary, constructs=constructs
+    )
     literature = workdir / f"literature-{label}"
     write_literature(sources, literature, fast=True)
     result.generate_s = round(time.perf_counter() - start, 2)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
+import subprocess
 import sys
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -162,8 +166,33 @@ def split_findings(n_findings: int, rng: random.Random) -> list[int]:
     return counts
 
 
+def constructs_of(code: Path) -> frozenset[str]:
+    """The construct ids the checkout at ``code`` defines, read by its own code.
+
+    A before/after run generates its literature with only the constructs both checkouts
+    know: an older checkout drops every source with a finding on a construct it lacks, and
+    would so be timed on a smaller evidence base.
+    """
+    script = (
+        "import json; from triggergraph.vocabulary import load_vocabulary; "
+        "print(json.dumps(sorted(load_vocabulary().constructs)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": str(code)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return frozenset(json.loads(done.stdout))
+
+
 def generate_sources(
-    n_findings: int, seed: int = 0, vocabulary: Vocabulary | None = None
+    n_findings: int,
+    seed: int = 0,
+    vocabulary: Vocabulary | None = None,
+    constructs: Collection[str] | None = None,
 ) -> list[Source]:
     """Return synthetic sources holding ``n_findings`` findings in total.
 
@@ -179,6 +208,10 @@ def generate_sources(
         Seed of the random generator.
     vocabulary : Vocabulary, optional
         Defaults to :func:`triggergraph.vocabulary.load_vocabulary`.
+    constructs : collection of str, optional
+        Use only these of the vocabulary's constructs (the ones another checkout also
+        defines, so that both read the same evidence base: a finding on a construct a
+        checkout does not know makes it drop the whole source).
 
     Returns
     -------
@@ -196,7 +229,7 @@ def generate_sources(
     vocab = vocabulary or load_vocabulary()
     rng = random.Random(seed)
     factor_ids = sorted(vocab.factors)
-    construct_ids = sorted(vocab.constructs)
+    construct_ids = sorted(c for c in vocab.constructs if constructs is None or c in constructs)
     counts = split_findings(n_findings, rng)
     width = max(5, len(str(len(counts))))
     context = {"vocabulary": vocab}

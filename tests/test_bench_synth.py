@@ -125,3 +125,19 @@ def test_write_literature_loads_with_project_loader(tmp_path, vocab):
     synth.write_literature(sources, tmp_path)
     loaded = load_literature(tmp_path, vocab)
     assert sorted(loaded, key=lambda s: s.id) == sources
+
+
+def test_generate_sources_keeps_to_the_constructs_it_is_given(vocab, thousand):
+    kept = sorted(vocab.constructs)[:3]
+    sources = synth.generate_sources(1000, seed=7, vocabulary=vocab, constructs=kept)
+    named = {f.factor for s in sources for f in s.findings}
+    assert named - set(vocab.factors) == set(kept)
+    assert sum(len(s.findings) for s in sources) == 1000
+    unlimited = {f.factor for s in thousand for f in s.findings} - set(vocab.factors)
+    assert len(unlimited) > len(kept)
+
+
+def test_constructs_of_reads_the_other_checkouts_own_vocabulary(vocab):
+    from bench_scripts import BENCH_DIR
+
+    assert synth.constructs_of(BENCH_DIR.parent) == frozenset(vocab.constructs)
