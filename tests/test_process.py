@@ -18,8 +18,13 @@ from triggergraph.service.process import limit_heap_arenas
 if sys.argv[1] == "limit":
     assert limit_heap_arenas(2)
 held = []
+# every thread allocates while all eight are alive: a thread that ended hands its heap to the
+# next, so threads that happen to run one after another (a busy machine) would share one
+together = threading.Barrier(8)
 def work():
-    held.append([bytearray(4096) for _ in range(2000)])
+    first = [bytearray(4096) for _ in range(200)]
+    together.wait()
+    held.append(first + [bytearray(4096) for _ in range(1800)])
 threads = [threading.Thread(target=work) for _ in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
