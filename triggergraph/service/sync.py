@@ -19,6 +19,7 @@ from .literature import (
     literature_stamp,
     read_store_sources,
 )
+from .stamp_memo import STAMP_MEMO, remember_hash, remembered_hash
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -41,6 +42,7 @@ class LiteratureSync:
     _write_lock: threading.RLock
     _version: str
     _sources: dict[str, Source]
+    _saved_path: Path | None
 
     def sync_literature(self, full: bool = True) -> bool:
         """Load ``literature/`` into the store when its hash differs from the store's.
@@ -65,7 +67,13 @@ class LiteratureSync:
             stamp = literature_stamp(directory)
             if stamp == self._seen_stamp and self._seen_literature_hash is not None:
                 return False
-            current = literature_hash(directory)
+            # a start after an unchanged folder takes the hash from the memo beside the saved
+            # read model instead of reading every file
+            memo = self._saved_path.with_name(STAMP_MEMO) if self._saved_path else None
+            current = remembered_hash(memo, directory, stamp)
+            if current is None:
+                current = literature_hash(directory)
+                remember_hash(memo, directory, stamp, current)
         except (OSError, TriggergraphError) as error:
             self._literature_problems = [
                 Problem(str(directory), None, "", f"cannot read literature: {error}")
