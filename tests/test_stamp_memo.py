@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_snapshot import make_settings
 
-from triggergraph.config import Settings
 from triggergraph.service import EvidenceService, sync
 from triggergraph.service.literature import literature_stamp
 from triggergraph.service.stamp_memo import STAMP_MEMO, remember_hash, remembered_hash
@@ -38,20 +38,8 @@ def hashed(monkeypatch) -> list[Path]:
     return calls
 
 
-def settings_for(tmp_path: Path, literature: Path, **overrides) -> Settings:
-    values = dict(
-        store="oxigraph",
-        store_path=tmp_path / "store",
-        literature_dir=literature,
-        version_check_interval_s=0,
-        read_model_save_delay_s=60,
-    )
-    values.update(overrides)
-    return Settings(**values)
-
-
 def test_restart_on_an_unchanged_folder_hashes_no_file(tmp_path, literature, hashed):
-    settings = settings_for(tmp_path, literature)
+    settings = make_settings(tmp_path, literature)
     EvidenceService.open(settings).close()
     assert hashed == [literature]
     assert (tmp_path / "store" / STAMP_MEMO).is_file()
@@ -64,7 +52,7 @@ def test_restart_on_an_unchanged_folder_hashes_no_file(tmp_path, literature, has
 
 
 def test_a_file_written_since_is_seen_at_restart(tmp_path, literature, hashed):
-    settings = settings_for(tmp_path, literature)
+    settings = make_settings(tmp_path, literature)
     EvidenceService.open(settings).close()
     path = literature / "fixture_beta.yaml"
     entry = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -79,7 +67,7 @@ def test_a_file_written_since_is_seen_at_restart(tmp_path, literature, hashed):
 
 
 def test_without_a_saved_read_model_nothing_is_remembered(tmp_path, literature, hashed):
-    settings = settings_for(tmp_path, literature, save_read_model=False)
+    settings = make_settings(tmp_path, literature, save_read_model=False)
     EvidenceService.open(settings).close()
     EvidenceService.open(settings).close()
     assert hashed == [literature, literature]
