@@ -72,6 +72,27 @@ class BodyTooLargeError(StarletteHTTPException):
         )
 
 
+class ActivityMiddleware:
+    """Tells the service when a request starts and ends, so the answers it makes ahead for a
+    new data version wait for a lull instead of slowing requests (``warm_after_quiet_s``)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = scope.get("app")
+        service = getattr(app.state, "service", None) if app is not None else None
+        if scope["type"] != "http" or service is None:
+            await self.app(scope, receive, send)
+            return
+        activity = service.activity
+        activity.begin()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            activity.end()
+
+
 class NoSniffMiddleware:
     """Adds ``X-Content-Type-Options: nosniff`` so a browser never runs a JSON or text answer as HTML."""
 
@@ -209,6 +230,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(NoSniffMiddleware)
+    app.add_middleware(ActivityMiddleware)
     app.add_middleware(HttpHygieneMiddleware, router=app.router, cors_origins=settings.cors_origins)
 
     app.mount("/static/docs", StaticFiles(directory=swagger_ui_dir()), name="docs-static")

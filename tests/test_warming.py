@@ -16,17 +16,19 @@ from triggergraph.viewer import MapQuery, build_map_page
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
 
 
-@pytest.fixture
-def service(tmp_path):
+def settings_for(tmp_path: Path, **overrides) -> Settings:
+    """A memory store over a copy of the API fixtures."""
     folder = tmp_path / "literature"
     shutil.copytree(FIXTURES, folder)
-    settings = Settings(
-        store="memory",
-        store_path=tmp_path / "store",
-        literature_dir=folder,
-        version_check_interval_s=0,
+    values = dict(
+        store="memory", store_path=tmp_path / "store", literature_dir=folder, save_read_model=False
     )
-    service = EvidenceService.open(settings)
+    return Settings(**{**values, **overrides})
+
+
+@pytest.fixture
+def service(tmp_path):
+    service = EvidenceService.open(settings_for(tmp_path, version_check_interval_s=0))
     yield service
     service.close()
 
@@ -79,15 +81,40 @@ def test_app_warms_the_factor_lists_after_start(tmp_path, monkeypatch):
         return build_factors(index, query)
 
     monkeypatch.setattr(serialise, "build_factors", counting)
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    settings = Settings(
-        store="memory", store_path=tmp_path / "store", literature_dir=folder, save_read_model=False
-    )
-    app = create_app(settings)
+    app = create_app(settings_for(tmp_path))
     with TestClient(app) as client:
         app.state.warming.join(timeout=60)
         assert sorted(made) == ["en", "nl"]
         assert client.get("/api/v1/factors", params={"lang": "nl"}).status_code == 200
         assert client.get("/api/v1/factors").status_code == 200
         assert sorted(made) == ["en", "nl"], "the warmed lists are served, not made again"
+
+
+def test_warmers_wait_while_a_request_is_in_flight(tmp_path):
+    settings = settings_for(tmp_path, version_check_interval_s=0, warm_after_quiet_s=0.2)
+    service = EvidenceService.open(settings)
+    try:
+        ran: queue.Queue = queue.Queue()
+        service.activity.begin()
+        thread = service.warm_with(lambda index: ran.put(index.version))
+        with pytest.raises(queue.Empty):
+            ran.get(timeout=0.6)
+        service.activity.end()
+        assert ran.get(timeout=5) == service.index.version
+        thread.join(timeout=5)
+    finally:
+        service.close()
+
+
+def test_app_tells_the_service_when_requests_end(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    app = create_app(settings_for(tmp_path))
+    with TestClient(app) as client:
+        activity = app.state.service.activity
+        assert activity.wait_quiet(0.6, 5)
+        assert client.get("/health").status_code == 200
+        assert not activity.wait_quiet(0.5, 0.01), "a request has just ended"
+        assert activity.wait_quiet(0.05, 5)

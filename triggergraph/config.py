@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     read_model_path: Path | None = None
     #: seconds without a write before the saved copy is refreshed (many writes, one save)
     read_model_save_delay_s: float = Field(default=2.0, ge=0)
+    #: Answers made ahead for a new data version (factor lists, the map) wait until no
+    #: request has been in flight for this many seconds (at most 10 s), so they do not slow
+    #: the requests of a start or of the moments after a write.
+    warm_after_quiet_s: float = Field(default=0.5, ge=0)
     #: Origins whose browser pages may read the API and /sparql cross-site ("*": any);
     #: writes are never allowed cross-site, whatever this says.
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])

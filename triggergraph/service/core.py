@@ -33,7 +33,7 @@ from .proposals import ConstructProposals
 from .reads import Reads
 from .releases import Releases
 from .sync import LiteratureSync
-from .warming import Warming
+from .warming import Activity, Warming
 from .watch import FolderWatcher
 from .writes import SourceWrites
 
@@ -109,6 +109,7 @@ class EvidenceService(
         self._init_saved_read_model()
         # run for every new index off the request path (the app warms its factor lists and map)
         self._warmers: list[Callable[[EvidenceIndex], None]] = []
+        self.activity = Activity()
         self._releases = ReleaseReader(Path(settings.release_dir))
 
     # ---- life cycle ------------------------------------------------------------------------
