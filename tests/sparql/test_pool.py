@@ -162,7 +162,9 @@ def test_a_client_over_its_queue_gets_too_many_queries(embedded):
 
         def runaway() -> None:
             try:
-                pool.run(RUNAWAY, JSON, embedded.version(), client="10.0.0.1")
+                # a count that streams: hours of CPU in constant memory, so the memory cap cannot
+                # end it before the second query arrives (a sorting runaway could)
+                pool.run(SLOW_COUNT, JSON, embedded.version(), client="10.0.0.1")
             except QueryError as error:
                 errors.append(error)
 
