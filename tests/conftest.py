@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -253,3 +254,11 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def literature(tmp_path) -> Path:
+    """A copy of the API test literature (``tests/data/api``) that a test may change."""
+    folder = tmp_path / "literature"
+    shutil.copytree(Path(__file__).resolve().parent / "data" / "api", folder)
+    return folder

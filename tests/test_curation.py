@@ -5,7 +5,6 @@ Run against the in-memory store, embedded Oxigraph and a real ``oxigraph serve``
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import orjson
@@ -28,13 +27,6 @@ DRIVERS = MatrixQuery(cols="driver")
 def entry(source_id: str, finding_ids: list[str], factor: str = "detention", **extra) -> dict:
     """A valid test entry (not a real study), first added by ``first curator``."""
     return service_entry(source_id, finding_ids, factor, **{"added_by": "first curator", **extra})
-
-
-@pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 @pytest.fixture(params=BACKENDS)

@@ -78,13 +78,6 @@ def as_yaml(data: dict) -> bytes:
     return yaml.safe_dump(data, sort_keys=False).encode("utf-8")
 
 
-@pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
-
-
 def make_settings(tmp_path: Path, literature: Path, **overrides) -> Settings:
     values = dict(
         store="oxigraph",

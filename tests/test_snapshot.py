@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import orjson
@@ -28,13 +27,6 @@ from triggergraph.vocabulary import load_vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
 MATRICES = [MatrixQuery(), MatrixQuery(cols="sex", lang="nl"), MatrixQuery(cols="all")]
-
-
-@pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 def make_settings(tmp_path: Path, literature: Path, **overrides) -> Settings:

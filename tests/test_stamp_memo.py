@@ -3,7 +3,6 @@ reads no file, and a change is still seen."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,6 @@ from test_snapshot import make_settings
 from triggergraph.service import EvidenceService, sync
 from triggergraph.service.literature import literature_stamp
 from triggergraph.service.stamp_memo import STAMP_MEMO, remember_hash, remembered_hash
-
-FIXTURES = Path(__file__).resolve().parent / "data" / "api"
-
-
-@pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 @pytest.fixture

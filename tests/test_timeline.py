@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -45,13 +44,6 @@ GAMMA = {
 @pytest.fixture(scope="module")
 def vocabulary():
     return load_vocabulary()
-
-
-@pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
 
 
 def training_now(literature: Path, vocabulary) -> FactorAnswer:

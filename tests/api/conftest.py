@@ -48,13 +48,6 @@ def entry_yaml(source_id: str, finding_ids: list[str], factor: str = "detention"
 
 
 @pytest.fixture
-def literature(tmp_path) -> Path:
-    folder = tmp_path / "literature"
-    shutil.copytree(FIXTURES, folder)
-    return folder
-
-
-@pytest.fixture
 def settings(tmp_path, literature) -> Settings:
     return Settings(
         store="memory",
