@@ -140,6 +140,41 @@ def test_updated_equals_full_build_over_random_changes(vocab):
     assert {"replace", "delete", "overlap"} <= kinds_seen
 
 
+def test_updated_carries_the_sources_of_each_doi_over(vocab):
+    synth = load_bench("synth")
+    plain = synth.generate_sources(60, seed=4, vocabulary=vocab)
+    dois = ["10.1/a", "10.1/B", "https://doi.org/10.1/b", None]
+    sources = [s.model_copy(update={"doi": dois[i % 4]}) for i, s in enumerate(plain)]
+    current = {s.id: s for s in sources}
+    index = EvidenceIndex.build(sources, vocab, "v0")
+    assert index.doi_owners["10.1/b"] == tuple(
+        s.id for s in sources if s.doi and "b" in s.doi.lower()
+    )
+    first, second, third = sorted(current)[:3]
+    steps = [
+        {first: current[first].model_copy(update={"doi": "10.1/C"})},  # moves to a new DOI
+        {second: None},  # gone
+        {third: current[third].model_copy(update={"doi": None})},  # loses its DOI
+        {
+            "zz_new": current[first].model_copy(
+                update={"id": "zz_new", "findings": [], "doi": "10.1/a"}
+            )
+        },
+    ]
+    for step, changes in enumerate(steps, start=1):
+        for ident, new in changes.items():
+            if new is None:
+                current.pop(ident)
+            else:
+                current[ident] = new
+        index = index.updated(changes, f"v{step}")
+        assert "doi_owners" in index.__dict__  # carried over, not read from every source
+        full = EvidenceIndex.build(list(current.values()), vocab, f"v{step}")
+        assert index.doi_owners == full.doi_owners, f"step {step}"
+    assert index.doi_owners["10.1/c"] == (first,)
+    assert index.doi_owners["10.1/a"][-1] == "zz_new"
+
+
 def test_updated_leaves_the_old_index_unchanged(vocab):
     synth = load_bench("synth")
     sources = synth.generate_sources(120, seed=3, vocabulary=vocab)

@@ -304,6 +304,55 @@ def test_replace_source_changes_findings(service):
     assert service.finding("beta-new-2").id == "beta-new-2"
 
 
+def test_replace_source_reusing_finding_id_of_other_source_conflicts(service):
+    before = service.store.dump_nquads()
+    with pytest.raises(
+        ConflictError, match="'fixture-alpha-1' is already used by source 'fixture_alpha'"
+    ):
+        service.replace_source(
+            "fixture_beta", as_yaml(entry("fixture_beta", ["fixture-alpha-1"])), "text/yaml"
+        )
+    assert service.store.dump_nquads() == before
+
+
+def test_finding_id_is_free_once_its_source_let_go_of_it(service):
+    service.replace_source(
+        "fixture_alpha", as_yaml(entry("fixture_alpha", ["alpha-new-1"])), "text/yaml"
+    )
+    result = service.replace_source(
+        "fixture_beta", as_yaml(entry("fixture_beta", ["fixture-alpha-1"])), "text/yaml"
+    )
+    assert result.findings == 1
+    assert (
+        service.human_page("finding", "fixture-alpha-1") == "/sources/fixture_beta#fixture-alpha-1"
+    )
+
+
+def test_same_doi_in_other_case_conflicts_until_the_other_source_changes_it(service):
+    service.replace_source(
+        "fixture_alpha",
+        as_yaml(entry("fixture_alpha", ["alpha-1"], doi="10.5555/Fixture.Same")),
+        "text/yaml",
+    )
+    # the source may keep its own DOI
+    service.replace_source(
+        "fixture_alpha",
+        as_yaml(entry("fixture_alpha", ["alpha-2"], doi="10.5555/fixture.same")),
+        "text/yaml",
+    )
+    before = service.store.dump_nquads()
+    other = entry("fixture_beta", ["beta-1"], doi="10.5555/FIXTURE.SAME")
+    with pytest.raises(ConflictError, match="source 'fixture_alpha'"):
+        service.replace_source("fixture_beta", as_yaml(other), "text/yaml")
+    assert service.store.dump_nquads() == before
+    service.replace_source(
+        "fixture_alpha",
+        as_yaml(entry("fixture_alpha", ["alpha-3"], doi="10.5555/fixture.other")),
+        "text/yaml",
+    )
+    assert service.replace_source("fixture_beta", as_yaml(other), "text/yaml").findings == 1
+
+
 def test_delete_source_removes_it_and_its_findings(service):
     service.delete_source("fixture_beta")
     assert source_ids(service) == ["fixture_alpha"]

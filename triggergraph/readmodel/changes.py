@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from ..models import normalise_doi
 from ..verdict import compute_cells, group_sources
 from ..verdict.patch import patch_cells
 
@@ -23,6 +24,42 @@ def count_links(findings: Iterable[Finding]) -> Counter[str]:
         counts.update({link.driver for link in finding.drivers})
         counts.update(set(finding.demographics))
     return counts
+
+
+def moved_dois(
+    owners: Mapping[str, tuple[str, ...]],
+    before: Mapping[str, Source],
+    changes: Mapping[str, Source | None],
+) -> dict[str, tuple[str, ...]]:
+    """The sources of each DOI (see ``EvidenceIndex.doi_owners``) after ``changes``.
+
+    Only the DOIs the changed sources had or have are looked at again.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> moved_dois({"10.1/a": ("s1", "s2")}, {"s1": S(doi="10.1/A")}, {"s1": S(doi="10.1/b")})
+    {'10.1/a': ('s2',), '10.1/b': ('s1',)}
+    """
+    out = dict(owners)
+    new_doi = {
+        ident: normalise_doi(source.doi)
+        for ident, source in changes.items()
+        if source is not None and source.doi
+    }
+    old_doi = {
+        normalise_doi(source.doi)
+        for ident in changes
+        if (source := before.get(ident)) is not None and source.doi
+    }
+    for doi in old_doi | set(new_doi.values()):
+        ids = [i for i in out.get(doi, ()) if i not in changes]
+        ids += [ident for ident, value in new_doi.items() if value == doi]
+        if ids:
+            out[doi] = tuple(sorted(ids))
+        else:
+            out.pop(doi, None)
+    return out
 
 
 def splice_routes(

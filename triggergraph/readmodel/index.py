@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..models import normalise_doi
 from ..verdict import (
     ANY_COLUMN,
     CellVerdict,
@@ -19,6 +20,7 @@ from .changes import (
     count_links,
     factors_reached,
     grouped_ids,
+    moved_dois,
     recount_cells,
     regroup,
     splice_routes,
@@ -126,6 +128,16 @@ class EvidenceIndex:
         """Every (finding, source), sources by id: made on first use, once per index."""
         return [(f, s) for s in self._sources.values() for f in s.findings]
 
+    @cached_property
+    def doi_owners(self) -> dict[str, tuple[str, ...]]:
+        """The sources of each DOI (normalised), in id order: made on first use, once per index,
+        and carried over by :meth:`updated`, so a write's duplicate-DOI check looks up one DOI."""
+        owners: dict[str, list[str]] = {}
+        for source in self._sources.values():
+            if source.doi:
+                owners.setdefault(normalise_doi(source.doi), []).append(source.id)
+        return {doi: tuple(ids) for doi, ids in owners.items()}
+
     @property
     def routed(self) -> Mapping[str, list]:
         """(finding, source, route) by every trigger factor the finding counts toward."""
@@ -225,6 +237,10 @@ class EvidenceIndex:
             counts.subtract(count_links(old))
             counts.update(count_links(new))
             self.__dict__["finding_counts"] = +counts
+        if "doi_owners" in previous.__dict__:
+            self.__dict__["doi_owners"] = moved_dois(
+                previous.doi_owners, previous._sources, changes
+            )
         changed_ids = {f.id for f in old} | {f.id for f in new}
         moved_findings = [f for ident in moved for f in sources[ident].findings]
         touched = touched_cells([*old, *new, *moved_findings], self.vocabulary)

@@ -20,7 +20,7 @@ from ..exceptions import (
     StoreError,
     StoreUnavailableError,
 )
-from ..models import duplicate_doi_problems
+from ..models import duplicate_doi_problems, normalise_doi
 from ..namespaces import iri_for, source_graph_iri
 from ..rdf import source_ntriples
 from ..store.base import ABSENT, new_version
@@ -81,23 +81,31 @@ class ChangeWriter:
     """The atomic change of one source and its record; base of :class:`SourceWrites`.
 
     Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``, ``_proposed``,
-    ``_tombstones``, ``_finding_owner``, ``_revisions``, ``_curation_revisions``, ``_heads``,
+    ``_tombstones``, ``_index``, ``_revisions``, ``_curation_revisions``, ``_heads``,
     ``_version``, ``_write_lock``, ``reload`` and ``_apply``.
     """
 
     def _check_unique(self, source: Source) -> None:
-        """Finding ids and the DOI must not belong to another source, public or proposed."""
-        owners = dict(self._finding_owner)
-        for ident, pending in self._proposed.items():
-            owners.update((f.id, ident) for f in pending.findings)
+        """Finding ids and the DOI must not belong to another source, public or proposed.
+
+        The public sources are looked up in the index (findings by id, sources by DOI), so
+        the check costs the entry's findings, not the evidence base.
+        """
+        public = self._index.findings
+        pending = {f.id: ident for ident, p in self._proposed.items() for f in p.findings}
         for finding in source.findings:
-            owner = owners.get(finding.id)
+            owner = pending.get(finding.id)
+            if owner is None and finding.id in public:
+                owner = public[finding.id][1].id
             if owner is not None and owner != source.id:
                 raise ConflictError(
                     f"finding id {finding.id!r} is already used by source {owner!r}; "
                     "finding ids must be unique across all sources"
                 )
-        others = [s for s in self._sources.values() if s.id != source.id]
+        if not source.doi:
+            return
+        same_doi = self._index.doi_owners.get(normalise_doi(source.doi), ())
+        others = [self._index.sources[i] for i in same_doi if i != source.id]
         others += [s for s in self._proposed.values() if s.id != source.id]
         problems = duplicate_doi_problems([source], others, where="<request body>")
         if problems:

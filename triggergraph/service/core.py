@@ -76,7 +76,6 @@ class EvidenceService(
         self._write_lock = threading.RLock()
         self._refresh_lock = threading.Lock()
         self._sources: dict[str, Source] = {}
-        self._finding_owner: dict[str, str] = {}
         # versions waiting for review, deleted source ids, and the revisions of their graphs
         self._proposed: dict[str, Source] = {}
         self._tombstones: set[str] = set()
@@ -288,39 +287,28 @@ class EvidenceService(
 
     def _install(self, sources: dict[str, Source], version: str) -> None:
         index = EvidenceIndex.build(list(sources.values()), self.vocabulary, version)
-        owner = {f.id: s.id for s in sources.values() for f in s.findings}
-        self._swap(sources, owner, index, version)
+        self._swap(sources, index, version)
 
     def _apply(self, changes: dict[str, Source | None], version: str) -> None:
         """Install the index with ``changes`` (id -> new source, or None when removed) applied,
         recomputing only what those sources reach (:meth:`EvidenceIndex.updated`)."""
         sources = dict(self._sources)
-        owner = dict(self._finding_owner)
         added = False
         for ident, source in changes.items():
             old = sources.pop(ident, None) if source is None else sources.get(ident)
-            for finding in old.findings if old is not None else ():
-                owner.pop(finding.id, None)
             if source is not None:
                 # a replaced source keeps its place; only a new id needs the order rebuilt
                 added = added or old is None
                 sources[ident] = source
-                owner.update((finding.id, ident) for finding in source.findings)
         index = self._index.updated(changes, version)
-        self._swap(dict(sorted(sources.items())) if added else sources, owner, index, version)
+        self._swap(dict(sorted(sources.items())) if added else sources, index, version)
 
-    def _swap(
-        self, sources: dict[str, Source], owner: dict[str, str], index: EvidenceIndex, version: str
-    ) -> None:
+    def _swap(self, sources: dict[str, Source], index: EvidenceIndex, version: str) -> None:
         # one reference swap each, so readers in other threads see either old or new;
-        # the hot answers are remembered per index, so a new index starts with none
+        # the hot answers are remembered per index, so a new index starts with none; which
+        # source a finding belongs to is the index's findings table
         self._hot = (index, {})
-        self._sources, self._finding_owner, self._index, self._version = (
-            sources,
-            owner,
-            index,
-            version,
-        )
+        self._sources, self._index, self._version = sources, index, version
         self._read_model_changed()
         self._start_warming(index)
 

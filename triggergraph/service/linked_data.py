@@ -37,7 +37,7 @@ class LinkedData:
     """Resolve resource IRIs; mixed into :class:`EvidenceService`.
 
     Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``,
-    ``_finding_owner`` and ``ensure_fresh``.
+    ``_index`` and ``ensure_fresh``.
     """
 
     def resource_iri(self, kind: str, ident: str) -> str:
@@ -55,8 +55,8 @@ class LinkedData:
                 raise NotFoundError("source", ident, suggest(ident, self._sources))
         elif kind == "finding":
             self.ensure_fresh()
-            if ident not in self._finding_owner:
-                raise NotFoundError("finding", ident, suggest(ident, self._finding_owner))
+            if ident not in self._index.findings:
+                raise NotFoundError("finding", ident, suggest(ident, self._index.findings))
         else:
             raise NotFoundError("kind", kind, suggest(kind, DESCRIBE_KINDS))
         return str(iri_for(self.settings.base_iri, kind, ident))
@@ -77,7 +77,7 @@ class LinkedData:
         if kind == "source":
             return f"/sources/{quote(ident)}"
         if kind == "finding":
-            return f"/sources/{quote(self._finding_owner[ident])}#{quote(ident)}"
+            return f"/sources/{quote(self._index.findings[ident][1].id)}#{quote(ident)}"
         if kind == "driver":
             return "/profile?" + urlencode({"driver": ident})
         concept = self.vocabulary.demographics.get(ident)

@@ -159,7 +159,6 @@ class PersistedReadModel:
         def _swap(
             self,
             sources: dict[str, Source],
-            owner: dict[str, str],
             index: EvidenceIndex,
             version: str,
         ) -> None: ...
@@ -249,9 +248,8 @@ class PersistedReadModel:
             return False
         index = snapshot.index
         sources = dict(index._sources)
-        owner = {ident: pair[1].id for ident, pair in index._findings.items()}
         self._saved_version = snapshot.version
-        self._swap(sources, owner, index, snapshot.version)
+        self._swap(sources, index, snapshot.version)
         self._revisions = dict(snapshot.revisions)
         self._read_problems.update(snapshot.read_problems)
         self.restored = Restored("caught_up" if moved else "saved", "", moved)

@@ -60,7 +60,7 @@ class SourceWrites(ChangeWriter):
     """Create, replace, delete, review and restore sources; mixed into :class:`EvidenceService`.
 
     Uses the service's ``settings``, ``store``, ``vocabulary``, ``_sources``, ``_proposed``,
-    ``_tombstones``, ``_finding_owner``, ``_revisions``, ``_curation_revisions``,
+    ``_tombstones``, ``_index``, ``_revisions``, ``_curation_revisions``,
     ``_version``, ``_write_lock``, ``reload`` and ``_apply``.
 
     Writes through the web are *proposed* unless the caller publishes them

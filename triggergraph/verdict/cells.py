@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from ..exceptions import EntryError, NotFoundError, Problem
 from ..vocabulary import suggest
 from .certainty import Downgrade, rate_body
 from .counting import (
+    DIRECTION_OF,
+    GROUP_OF,
+    ID_OF,
+    LETTER_OF,
     ContextFinding,
     CountedFinding,
     EvidencePair,
@@ -19,11 +24,14 @@ from .counting import (
     count_cell,
     group_sources,
     route_by_factor,
+    tally,
 )
-from .direction import at_least, best_certainty, vote
+from .direction import Vote, best_certainty, vote
 from .explain import explain_cell
 from .terms import (
+    CERTAINTIES,
     CERTAINTY_WEIGHTS,
+    RANK,
     STRENGTH_ORDER,
     VERDICT_LABELS,
     VERDICT_OF_CERTAINTY,
@@ -93,43 +101,52 @@ class CellVerdict:
         return out
 
 
+def _ids_at(items: Sequence[CountedFinding], letter: str | None) -> list[str]:
+    """The ids of ``items`` whose effective certainty is ``letter``, in their order."""
+    return list(map(ID_OF, compress(items, map(letter.__eq__, map(LETTER_OF, items)))))
+
+
+def _score(main: Sequence[CountedFinding]) -> int:
+    """Ranking score: the weight of each independent group's best effective certainty, summed."""
+    ranks = list(map(RANK.__getitem__, map(LETTER_OF, main)))
+    groups = list(map(GROUP_OF, main))
+    best_of_group: dict[str, int] = {}
+    # from the lowest certainty up, so each group is left with its best
+    for rank in reversed(range(len(CERTAINTIES))):
+        best_of_group.update(zip(compress(groups, map(rank.__eq__, ranks)), repeat(rank)))
+    return sum(CERTAINTY_WEIGHTS[CERTAINTIES[rank]] for rank in best_of_group.values())
+
+
 def decide(
-    counted: Sequence[CountedFinding],
+    counted: Sequence[CountedFinding], ballot: Vote | None = None
 ) -> tuple[
     str, str | None, str | None, tuple[str, ...], tuple[Downgrade, ...], tuple[str, ...], int
 ]:
     """Return ``(verdict, direction, certainty, tied, downgrades, deciding, score)``.
 
-    See ``docs/verdicts.md`` for the rule in words; each branch has a test.
+    ``ballot`` is :func:`vote` of ``counted`` when the caller has it already. See
+    ``docs/verdicts.md`` for the rule in words; each branch has a test.
     """
     if not counted:
         return "no_evidence", None, None, (), (), (), 0
-    ballot = vote(counted)
+    if ballot is None:
+        ballot = vote(counted)
     if ballot.dominant is None and not ballot.tied:
         best = best_certainty(counted)
-        deciding = tuple(sorted(c.id for c in counted if c.effective_certainty == best))
-        return "limited", "mixed", best, (), (), deciding, 0
+        return "limited", "mixed", best, (), (), tuple(sorted(_ids_at(counted, best))), 0
     if ballot.tied:
-        sides = [c for d in ballot.tied for c in ballot.by_direction[d]]
+        sides = ballot.dissent
         certainty, downgrades = rate_body(sides, sides, tie=True)
-        strong_sides = {c.direction for c in ballot.contesting}
+        strong_sides = set(map(DIRECTION_OF, ballot.contesting))
         verdict = "contested" if len(strong_sides) >= 2 else "limited"
-        best = best_certainty(sides)
-        deciding = tuple(sorted(c.id for c in sides if c.effective_certainty == best))
+        deciding = tuple(sorted(_ids_at(sides, best_certainty(sides))))
         return verdict, None, certainty, ballot.tied, downgrades, deciding, 0
     main = ballot.by_direction[ballot.dominant]
     certainty, downgrades = rate_body(main, ballot.dissent)
-    best_main = best_certainty(main)
-    deciding = {c.id for c in main if c.effective_certainty == best_main}
-    best_per_group: dict[str, str] = {}
-    for item in main:
-        current = best_per_group.get(item.group)
-        if current is None or at_least(item.effective_certainty, current):
-            best_per_group[item.group] = item.effective_certainty
-    score = sum(CERTAINTY_WEIGHTS[letter] for letter in best_per_group.values())
+    deciding = set(_ids_at(main, best_certainty(main)))
+    score = _score(main)
     if ballot.contesting:
-        best_side = best_certainty(ballot.contesting)
-        deciding |= {c.id for c in ballot.contesting if c.effective_certainty == best_side}
+        deciding.update(_ids_at(ballot.contesting, best_certainty(ballot.contesting)))
         verdict = "contested"
     else:
         verdict = VERDICT_OF_CERTAINTY[certainty]
@@ -214,18 +231,20 @@ def verdict_of(
 
     ``findings_factor`` names the factor or construct of each inverted counted finding.
     """
-    verdict, direction, certainty, tied, downgrades, deciding, score = decide(counted)
+    ballot = vote(counted)
+    verdict, direction, certainty, tied, downgrades, deciding, score = decide(counted, ballot)
+    counts = tally(counted, ballot.groups)
     return CellVerdict(
         factor=factor_id,
         column="+".join(columns),
         verdict=verdict,
         direction=direction,
-        n_findings=len(counted),
-        n_sources=len({c.source for c in counted}),
-        n_groups=len({c.group for c in counted}),
-        n_direct=sum(1 for c in counted if c.direct),
-        n_indirect=sum(1 for c in counted if not c.direct),
-        certainties=tuple(c.effective_certainty for c in counted),
+        n_findings=counts.n_findings,
+        n_sources=counts.n_sources,
+        n_groups=counts.n_groups,
+        n_direct=counts.n_direct,
+        n_indirect=counts.n_findings - counts.n_direct,
+        certainties=tuple(map(LETTER_OF, counted)),
         deciding=deciding,
         findings=tuple(counted),
         score=score,
@@ -241,6 +260,7 @@ def verdict_of(
             downgrades=downgrades,
             context=context,
             findings_factor=dict(findings_factor),
+            counts=counts,
         ),
         certainty=certainty,
         tied=tied,

@@ -22,12 +22,18 @@ risk of bias, inconsistency, indirectness, imprecision and publication bias. Her
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
-from .counting import CountedFinding, downgrade
-from .direction import at_least, best_certainty
-from .terms import CERTAINTIES, DOMAINS
+from .counting import GROUP_OF, LETTER_OF, CountedFinding, downgrade
+from .terms import CERTAINTIES, DOMAINS, RANK
+
+REPORTED_OF = attrgetter("certainty")
+RISK_OF_BIAS_OF = attrgetter("risk_of_bias")
+LOWEST = len(CERTAINTIES) - 1
+#: The places (see RANK) of B and C: a start there is lifted by two independent groups.
+LIFTED = frozenset({RANK["B"], RANK["C"]})
 
 
 @dataclass(frozen=True)
@@ -49,17 +55,20 @@ class Downgrade:
         }
 
 
-def _start(main: Sequence[CountedFinding], letter: Callable[[CountedFinding], str]) -> str:
-    """Best certainty of one direction, one level up when two independent groups reach it."""
-    best = min((letter(c) for c in main), key=CERTAINTIES.index)
-    groups = {c.group for c in main if at_least(letter(c), best)}
-    if len(groups) >= 2 and best in ("B", "C"):
-        return CERTAINTIES[CERTAINTIES.index(best) - 1]
+def _start(ranks: Sequence[int], groups: Sequence[str]) -> int:
+    """Best certainty (as a RANK) of one direction, one level up when two independent groups
+    reach it; ``ranks`` and ``groups`` are those of the direction's findings, in one order.
+    """
+    best = min(ranks)
+    if best in LIFTED:
+        first = None
+        for rank, group in zip(ranks, groups, strict=True):
+            if rank == best:
+                if first is None:
+                    first = group
+                elif group != first:
+                    return best - 1
     return best
-
-
-def _after_risk(c: CountedFinding) -> str:
-    return downgrade(c.certainty, int(bool(c.risk_of_bias)))
 
 
 def _unique(values) -> tuple[str, ...]:
@@ -88,16 +97,26 @@ def rate_body(
     >>> letter, [d.domain for d in why]
     ('C', ['indirectness'])
     """
-    raw = _start(main, lambda c: c.certainty)
-    risk = _start(main, _after_risk)
-    start = _start(main, lambda c: c.effective_certainty)
+    groups = list(map(GROUP_OF, main))
+    reported = list(map(RANK.__getitem__, map(REPORTED_OF, main)))
+    effective = list(map(RANK.__getitem__, map(LETTER_OF, main)))
+    after_risk = reported
+    if any(map(RISK_OF_BIAS_OF, main)):
+        after_risk = [
+            min(rank + 1, LOWEST) if risky else rank
+            for rank, risky in zip(reported, map(RISK_OF_BIAS_OF, main), strict=True)
+        ]
+    raw = CERTAINTIES[_start(reported, groups)]
+    risk = CERTAINTIES[_start(after_risk, groups)]
+    start_rank = _start(effective, groups)
+    start = CERTAINTIES[start_rank]
     out: list[Downgrade] = []
     if risk != raw:
         lowered = [c for c in main if c.risk_of_bias]
         out.append(
             Downgrade(
                 "risk_of_bias",
-                CERTAINTIES.index(risk) - CERTAINTIES.index(raw),
+                RANK[risk] - RANK[raw],
                 _unique(r for c in lowered for r in c.risk_of_bias),
                 tuple(c.id for c in lowered),
             )
@@ -107,7 +126,7 @@ def rate_body(
         out.append(
             Downgrade(
                 "indirectness",
-                CERTAINTIES.index(start) - CERTAINTIES.index(risk),
+                RANK[start] - RANK[risk],
                 _unique(r for c in lowered for r in c.reasons),
                 tuple(c.id for c in lowered),
             )
@@ -115,17 +134,15 @@ def rate_body(
     body: list[Downgrade] = []
     # A dissent counts when it is at most one level less certain than the body's start; one
     # two or more levels below is shown in the direction count but does not lower the body.
-    credible = [
-        c
-        for c in dissent
-        if CERTAINTIES.index(c.effective_certainty) <= CERTAINTIES.index(start) + 1
-    ]
+    credible = [c for c in dissent if RANK[c.effective_certainty] <= start_rank + 1]
     if credible:
         reason = "tied_directions" if tie else "other_direction"
         body.append(Downgrade("inconsistency", 1, (reason,), tuple(c.id for c in credible)))
-    best = best_certainty(main)
-    at_best = [c for c in main if c.effective_certainty == best]
-    if len({c.group for c in main}) == 1 and all(c.imprecision for c in at_best):
+    # imprecision needs a single group: the findings at the best certainty are listed only then
+    best = CERTAINTIES[min(effective)]
+    single = len(set(groups)) == 1
+    at_best = [c for c in main if c.effective_certainty == best] if single else []
+    if single and all(c.imprecision for c in at_best):
         body.append(
             Downgrade(
                 "imprecision",
@@ -150,7 +167,7 @@ def rate_body(
         out.append(
             Downgrade(
                 item.domain,
-                CERTAINTIES.index(lowered) - CERTAINTIES.index(final),
+                RANK[lowered] - RANK[final],
                 item.reasons,
                 item.findings,
             )

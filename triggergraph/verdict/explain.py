@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from .certainty import Downgrade
-from .counting import ContextFinding, CountedFinding, column_kind
+from .counting import INVERTED, ContextFinding, CountedFinding, Tally, column_kind, tally
 from .terms import (
     ANY_COLUMN,
-    CERTAINTIES,
     CONTEXT_LABELS,
     DIRECTION_WORDS,
     DOMAIN_LABELS,
@@ -71,18 +71,17 @@ def _ids(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-def _head(verdict: str, certainty: str | None, counted: Sequence[CountedFinding], lang: str) -> str:
+def _head(verdict: str, certainty: str | None, counts: Tally, lang: str) -> str:
     en = lang == "en"
     name = VERDICT_LABELS[verdict][lang]
     if certainty:
         name += f" ({'certainty' if en else 'zekerheid'} {certainty})"
-    letters = ", ".join(sorted((c.effective_certainty for c in counted), key=CERTAINTIES.index))
-    n_sources = len({c.source for c in counted})
-    n_groups = len({c.group for c in counted})
+    letters = ", ".join(counts.letters)
+    n_sources, n_groups = counts.n_sources, counts.n_groups
     found = (
-        plural(len(counted), "finding", "findings")
+        plural(counts.n_findings, "finding", "findings")
         if en
-        else plural(len(counted), "bevinding", "bevindingen")
+        else plural(counts.n_findings, "bevinding", "bevindingen")
     )
     if en:
         where = (
@@ -103,11 +102,9 @@ def _head(verdict: str, certainty: str | None, counted: Sequence[CountedFinding]
     return f"{name}: {found} ({letters}) uit {where}"
 
 
-def _direction_part(
-    direction: str | None, tied: Sequence[str], counted: Sequence[CountedFinding], lang: str
-) -> str:
+def _direction_part(direction: str | None, tied: Sequence[str], counts: Tally, lang: str) -> str:
     en = lang == "en"
-    groups = {d: len({c.group for c in counted if c.direction == d}) for d in VOTING_DIRECTIONS}
+    groups = counts.direction_groups
     present = [d for d in VOTING_DIRECTIONS if groups[d]]
     if tied:
         sides = "; ".join(
@@ -141,9 +138,9 @@ def _direction_part(
     )
 
 
-def _mixed_part(counted: Sequence[CountedFinding], lang: str) -> str:
-    n_mixed = sum(1 for c in counted if c.direction == "mixed")
-    if not n_mixed or n_mixed == len(counted):
+def _mixed_part(counts: Tally, lang: str) -> str:
+    n_mixed = counts.n_mixed
+    if not n_mixed or n_mixed == counts.n_findings:
         return ""
     if lang == "en":
         return "; " + plural(n_mixed, "mixed finding does", "mixed findings do") + " not vote"
@@ -155,9 +152,8 @@ def _mixed_part(counted: Sequence[CountedFinding], lang: str) -> str:
 
 
 def _inverted_line(
-    factor_label: str, counted: Sequence[CountedFinding], findings_factor: dict, vocabulary, lang
+    factor_label: str, inverted: Sequence[CountedFinding], findings_factor: dict, vocabulary, lang
 ) -> str | None:
-    inverted = [c for c in counted if c.inverted]
     if not inverted:
         return None
     parts = []
@@ -223,14 +219,20 @@ def explain_cell(
     downgrades: Sequence[Downgrade] = (),
     context: Sequence[ContextFinding] = (),
     findings_factor: dict[str, str] | None = None,
+    counts: Tally | None = None,
 ) -> dict[str, str]:
     """Return the explanation of a cell per language, one line per part (``\\n`` between).
 
     The first line gives the verdict, the certainty of the body of evidence, the counts and
     the direction; then, where they apply, the findings counted inverted, the GRADE domains
     that rated the cell down and the findings shown as context instead of counted.
+    ``counts`` is :func:`~triggergraph.verdict.counting.tally` of ``counted``, when the caller
+    has it already.
     """
     factor = vocabulary.factors.get(factor_id)
+    if counts is None:
+        counts = tally(counted)
+    inverted = list(compress(counted, map(INVERTED, counted)))
     out: dict[str, str] = {}
     for lang in LANGS:
         factor_label = factor.label(lang) if factor is not None else factor_id
@@ -238,14 +240,14 @@ def explain_cell(
             lines = [_no_evidence(factor_label, columns, vocabulary, lang)]
         else:
             lines = [
-                _head(verdict, certainty, counted, lang)
+                _head(verdict, certainty, counts, lang)
                 + ", "
-                + _direction_part(direction, tied, counted, lang)
-                + _mixed_part(counted, lang)
+                + _direction_part(direction, tied, counts, lang)
+                + _mixed_part(counts, lang)
                 + "."
             ]
             lines.append(
-                _inverted_line(factor_label, counted, findings_factor or {}, vocabulary, lang)
+                _inverted_line(factor_label, inverted, findings_factor or {}, vocabulary, lang)
             )
             lines.append(_downgrade_line(downgrades, vocabulary, lang))
         lines.append(_context_line(context, lang))

@@ -6,6 +6,10 @@ from __future__ import annotations
 ANY_COLUMN = "any"
 #: Certainty letters, best first (GRADE: high, moderate, low, very low).
 CERTAINTIES: tuple[str, ...] = ("A", "B", "C", "D")
+#: The place of each certainty letter in :data:`CERTAINTIES` (0 is best): one dict lookup
+#: where a cell's votes are compared by certainty, which a write does for every vote of the
+#: cells it touches.
+RANK: dict[str, int] = {letter: place for place, letter in enumerate(CERTAINTIES)}
 #: Ranking weight of one independent source group by its best effective certainty.
 CERTAINTY_WEIGHTS: dict[str, int] = {"A": 8, "B": 4, "C": 2, "D": 1}
 #: Directions that vote on a cell's direction; ``mixed`` findings are listed but do not vote.
