@@ -119,12 +119,21 @@ def prebuild_embedded(sources: list, literature: Path, store_dir: Path) -> Path:
     return store_dir
 
 
-def entry_json(source, title: str) -> bytes:
-    """A source as a JSON entry body with its title replaced."""
+#: What a finding edit turns the first finding's direction into.
+FLIPPED = {"increases": "decreases", "decreases": "increases"}
+
+
+def entry_json(source, title: str, flip: bool = False) -> bytes:
+    """A source as a JSON entry body with its title replaced; with ``flip`` also its first
+    finding's direction turned (increases and decreases swap, anything else becomes
+    increases), an edit that changes the votes of every cell the finding counts in."""
     from triggergraph.models import dump_entry
 
     data = dump_entry(source)
     data["title"] = title
+    if flip:
+        first = data["findings"][0]
+        first["direction"] = FLIPPED.get(first["direction"], "increases")
     return json.dumps(data, default=str).encode("utf-8")
 
 

@@ -140,6 +140,52 @@ def test_updated_equals_full_build_over_random_changes(vocab):
     assert {"replace", "delete", "overlap"} <= kinds_seen
 
 
+def test_an_edit_that_changes_no_vote_keeps_every_cell(vocab):
+    synth = load_bench("synth")
+    sources = synth.generate_sources(300, seed=6, vocabulary=vocab)
+    index = EvidenceIndex.build(sources, vocab, "v0")
+    target = sources[10]
+    edited = target.model_copy(
+        update={
+            "title": "Another title",
+            "findings": [f.model_copy(update={"locator": "p. 99"}) for f in target.findings],
+        }
+    )
+    updated = index.updated({target.id: edited}, "v1")
+    full = EvidenceIndex.build([edited if s.id == target.id else s for s in sources], vocab, "v1")
+    assert updated.cells == full.cells
+    # the same verdict objects: nothing was decided or explained again
+    assert all(
+        updated.cells[f][c] is index.cells[f][c] for f in index.cells for c in index.cells[f]
+    )
+    assert updated.sources[target.id].title == "Another title"
+    assert updated.findings[target.findings[0].id][0].locator == "p. 99"
+
+
+def test_a_protective_construct_swapped_for_another_is_explained_anew(vocab):
+    factor = "job_loss_or_school_dropout"
+    for construct in ("school_attachment", "school_achievement"):
+        assert any(r.factor == factor and r.inverted for r in vocab.routes_for(construct))
+    synth = load_bench("synth")
+    sources = synth.generate_sources(300, seed=7, vocabulary=vocab)
+    target = sources[3]
+
+    def on(construct):
+        first = target.findings[0].model_copy(update={"factor": construct})
+        return target.model_copy(update={"findings": [first, *target.findings[1:]]})
+
+    before = [on("school_attachment") if s.id == target.id else s for s in sources]
+    after = [on("school_achievement") if s.id == target.id else s for s in sources]
+    index = EvidenceIndex.build(before, vocab, "v0")
+    updated = index.updated({target.id: after[3]}, "v1")
+    full = EvidenceIndex.build(after, vocab, "v1")
+    assert updated.cells == full.cells
+    cell = updated.cells[factor]["any"]
+    label = vocab.constructs["school_achievement"].label("en")
+    assert f"{label} is the opposite of" in cell.explanation["en"]
+    assert cell.explanation != index.cells[factor]["any"].explanation
+
+
 def test_updated_carries_the_sources_of_each_doi_over(vocab):
     synth = load_bench("synth")
     plain = synth.generate_sources(60, seed=4, vocabulary=vocab)

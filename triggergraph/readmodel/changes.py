@@ -151,11 +151,12 @@ def recount_cells(
     changes: Mapping[str, Source | None],
     vocabulary: Vocabulary,
     tables: tuple[Mapping[str, list], Mapping[str, str], Mapping[str, tuple[Finding, Source]]],
+    findings_before: Mapping[str, tuple[Finding, Source]] | None = None,
 ) -> dict[tuple[str, str], CellVerdict]:
     """The ``wanted`` cells after ``changes``: counted again from the routes when independent
     groups moved, else patched (only the changed sources' findings are counted again,
     :mod:`~triggergraph.verdict.patch`). ``cells`` are the verdicts before; ``tables`` the
-    new index's routes by factor, groups and findings."""
+    new index's routes by factor, groups and findings; ``findings_before`` the old index's."""
     routed, groups, findings = tables
     if regrouped:
         return compute_cells(wanted, routed, vocabulary, groups=groups)
@@ -166,4 +167,9 @@ def recount_cells(
         vocabulary,
         groups,
         lambda finding_id: findings[finding_id][0].factor,
+        None
+        if findings_before is None
+        else lambda finding_id: (
+            findings_before[finding_id][0].factor if finding_id in findings_before else None
+        ),
     )

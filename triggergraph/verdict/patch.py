@@ -27,17 +27,24 @@ if TYPE_CHECKING:
 Item = TypeVar("Item")
 
 
-def _merged(
-    before: Sequence[Item], changed: Set[str], added: Iterable[Item], key: Callable
-) -> list[Item]:
-    """``before`` without the items of the ``changed`` sources, with ``added`` sorted in.
+def _split(before: Sequence[Item], changed: Set[str]) -> tuple[list[Item], list[Item]]:
+    """``before``'s items of the sources that stay, and those of the ``changed`` sources.
 
-    Both are in ``key`` order already. A cell of a large evidence base holds thousands of
-    items and a write adds a few, so those few are put in place by bisection; the filter
-    runs in C (``map`` and ``compress``). An added item goes after equal ones, as in a
-    stable merge of ``before`` and ``added``.
+    A cell of a large evidence base holds thousands of items, so the test runs in C
+    (``map`` and ``compress``), once for both lists.
     """
-    kept = list(compress(before, map(not_, map(changed.__contains__, map(SOURCE_OF, before)))))
+    flags = list(map(changed.__contains__, map(SOURCE_OF, before)))
+    if not any(flags):
+        return list(before), []
+    return list(compress(before, map(not_, flags))), list(compress(before, flags))
+
+
+def _sorted_in(kept: list[Item], added: Iterable[Item], key: Callable) -> list[Item]:
+    """``kept`` with ``added`` put in place, both in ``key`` order already.
+
+    A write adds a few items to a cell of thousands, so each goes in by bisection; it goes
+    after equal ones, as in a stable merge of ``kept`` and ``added``.
+    """
     for item in added:
         insort(kept, item, key=key)
     return kept
@@ -50,6 +57,7 @@ def patch_cells(
     vocabulary: Vocabulary,
     groups: Mapping[str, str],
     factor_of: Callable[[str], str],
+    factor_before: Callable[[str], str | None] | None = None,
 ) -> dict[tuple[str, str], CellVerdict]:
     """The single-column cells ``keys`` after ``changes``, from their ``previous`` verdicts.
 
@@ -73,6 +81,13 @@ def patch_cells(
     factor_of : callable
         Finding id -> the factor or construct the finding names (for the explanation of an
         inverted finding).
+    factor_before : callable, optional
+        The same before the change (None for a finding that was not there).
+
+    A cell whose votes and context from the changed sources are the same after the change
+    as before (an edit of a title, a locator or a note, say) keeps its previous verdict
+    object: it would be decided and explained to the same verdict. With an inverted vote
+    among them that needs ``factor_before`` too, since the explanation names its construct.
 
     Returns
     -------
@@ -91,8 +106,17 @@ def patch_cells(
         kinds = ((column, column_kind(column, vocabulary)),)
         added, added_context = count_cell(buckets.get(column, ()), kinds, groups)
         before = previous(factor_id, column)
-        counted = _merged(before.findings, changed, added, counted_order)
-        context = _merged(before.context, changed, added_context, context_order)
+        kept, taken = _split(before.findings, changed)
+        kept_context, taken_context = _split(before.context, changed)
+        if taken == added and taken_context == added_context:
+            turned = [c.id for c in added if c.inverted]
+            if not turned or (
+                factor_before is not None and all(factor_before(i) == factor_of(i) for i in turned)
+            ):
+                out[(factor_id, column)] = before
+                continue
+        counted = _sorted_in(kept, added, counted_order)
+        context = _sorted_in(kept_context, added_context, context_order)
         inverted = {c.id: factor_of(c.id) for c in compress(counted, map(INVERTED, counted))}
         out[(factor_id, column)] = verdict_of(
             factor_id, (column,), counted, context, vocabulary, inverted
