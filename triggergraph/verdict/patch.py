@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
 from itertools import compress
 from operator import not_
 from typing import TYPE_CHECKING, TypeVar
@@ -27,16 +28,13 @@ if TYPE_CHECKING:
 Item = TypeVar("Item")
 
 
-def _split(before: Sequence[Item], changed: Set[str]) -> tuple[list[Item], list[Item]]:
-    """``before``'s items of the sources that stay, and those of the ``changed`` sources.
+def _kept(before: Sequence[Item], changed: Set[str]) -> list[Item]:
+    """``before``'s items of the sources that stay (not in ``changed``), in their order.
 
     A cell of a large evidence base holds thousands of items, so the test runs in C
-    (``map`` and ``compress``), once for both lists.
+    (``map`` and ``compress``).
     """
-    flags = list(map(changed.__contains__, map(SOURCE_OF, before)))
-    if not any(flags):
-        return list(before), []
-    return list(compress(before, map(not_, flags))), list(compress(before, flags))
+    return list(compress(before, map(not_, map(changed.__contains__, map(SOURCE_OF, before)))))
 
 
 def _sorted_in(kept: list[Item], added: Iterable[Item], key: Callable) -> list[Item]:
@@ -50,6 +48,49 @@ def _sorted_in(kept: list[Item], added: Iterable[Item], key: Callable) -> list[I
     return kept
 
 
+@dataclass(frozen=True)
+class Before:
+    """The evidence base before a change, as far as :func:`patch_cells` looks at it."""
+
+    #: source id -> the source before the change
+    sources: Mapping[str, Source]
+    #: source id -> its independent group before the change
+    groups: Mapping[str, str]
+    #: finding id -> the factor or construct it named before (None if it was not there)
+    factor_of: Callable[[str], str | None]
+
+
+def _holds(items: Sequence[Item], wanted: Iterable[Item], key: Callable) -> bool:
+    """Whether every item of ``wanted`` is in ``items`` (in ``key`` order), found by bisection.
+
+    Examples
+    --------
+    >>> _holds([1, 3, 5], [3, 5], key=lambda x: x), _holds([1, 3, 5], [4], key=lambda x: x)
+    (True, False)
+    """
+    for item in wanted:
+        place = bisect_left(items, key(item), key=key)
+        if place == len(items) or items[place] != item:
+            return False
+    return True
+
+
+def _counted_in(
+    routed: Mapping[str, Sequence], groups: Mapping[str, str], vocabulary: Vocabulary
+) -> Callable[[str, str], tuple[list, list]]:
+    """``(factor, column) -> (votes, context)`` of the findings in ``routed`` for that cell."""
+    buckets_by_factor: dict[str, dict] = {}
+
+    def count(factor_id: str, column: str) -> tuple[list, list]:
+        buckets = buckets_by_factor.get(factor_id)
+        if buckets is None:
+            buckets = buckets_by_factor[factor_id] = bucket_by_column(routed.get(factor_id, ()))
+        kinds = ((column, column_kind(column, vocabulary)),)
+        return count_cell(buckets.get(column, ()), kinds, groups)
+
+    return count
+
+
 def patch_cells(
     keys: Iterable[tuple[str, str]],
     previous: Callable[[str, str], CellVerdict],
@@ -57,7 +98,7 @@ def patch_cells(
     vocabulary: Vocabulary,
     groups: Mapping[str, str],
     factor_of: Callable[[str], str],
-    factor_before: Callable[[str], str | None] | None = None,
+    before: Before | None = None,
 ) -> dict[tuple[str, str], CellVerdict]:
     """The single-column cells ``keys`` after ``changes``, from their ``previous`` verdicts.
 
@@ -66,6 +107,12 @@ def patch_cells(
     explained again. So a write costs the findings of the source written, not the findings
     on its factors. Equal to counting every finding again (:func:`compute_cells`) as long as
     the independent groups of the sources that stay did not change: the caller checks that.
+
+    With ``before``, a cell whose votes and context from the changed sources are the same
+    after the change as before (an edit of a title, a locator or a note, say) keeps its
+    previous verdict object, found without reading the rest of the cell: the old votes are
+    counted from the old sources and looked up by bisection. An inverted vote also needs
+    its construct unchanged, since the explanation names it.
 
     Parameters
     ----------
@@ -81,13 +128,8 @@ def patch_cells(
     factor_of : callable
         Finding id -> the factor or construct the finding names (for the explanation of an
         inverted finding).
-    factor_before : callable, optional
-        The same before the change (None for a finding that was not there).
-
-    A cell whose votes and context from the changed sources are the same after the change
-    as before (an edit of a title, a locator or a note, say) keeps its previous verdict
-    object: it would be decided and explained to the same verdict. With an inverted vote
-    among them that needs ``factor_before`` too, since the explanation names its construct.
+    before : Before, optional
+        The sources, groups and finding factors before the change.
 
     Returns
     -------
@@ -96,27 +138,30 @@ def patch_cells(
     """
     changed = set(changes)
     evidence = [(f, s) for s in changes.values() if s is not None for f in s.findings]
-    routed = route_by_factor(evidence, vocabulary)
-    buckets_by_factor: dict[str, dict] = {}
+    count_now = _counted_in(route_by_factor(evidence, vocabulary), groups, vocabulary)
+    count_then = None
+    if before is not None:
+        old = [before.sources.get(ident) for ident in changes]
+        old_evidence = [(f, s) for s in old if s is not None for f in s.findings]
+        routed_then = route_by_factor(old_evidence, vocabulary)
+        count_then = _counted_in(routed_then, before.groups, vocabulary)
     out: dict[tuple[str, str], CellVerdict] = {}
     for factor_id, column in keys:
-        buckets = buckets_by_factor.get(factor_id)
-        if buckets is None:
-            buckets = buckets_by_factor[factor_id] = bucket_by_column(routed.get(factor_id, ()))
-        kinds = ((column, column_kind(column, vocabulary)),)
-        added, added_context = count_cell(buckets.get(column, ()), kinds, groups)
-        before = previous(factor_id, column)
-        kept, taken = _split(before.findings, changed)
-        kept_context, taken_context = _split(before.context, changed)
-        if taken == added and taken_context == added_context:
-            turned = [c.id for c in added if c.inverted]
-            if not turned or (
-                factor_before is not None and all(factor_before(i) == factor_of(i) for i in turned)
+        added, added_context = count_now(factor_id, column)
+        cell = previous(factor_id, column)
+        if count_then is not None:
+            taken, taken_context = count_then(factor_id, column)
+            if (
+                taken == added
+                and taken_context == added_context
+                and all(before.factor_of(c.id) == factor_of(c.id) for c in added if c.inverted)
+                and _holds(cell.findings, taken, counted_order)
+                and _holds(cell.context, taken_context, context_order)
             ):
-                out[(factor_id, column)] = before
+                out[(factor_id, column)] = cell
                 continue
-        counted = _sorted_in(kept, added, counted_order)
-        context = _sorted_in(kept_context, added_context, context_order)
+        counted = _sorted_in(_kept(cell.findings, changed), added, counted_order)
+        context = _sorted_in(_kept(cell.context, changed), added_context, context_order)
         inverted = {c.id: factor_of(c.id) for c in compress(counted, map(INVERTED, counted))}
         out[(factor_id, column)] = verdict_of(
             factor_id, (column,), counted, context, vocabulary, inverted
@@ -124,4 +169,4 @@ def patch_cells(
     return out
 
 
-__all__ = ["patch_cells"]
+__all__ = ["Before", "patch_cells"]
