@@ -216,9 +216,8 @@ class EvidenceIndex:
             before = sources.pop(ident, None) if source is None else sources.get(ident)
             if before is not None:
                 old.extend(before.findings)
-                # ids the source keeps are overwritten below, not removed and added again: a
-                # dict without removed slots is copied whole by the next write (a memcpy),
-                # one with them entry by entry, several times slower at 100k findings
+                # kept ids are overwritten below, not removed: a dict without removed slots
+                # is copied whole by the next write, one with them entry by entry (slower)
                 kept = {f.id for f in source.findings} if source is not None else set()
                 for finding in before.findings:
                     if finding.id not in kept:
