@@ -5,13 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 
 from triggergraph.exceptions import QueryError
 from triggergraph.namespaces import TG
@@ -33,6 +31,9 @@ from triggergraph.store.base import (
 from triggergraph.store.guard import PARSE_LOCK
 from triggergraph.store.precheck import QueryLimits, precheck
 
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
 Graphs = dict[str, tuple[ox.Triple, ...]]
 #: The data version and the revision of each graph, published together as one object.
 Revisions = tuple[str, dict[str, str]]
@@ -40,6 +41,9 @@ Revisions = tuple[str, dict[str, str]]
 
 @lru_cache(maxsize=256)
 def _prepare(sparql: str) -> Query:
+    # the SPARQL grammar is imported by the first query, not by every process start
+    from rdflib.plugins.sparql import prepareQuery
+
     with PARSE_LOCK:
         return prepareQuery(sparql)
 
