@@ -8,13 +8,20 @@ PORT ?= 8000
 
 .PHONY: run test lint validate build matrix bench soak screenshots i18n clean needs-test needs-soak
 
+# The package's bytecode is written ahead, as pip does when it installs a wheel: a process that
+# may not write it (PYTHONDONTWRITEBYTECODE, a read-only checkout) would otherwise compile every
+# module it imports at each start, about 0.15 s of the API's. Quick when nothing changed.
+BYTECODE := $(BIN)/python -m compileall -q triggergraph api
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BYTECODE)
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BYTECODE)
 	$(BIN)/triggergraph serve --host $(HOST) --port $(PORT)
 
 # System programs come first, before the venv and pytest: found, installed (root with apt) or named.

@@ -11,6 +11,11 @@ started and timed until the first ``GET /api/v1/matrix`` is 200, in three ways:
   (one unmeasured start saves it first);
 * **from files**: an empty store, filled from the literature YAML at start.
 
+Before the first start the checkout's bytecode is written (``compileall``), as an installed
+service has it (pip compiles a wheel's modules, ``make`` a checkout's): otherwise, where
+processes may not write bytecode (``PYTHONDONTWRITEBYTECODE``), every timed start would
+compile each module it imports again, about 0.15 s at 10k findings.
+
 **peak RSS** is the server's ``VmHWM`` when the matrix first answered; for the starts that
 save the read model (saved, from files) also after the save it makes in the background.
 
@@ -138,6 +143,12 @@ def wait_for_save(path: Path, after: float) -> bool:
     return False
 
 
+def compile_bytecode(code: Path) -> None:
+    """Write the bytecode of the checkout at ``code`` (its packages ``triggergraph`` and ``api``)."""
+    command = [sys.executable, "-m", "compileall", "-q", "triggergraph", "api"]
+    subprocess.run(command, cwd=code, check=True, stdout=subprocess.DEVNULL)
+
+
 def saves_read_model(code: Path) -> bool:
     """Whether the checkout at ``code`` saves its read model (older code does not)."""
     config = code / "triggergraph" / "config.py"
@@ -174,6 +185,7 @@ def measure(
     built = prebuild_embedded(sources, literature, workdir / "store-built")
     logs = workdir / "logs"
     logs.mkdir()
+    compile_bytecode(code)
     out: dict = {"findings": n_findings, "sources": len(sources), "runs": runs}
     for mode in modes:
         samples: list[dict] = []

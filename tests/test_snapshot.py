@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -18,12 +19,13 @@ from triggergraph.service import EvidenceService
 from triggergraph.service.persist import DebouncedSaver, read_model_path
 from triggergraph.snapshot import (
     MAGIC,
+    Snapshot,
     code_stamp,
     load_snapshot,
     save_snapshot,
     vocabulary_stamp,
 )
-from triggergraph.vocabulary import load_vocabulary
+from triggergraph.vocabulary import Vocabulary, load_vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
 MATRICES = [MatrixQuery(), MatrixQuery(cols="sex", lang="nl"), MatrixQuery(cols="all")]
@@ -199,12 +201,17 @@ def test_bundled_literature_round_trips_answer_for_answer(tmp_path):
         service.close()
 
 
-def test_load_returns_what_was_saved(tmp_path, literature):
+def load_saved(tmp_path: Path, literature: Path) -> tuple[Snapshot, Vocabulary, str]:
+    """A service's saved read model loaded back, with the vocabulary and stamp it needs."""
     settings = make_settings(tmp_path, literature)
     open_and_close(settings)
     vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
     stamp = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
-    loaded = load_snapshot(saved_file(settings), vocabulary, stamp)
+    return load_snapshot(saved_file(settings), vocabulary, stamp), vocabulary, stamp
+
+
+def test_load_returns_what_was_saved(tmp_path, literature):
+    loaded, vocabulary, stamp = load_saved(tmp_path, literature)
     assert loaded.index.vocabulary is vocabulary
     assert set(loaded.revisions) == {"fixture_alpha", "fixture_beta"}
     path = tmp_path / "copy"
@@ -212,6 +219,15 @@ def test_load_returns_what_was_saved(tmp_path, literature):
     again = load_snapshot(path, vocabulary, stamp)
     assert (again.version, again.revisions) == (loaded.version, loaded.revisions)
     assert again.index._cells == loaded.index._cells
+
+
+def test_load_leaves_no_young_objects_for_the_next_collection(tmp_path, literature):
+    loaded, _, _ = load_saved(tmp_path, literature)
+    # the loaded objects went to the oldest generation: the young one is (nearly) empty and
+    # nothing stays frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 50
+    assert set(loaded.revisions) == {"fixture_alpha", "fixture_beta"}
 
 
 # ---- rebuilt when the file cannot be trusted --------------------------------------------------

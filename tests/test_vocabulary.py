@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from triggergraph.exceptions import NotFoundError
-from triggergraph.vocabulary import load_vocabulary, suggest
+from triggergraph.config import get_settings
+from triggergraph.exceptions import ConfigError, NotFoundError
+from triggergraph.vocabulary import (
+    add_concept_types,
+    load_vocabulary,
+    ontology_files,
+    read_ontology_graph,
+    suggest,
+)
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +144,21 @@ def test_routes_for_trigger_factor_is_direct_and_not_inverted(vocab):
 
 def test_mapping_notes_are_read(vocab):
     assert "opposite" in vocab.constructs["school_attachment"].mapping_notes["en"]
+
+
+def test_ontology_graph_equals_what_rdflib_parses(tmp_path):
+    settings = get_settings()
+    base = "https://example.org/tg/"
+    read = read_ontology_graph(settings.ontology_dir, base)
+    parsed = Graph()
+    for path in ontology_files(settings.ontology_dir):
+        parsed.parse(path, format="turtle", publicID=base)
+    parsed = add_concept_types(parsed)
+    # the same triples in the same order (concept tables keep the ontology's order) and the
+    # same prefixes, so serialisations of the vocabulary do not change either
+    assert list(read) == list(parsed)
+    assert sorted(read.namespaces()) == sorted(parsed.namespaces())
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="broken.ttl"):
+        read_ontology_graph(tmp_path, base)

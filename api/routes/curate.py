@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
@@ -26,11 +27,6 @@ from api.errors import WriteForbiddenError
 from triggergraph.config import Settings
 from triggergraph.exceptions import AuthError
 from triggergraph.models import SOURCE_ID_PATTERN
-from triggergraph.viewer.curate import (
-    render_curate_page,
-    render_login_page,
-    render_reconcile_page,
-)
 
 if TYPE_CHECKING:
     from triggergraph.service import EvidenceService
@@ -82,6 +78,14 @@ PAGE_HEADERS = {
 }
 
 
+def _curate_views() -> ModuleType:
+    """The curation pages, imported by the first one rather than with the app: the viewer
+    (Jinja2, Babel) takes about 100 ms to import, which a start need not wait for."""
+    import triggergraph.viewer.curate
+
+    return triggergraph.viewer.curate
+
+
 def _json(data: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(data), status_code=status, media_type="application/json")
 
@@ -89,7 +93,9 @@ def _json(data: Any, status: int = 200) -> Response:
 def _login(
     lang: str, error: str | None, status: int, writes_enabled: bool = True, next: str = "/curate"
 ) -> HTMLResponse:
-    page = render_login_page(lang=lang, error=error, writes_enabled=writes_enabled, next=next)
+    page = _curate_views().render_login_page(
+        lang=lang, error=error, writes_enabled=writes_enabled, next=next
+    )
     return HTMLResponse(page, status_code=status, headers=PAGE_HEADERS)
 
 
@@ -119,7 +125,9 @@ def curate_page(
     session = _session_or_login(request, settings, lang)
     if isinstance(session, HTMLResponse):
         return session
-    return _html(render_curate_page(service.vocabulary, lang=lang, csrf=session.csrf))
+    return _html(
+        _curate_views().render_curate_page(service.vocabulary, lang=lang, csrf=session.csrf)
+    )
 
 
 def _form_page(
@@ -136,7 +144,7 @@ def _form_page(
     if isinstance(session, HTMLResponse):
         return session
     return _html(
-        render_curate_page(
+        _curate_views().render_curate_page(
             service.vocabulary,
             lang=lang,
             csrf=session.csrf,
@@ -184,7 +192,10 @@ def reconcile_page(
     if isinstance(session, HTMLResponse):
         return session
     agreement = service.source_agreement(source_id)
-    return _html(render_reconcile_page(service.vocabulary, agreement, lang=lang, csrf=session.csrf))
+    views = _curate_views()
+    return _html(
+        views.render_reconcile_page(service.vocabulary, agreement, lang=lang, csrf=session.csrf)
+    )
 
 
 @router.post("/curate/login")

@@ -20,7 +20,6 @@ from api.deps import ServiceDep
 from api.errors import NotAcceptableError
 from api.schemas import errors
 from triggergraph.service import DESCRIBE_FORMATS, acceptable
-from triggergraph.viewer import render_resource_page
 
 router = APIRouter(tags=["linked data"])
 
@@ -62,6 +61,9 @@ async def _resolve(request: Request, service, kind: str, ident: str) -> Response
 async def _resolve_path(request: Request, service, path: str) -> Response:
     wanted = _wanted(request)
     if wanted in (HTML, "application/xhtml+xml"):
+        # the viewer (Jinja2, Babel) is imported by the first page, not with the app
+        from triggergraph.viewer import render_resource_page
+
         view = await run_in_threadpool(service.resource_view, path)
         lang = request.query_params.get("lang", "en")
         page = render_resource_page(

@@ -168,7 +168,6 @@ class EvidenceService(
             return False
         if self._refresher is None or not self._refresher.is_alive():
             self._stop_refresher.clear()
-            self._watcher.start()
             self._refresher = threading.Thread(
                 target=self._refresh_loop, name="triggergraph-refresh", daemon=True
             )
@@ -179,13 +178,22 @@ class EvidenceService(
         """Stop the refresh thread and wait for a refresh in progress to end."""
         thread, self._refresher = self._refresher, None
         self._stop_refresher.set()
-        self._watcher.stop()
+        # the refresh thread starts the watch: it has ended (or will not start it) before the
+        # watch is stopped
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout_s)
+        self._watcher.stop()
 
     def _refresh_loop(self) -> None:
         scanned = time.monotonic()
+        watch_started = False
         while not self._stop_refresher.wait(self.settings.version_check_interval_s):
+            if not watch_started:
+                # the watch starts with the first round, not at start-up: importing watchfiles
+                # (and multiprocessing with it) made the first answer about 50 ms later; until
+                # the watch is in place each round compares the folder's stamp, as before
+                self._watcher.start()
+                watch_started = True
             # literature/ is scanned when a notification says it changed, and once a minute
             # in case one was missed; the store's version is asked every round
             full = time.monotonic() - scanned >= FULL_SCAN_S

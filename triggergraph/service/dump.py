@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ..exceptions import (
     EntryError,
     NotFoundError,
@@ -124,6 +122,9 @@ def read_server_sources(url: str, vocabulary: Vocabulary, timeout_s: float = 30.
     EntryError
         An entry it serves does not validate here (other vocabulary).
     """
+    # httpx takes about 60 ms to import: only a dump through a server needs it, not the service
+    import httpx
+
     base = url.rstrip("/")
     try:
         with httpx.Client(base_url=base, timeout=timeout_s) as client:

@@ -85,12 +85,14 @@ class LiteratureSync:
             return False
         with self._write_lock:
             stored_hash = self.store.content_hash()
-            self._literature_ids = literature_ids(self.store)
             if current == stored_hash and self.store.graph_names():
                 self._seen_literature_hash = current
                 self._seen_stamp = stamp
                 self._literature_problems = []
+                # the ids of the loaded sources are left to reload(), which reads them again
+                # whenever the literature graph's revision moved (at start it always does)
                 return False
+            self._literature_ids = literature_ids(self.store)
             try:
                 # pydantic validates every entry here; SHACL over the whole literature is
                 # left to `triggergraph validate` and the tests (see the package docstring)

@@ -48,7 +48,6 @@ from triggergraph.store.base import QueryDataset, Store
 from triggergraph.store.memory import MemoryStore
 from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits, precheck
-from triggergraph.store.sparql import SparqlStore
 
 #: errors the worker or a child may report, by name
 ERRORS: dict[str, type[TriggergraphError]] = {
@@ -159,6 +158,10 @@ class QueryPool:
         return self._process.pid if self._process is not None else None
 
     def _source(self, version: str) -> dict[str, Any]:
+        # imported here: the remote store brings httpx, which a start on an embedded store
+        # need not load
+        from triggergraph.store.sparql import SparqlStore
+
         store = self.store
         if isinstance(store, OxigraphStore) and store.path is not None:
             return {"kind": "oxigraph", "path": str(store.path)}

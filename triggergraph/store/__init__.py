@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from triggergraph.config import Settings
 from triggergraph.exceptions import ConfigError
 from triggergraph.store.base import (
@@ -15,8 +18,18 @@ from triggergraph.store.guard import QueryInfo, check_read_only
 from triggergraph.store.memory import MemoryStore
 from triggergraph.store.oxigraph import OxigraphStore
 from triggergraph.store.precheck import QueryLimits, QueryShape, precheck
-from triggergraph.store.sparql import SparqlStore
-from triggergraph.store.virtuoso import VirtuosoStore, remote_store
+
+if TYPE_CHECKING:
+    from triggergraph.store.sparql import SparqlStore
+    from triggergraph.store.virtuoso import VirtuosoStore, remote_store
+
+#: the remote stores, imported on first use: their HTTP client (httpx) takes about 60 ms to
+#: import, which a service on an embedded store would pay at every start for nothing
+_REMOTE = {
+    "SparqlStore": "triggergraph.store.sparql",
+    "VirtuosoStore": "triggergraph.store.virtuoso",
+    "remote_store": "triggergraph.store.virtuoso",
+}
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -35,7 +48,14 @@ __all__ = [
     "open_store",
     "precheck",
     "query_limits",
+    "remote_store",
 ]
+
+
+def __getattr__(name: str):
+    if name in _REMOTE:
+        return getattr(import_module(_REMOTE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def query_limits(settings: Settings) -> QueryLimits:
@@ -98,6 +118,8 @@ def open_store(settings: Settings) -> Store:
         if not (settings.sparql_user and settings.sparql_password):
             raise ConfigError("give both sparql_user and sparql_password, or neither")
         auth = (settings.sparql_user, settings.sparql_password.get_secret_value())
+    from triggergraph.store.virtuoso import remote_store
+
     return remote_store(
         settings.sparql_dialect,
         settings.sparql_url,

@@ -6,13 +6,12 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+from typing import TYPE_CHECKING, Any
 
 from triggergraph.exceptions import QueryError
+
+if TYPE_CHECKING:
+    from pyparsing import ParseBaseException
 
 QUERY_KINDS: dict[str, str] = {
     "SelectQuery": "select",
@@ -65,14 +64,14 @@ class QueryInfo:
     dataset: tuple[str, ...]
 
 
-def _walk(node: Any):
+def _walk(node: Any, comp_value: type, parse_results: type):
     yield node
-    if isinstance(node, CompValue):
+    if isinstance(node, comp_value):
         for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple, ParseResults)):
+            yield from _walk(value, comp_value, parse_results)
+    elif isinstance(node, (list, tuple, parse_results)):
         for value in node:
-            yield from _walk(value)
+            yield from _walk(value, comp_value, parse_results)
 
 
 def _position_error(exc: ParseBaseException, sparql: str) -> QueryError:
@@ -84,6 +83,12 @@ def _position_error(exc: ParseBaseException, sparql: str) -> QueryError:
 
 @lru_cache(maxsize=512)
 def _inspect(sparql: str) -> QueryInfo:
+    # rdflib's SPARQL grammar (pyparsing) takes about 70 ms to import: loaded by the first
+    # query checked, not by every process start
+    from pyparsing import ParseBaseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     with PARSE_LOCK:
         try:
             parsed = parseQuery(sparql)
@@ -101,7 +106,7 @@ def _inspect(sparql: str) -> QueryInfo:
         except RecursionError:
             raise QueryError("SPARQL query nested too deeply to parse") from None
     main = parsed[1]
-    for node in _walk(parsed):
+    for node in _walk(parsed, CompValue, ParseResults):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryError("SERVICE (federated query) is not allowed: only local data is queried")
     # CompValue.get returns the key itself for a missing key, so look with dict.get.

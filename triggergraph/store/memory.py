@@ -5,19 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, URIRef
+from rdflib import Dataset, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 
 from triggergraph.exceptions import QueryError
 from triggergraph.namespaces import TG
 from triggergraph.store.base import (
     ABSENT,
-    XSD_STRING,
     Answer,
     QueryRun,
     QueryRunner,
@@ -32,6 +29,10 @@ from triggergraph.store.base import (
 )
 from triggergraph.store.guard import PARSE_LOCK
 from triggergraph.store.precheck import QueryLimits, precheck
+from triggergraph.store.terms import rdflib_from_ox
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 Graphs = dict[str, tuple[ox.Triple, ...]]
 #: The data version and the revision of each graph, published together as one object.
@@ -40,6 +41,9 @@ Revisions = tuple[str, dict[str, str]]
 
 @lru_cache(maxsize=256)
 def _prepare(sparql: str) -> Query:
+    # the SPARQL grammar is imported by the first query, not by every process start
+    from rdflib.plugins.sparql import prepareQuery
+
     with PARSE_LOCK:
         return prepareQuery(sparql)
 
@@ -54,19 +58,6 @@ def _fresh_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
         return term
 
     return [ox.Triple(swap(t.subject), t.predicate, swap(t.object)) for t in triples]
-
-
-def _rdflib_term(term: Any) -> Any:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return RdfLiteral(term.value, lang=term.language)
-    # rdflib tells "x" and "x"^^xsd:string apart; RDF 1.1 (and Oxigraph) do not.
-    if term.datatype.value == XSD_STRING:
-        return RdfLiteral(term.value)
-    return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
 
 
 class MemoryStore(Store):
@@ -204,7 +195,11 @@ class MemoryStore(Store):
             target = dataset.graph(URIRef(graph))
             for t in triples:
                 target.add(
-                    (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object))
+                    (
+                        rdflib_from_ox(t.subject),
+                        rdflib_from_ox(t.predicate),
+                        rdflib_from_ox(t.object),
+                    )
                 )
         meta = dataset.graph(URIRef(self.meta_graph))
         meta.add((URIRef(self.meta_graph), TG.dataVersion, RdfLiteral(version)))

@@ -17,27 +17,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from triggergraph.exceptions import QueryError, QueryLimitError
 
-TOKEN = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*')"
-    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<comment>#[^\n\r]*)"
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7-\U000effff]+)"
-    r"|(?P<pname>(?:[A-Za-z_\u00c0-\U000effff][\w.\-\u00b7-\U000effff]*)?:"
-    r"(?:[\w.\-:%\u00b7-\U000effff]|\\.)*)"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
-    r"|(?P<op>\|\||&&|!=|<=|>=|\^\^|[-+*/|^!=<>])"
-    r"|(?P<punct>[{}()\[\].,;?@])"
-    r"|(?P<space>\s+)"
-    r"|(?P<other>.)",
-    re.DOTALL,
-)
+
+@cache
+def _token() -> re.Pattern[str]:
+    """The tokenizer, compiled by the first query checked: its Unicode ranges make the
+    compilation take about 15 ms, which a start that checks no query need not spend."""
+    return re.compile(
+        r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
+        r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+        r'|"(?:[^"\\\n\r]|\\.)*"'
+        r"|'(?:[^'\\\n\r]|\\.)*')"
+        r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+        r"|(?P<comment>#[^\n\r]*)"
+        r"|(?P<var>[?$][A-Za-z0-9_\u00b7-\U000effff]+)"
+        r"|(?P<pname>(?:[A-Za-z_\u00c0-\U000effff][\w.\-\u00b7-\U000effff]*)?:"
+        r"(?:[\w.\-:%\u00b7-\U000effff]|\\.)*)"
+        r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
+        r"|(?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
+        r"|(?P<op>\|\||&&|!=|<=|>=|\^\^|[-+*/|^!=<>])"
+        r"|(?P<punct>[{}()\[\].,;?@])"
+        r"|(?P<space>\s+)"
+        r"|(?P<other>.)",
+        re.DOTALL,
+    )
+
+
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 UPDATE_WORDS = {
     "INSERT",
@@ -183,7 +191,7 @@ def precheck(sparql: str, limits: QueryLimits | None = None) -> QueryShape:
     has_values = False
     expect_form = True
     previous: tuple[str, str] = ("", "")
-    tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(sparql)]
+    tokens = [(m.lastgroup, m.group()) for m in _token().finditer(sparql)]
     tokens = [t for t in tokens if t[0] not in ("space", "comment")]
     stack = scan.stack
     for position, (group, text) in enumerate(tokens):

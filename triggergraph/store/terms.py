@@ -102,6 +102,20 @@ def ox_from_rdflib(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
+def rdflib_from_ox(term: Any) -> Any:
+    """Convert a pyoxigraph term to an rdflib term (for rdflib graphs and its query engine)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return RdfBNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    # rdflib tells "x" and "x"^^xsd:string apart; RDF 1.1 (and Oxigraph) do not.
+    if term.datatype.value == XSD_STRING:
+        return RdfLiteral(term.value)
+    return RdfLiteral(term.value, datatype=URIRef(term.datatype.value))
+
+
 def plain_value(term: Any) -> Any:
     """Convert a pyoxigraph term to the plain Python value :class:`QueryResult` rows hold.
 
