@@ -12,6 +12,7 @@ import pytest
 
 from triggergraph.exceptions import SnapshotError
 from triggergraph.loader import load_literature
+from triggergraph.models import Finding
 from triggergraph.pickling import CompactPickler, HashingWriter, restore_model, restore_slotted
 from triggergraph.snapshot import ReadModelUnpickler
 from triggergraph.verdict.counting import CountedFinding
@@ -87,7 +88,9 @@ def test_slotted_object_with_an_unset_slot_falls_back_to_the_default():
 
 def test_restore_refuses_other_classes():
     with pytest.raises(TypeError, match="not a model class"):
-        restore_model(dict, (), set())
+        restore_model(dict, {}, set())
+    with pytest.raises(TypeError, match="not the fields of Finding"):
+        restore_model(Finding, {"id": "t1"}, set())
     with pytest.raises(TypeError, match="not a slotted dataclass"):
         restore_slotted(dict, 1)
     with pytest.raises(TypeError, match="not a slotted dataclass"):
@@ -98,7 +101,7 @@ class CallsRestore:
     """Unpickles into ``restore_model(dict, ...)``: an allowed maker, a class it refuses."""
 
     def __reduce__(self):
-        return (restore_model, (dict, (), set()))
+        return (restore_model, (dict, {}, set()))
 
 
 def test_unpickler_refuses_a_restore_of_a_non_model_and_other_globals():
