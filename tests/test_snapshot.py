@@ -365,3 +365,20 @@ def test_remote_store_saves_only_at_a_given_path(tmp_path):
     assert read_model_path(chosen) == tmp_path / "worker-1.tgrm"
     off = chosen.model_copy(update={"save_read_model": False})
     assert read_model_path(off) is None
+
+
+def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    path = saved_file(settings)
+    before = path.read_bytes()
+    vocabulary = load_vocabulary(settings.ontology_dir, settings.base_iri)
+    stamp = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
+    loaded = load_snapshot(path, vocabulary, stamp)
+    loaded.index.__dict__["unpicklable"] = lambda: None  # fails part-way through the payload
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        save_snapshot(path, loaded, vocabulary, stamp)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name)) == [
+        path.name
+    ]

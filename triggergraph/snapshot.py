@@ -31,6 +31,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -38,11 +39,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
+from . import pickling
 from .exceptions import SnapshotError
+from .pickling import CompactPickler, HashingWriter, restore_model, restore_slotted
 
 if TYPE_CHECKING:
     from .readmodel import EvidenceIndex
@@ -97,7 +100,8 @@ def code_stamp() -> str:
     """The package version and a hash of the code that shapes a saved read model.
 
     Covers the index, verdict, model, vocabulary, construct, effect and RDF-reading modules and
-    this module, plus the Python and pydantic versions (pickles of models depend on both).
+    this module and its pickler, plus the Python and pydantic versions (pickles of models
+    depend on both).
 
     Examples
     --------
@@ -112,7 +116,7 @@ def code_stamp() -> str:
         version = "unknown"
     digest = hashlib.sha256()
     files = [f for m in _read_model_modules() for f in _module_files(m)]
-    for path in sorted({*files, Path(__file__)}):
+    for path in sorted({*files, Path(__file__), Path(pickling.__file__ or "")}):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     python = ".".join(map(str, sys.version_info[:2]))
@@ -171,11 +175,15 @@ def allowed_classes() -> dict[tuple[str, str], type]:
     ):
         allowed += _defined_classes(module)
     # the vocabulary is passed in by the reader, never read from the file
-    return {
+    found: dict[tuple[str, str], Any] = {
         (cls.__module__, cls.__qualname__): cls
         for cls in allowed
         if cls is not vocabulary.Vocabulary
     }
+    # the two makers of the saved reduction, which build only allowed classes
+    for maker in (restore_model, restore_slotted):
+        found[(maker.__module__, maker.__qualname__)] = maker
+    return found
 
 
 class ReadModelUnpickler(pickle.Unpickler):
@@ -207,8 +215,8 @@ class ReadModelUnpickler(pickle.Unpickler):
         return self._vocabulary
 
 
-class _ReadModelPickler(pickle.Pickler):
-    def __init__(self, file: io.BufferedIOBase, vocabulary: Vocabulary):
+class _ReadModelPickler(CompactPickler):
+    def __init__(self, file: Any, vocabulary: Vocabulary):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._vocabulary = vocabulary
 
@@ -225,10 +233,11 @@ def _index_state(index: EvidenceIndex) -> dict[str, Any]:
     }
 
 
-def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary) -> io.BytesIO:
-    """The pickle payload of ``snapshot`` (the vocabulary left out, by reference)."""
-    buffer = io.BytesIO()
-    _ReadModelPickler(buffer, vocabulary).dump(
+def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary, out: IO[bytes]) -> tuple[str, int]:
+    """Write the pickle payload of ``snapshot`` to ``out`` (the vocabulary left out, by
+    reference); return its sha256 and size."""
+    writer = HashingWriter(out)
+    _ReadModelPickler(writer, vocabulary).dump(
         {
             "index": _index_state(snapshot.index),
             "version": snapshot.version,
@@ -237,7 +246,7 @@ def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary) -> io.BytesIO:
             "read_problems": dict(snapshot.read_problems),
         }
     )
-    return buffer
+    return writer.digest.hexdigest(), writer.size
 
 
 def save_snapshot(path: Path, snapshot: Snapshot, vocabulary: Vocabulary, stamp: str) -> int:
@@ -258,31 +267,35 @@ def save_snapshot(path: Path, snapshot: Snapshot, vocabulary: Vocabulary, stamp:
     int
         Bytes written.
     """
-    # a view of the buffer, not a copy: at 100k findings the payload is over 100 MB
-    payload = dump_snapshot(snapshot, vocabulary).getbuffer()
-    header = orjson.dumps(
-        {
-            "code": code_stamp(),
-            "vocabulary": stamp,
-            "version": snapshot.version,
-            "sha256": hashlib.sha256(payload).hexdigest(),
-            "size": len(payload),
-        }
-    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(MAGIC + header + b"\n")
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return len(MAGIC) + len(header) + 1 + len(payload)
+    # the payload goes to a file as it is made, and the header (which holds its checksum)
+    # is written before a copy of it: at 100k findings the payload is over 50 MB, and
+    # holding it in memory beside the model raised the peak of a start that saves
+    with tempfile.TemporaryFile(dir=path.parent) as spool:
+        sha256, size = dump_snapshot(snapshot, vocabulary, spool)
+        header = orjson.dumps(
+            {
+                "code": code_stamp(),
+                "vocabulary": stamp,
+                "version": snapshot.version,
+                "sha256": sha256,
+                "size": size,
+            }
+        )
+        descriptor, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(MAGIC + header + b"\n")
+                spool.seek(0)
+                shutil.copyfileobj(spool, out, CHUNK_BYTES)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    return len(MAGIC) + len(header) + 1 + size
 
 
 def _read_header(stream: io.BufferedReader, path: Path) -> dict:
