@@ -352,7 +352,7 @@ def _unpickle(stream: io.BufferedReader, vocabulary: Vocabulary, path: Path) -> 
             gc.enable()
 
 
-def load_snapshot(path: Path, vocabulary: Vocabulary, stamp: str, freeze: bool = False) -> Snapshot:
+def load_snapshot(path: Path, vocabulary: Vocabulary, stamp: str) -> Snapshot:
     """Read a saved read model, checking every stamp and the checksum before unpickling.
 
     Parameters

@@ -151,27 +151,17 @@ def recount_cells(
     changes: Mapping[str, Source | None],
     vocabulary: Vocabulary,
     tables: tuple[Mapping[str, list], Mapping[str, str], Mapping[str, tuple[Finding, Source]]],
-    before: tuple[Mapping[str, Source], Mapping[str, str], Mapping[str, tuple[Finding, Source]]]
-    | None = None,
+    before: tuple[Mapping[str, Source], Mapping[str, str]] | None = None,
 ) -> dict[tuple[str, str], CellVerdict]:
     """The ``wanted`` cells after ``changes``: counted again from the routes when independent
     groups moved, else patched (only the changed sources' findings are counted again,
     :mod:`~triggergraph.verdict.patch`). ``cells`` are the verdicts before; ``tables`` the
-    new index's routes by factor, groups and findings; ``before`` the old index's sources,
-    groups and findings, so cells the change leaves as they were are kept without a look."""
+    new index's routes by factor, groups and findings; ``before`` the old index's sources
+    and groups, so cells the change leaves as they were are kept without a look."""
     routed, groups, findings = tables
     if regrouped:
         return compute_cells(wanted, routed, vocabulary, groups=groups)
-    old = None
-    if before is not None:
-        sources_then, groups_then, findings_then = before
-        old = Before(
-            sources_then,
-            groups_then,
-            lambda finding_id: (
-                findings_then[finding_id][0].factor if finding_id in findings_then else None
-            ),
-        )
+    old = Before(*before) if before is not None else None
     return patch_cells(
         wanted,
         lambda factor_id, column: cells[factor_id][column],

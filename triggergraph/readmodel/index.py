@@ -103,7 +103,7 @@ class EvidenceIndex:
                 changes or {},
                 vocabulary,
                 (self._routed, self._groups, self._findings),
-                (previous._sources, previous._groups, previous._findings),
+                (previous._sources, previous._groups),
             )
         self._cells: dict[str, dict[str, CellVerdict]] = {
             factor_id: {

@@ -56,8 +56,6 @@ class Before:
     sources: Mapping[str, Source]
     #: source id -> its independent group before the change
     groups: Mapping[str, str]
-    #: finding id -> the factor or construct it named before (None if it was not there)
-    factor_of: Callable[[str], str | None]
 
 
 def _holds(items: Sequence[Item], wanted: Iterable[Item], key: Callable) -> bool:
@@ -129,7 +127,7 @@ def patch_cells(
         Finding id -> the factor or construct the finding names (for the explanation of an
         inverted finding).
     before : Before, optional
-        The sources, groups and finding factors before the change.
+        The sources and groups before the change.
 
     Returns
     -------
@@ -140,9 +138,12 @@ def patch_cells(
     evidence = [(f, s) for s in changes.values() if s is not None for f in s.findings]
     count_now = _counted_in(route_by_factor(evidence, vocabulary), groups, vocabulary)
     count_then = None
+    factor_then: dict[str, str] = {}
     if before is not None:
         old = [before.sources.get(ident) for ident in changes]
         old_evidence = [(f, s) for s in old if s is not None for f in s.findings]
+        # an old vote the cell keeps must come from these findings, so their factors suffice
+        factor_then = {f.id: f.factor for f, _ in old_evidence}
         routed_then = route_by_factor(old_evidence, vocabulary)
         count_then = _counted_in(routed_then, before.groups, vocabulary)
     out: dict[tuple[str, str], CellVerdict] = {}
@@ -154,7 +155,7 @@ def patch_cells(
             if (
                 taken == added
                 and taken_context == added_context
-                and all(before.factor_of(c.id) == factor_of(c.id) for c in added if c.inverted)
+                and all(factor_then.get(c.id) == factor_of(c.id) for c in added if c.inverted)
                 and _holds(cell.findings, taken, counted_order)
                 and _holds(cell.context, taken_context, context_order)
             ):
