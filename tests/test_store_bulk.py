@@ -92,6 +92,17 @@ def test_text_with_blank_nodes_is_loaded_at_once(store):
     assert len(subjects) == 1  # one label, one node, across graphs
 
 
+def test_blank_node_label_split_between_two_pieces_is_seen(store):
+    calls = counting(store)
+    text = dataset() + f'_:b1 <{DCT_ID}> "x" <{BASE}graph/s1> .\n'
+    text += f'_:b1 <{BASE}p> "same node" <{BASE}graph/s2> .\n'
+    # every label cut after its "_": no piece holds "_:" whole
+    first = text.index("_:") + 1
+    second = text.index("_:", first) + 1
+    store.replace_all_chunks([text[:first], text[first:second], text[second:]], "h")
+    assert calls.loads == 1
+
+
 def test_crash_between_batches_leaves_no_hash_and_a_reload_completes(store):
     store.replace_all("", content_hash="h-empty")  # a hash, no data graph: a first fill next
     assert store.content_hash() == "h-empty"

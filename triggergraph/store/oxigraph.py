@@ -144,11 +144,13 @@ class OxigraphStore(UpdateStore):
         first fill over a store that has one removes it first), so a crash between two
         batches leaves a store that is loaded again.
         """
-        blank_nodes = False
+        blank_nodes, last = False, b""
         with tempfile.TemporaryFile() as spool:
             for chunk in chunks:
                 data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-                blank_nodes = blank_nodes or b"_:" in data
+                # with the last byte of the piece before: a label split between two pieces
+                blank_nodes = blank_nodes or b"_:" in last + data[:1] or b"_:" in data
+                last = data[-1:] or last
                 spool.write(data)
             try:
                 with self._write_lock:
