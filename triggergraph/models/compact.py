@@ -1,0 +1,107 @@
+"""Compact entry models: instance dicts that share their keys and one fields set per shape.
+
+A validated pydantic model holds its field values in a dict of its own and the names of the
+fields it was given in a set of its own. For the read model of 100,000 findings that is
+about 330,000 models, and those sets and dicts were the largest part of its memory (a
+finding's set alone is 728 bytes). :func:`compact` makes an equal model whose instance dict
+shares its keys with every other instance of the class (CPython keeps such a dict's keys once
+per class when they are inserted in the same order) and whose fields set is one shared set
+per class and set of names.
+
+Entry models in the read model are not changed in place (a write makes new ones), which is
+what makes sharing the fields set safe: pydantic adds to it only when an attribute is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+#: Bound on the remembered field-name sets: the shapes of real entries are a few dozen;
+#: beyond this a model simply gets a set of its own.
+MAX_SHAPES = 4096
+
+_shapes: dict[tuple[type, frozenset[str]], set[str]] = {}
+_set_attribute = object.__setattr__
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def shared_fields_set(cls: type, names: Iterable[str]) -> set[str]:
+    """The one fields set of ``cls`` holding ``names`` (made on first use).
+
+    Examples
+    --------
+    >>> from triggergraph.models import Effect
+    >>> shared_fields_set(Effect, ["value", "measure"]) is shared_fields_set(Effect, {"measure", "value"})
+    True
+    """
+    key = (cls, frozenset(names))
+    found = _shapes.get(key)
+    if found is None:
+        if len(_shapes) >= MAX_SHAPES:
+            return set(key[1])
+        found = _shapes.setdefault(key, set(key[1]))
+    return found
+
+
+def make_model(cls: type[M], values: Iterable[Any], fields_set: Iterable[str]) -> M:
+    """A model of ``cls`` whose fields (in ``cls.model_fields`` order) are ``values``, made
+    without validation, with a key-sharing instance dict and a shared fields set."""
+    model = cls.__new__(cls)
+    # reading __dict__ of a fresh instance makes the dict that shares the class's keys;
+    # filling it in field order keeps it that way
+    slots = model.__dict__
+    for name, value in zip(cls.model_fields, values, strict=True):
+        slots[name] = value
+    _set_attribute(model, "__pydantic_fields_set__", shared_fields_set(cls, fields_set))
+    _set_attribute(model, "__pydantic_extra__", None)
+    _set_attribute(model, "__pydantic_private__", None)
+    return model
+
+
+def compact(model: M) -> M:
+    """Make ``model`` (and the models in its fields and lists) compact in place; return it.
+
+    The values stay the same objects; only the dict holding them and the fields set are
+    replaced. A model with extra or private values, or whose dict is not exactly its
+    fields, keeps its own dict and set (its nested models are still made compact).
+
+    Examples
+    --------
+    >>> import sys
+    >>> from triggergraph.models import Effect
+    >>> e = Effect(measure="odds_ratio", value=2.0, n=50)
+    >>> before = sys.getsizeof(e.__dict__)
+    >>> c = compact(e)
+    >>> c is e, c.model_dump()["n"], sys.getsizeof(e.__dict__) < before
+    (True, 50, True)
+    >>> e.__pydantic_fields_set__ is compact(Effect(n=50, value=1.0, measure="r")).__pydantic_fields_set__
+    True
+    """
+    cls = type(model)
+    values = model.__dict__
+    for value in values.values():
+        if isinstance(value, BaseModel):
+            compact(value)
+        elif type(value) is list and value and isinstance(value[0], BaseModel):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    compact(item)
+    if (
+        model.__pydantic_extra__ is None
+        and model.__pydantic_private__ is None
+        and values.keys() == cls.model_fields.keys()
+    ):
+        # the dict of a fresh instance, filled in field order, shares the class's keys; it
+        # stays that kind of dict when it becomes this model's
+        _set_attribute(model, "__dict__", make_model(cls, values.values(), ()).__dict__)
+        _set_attribute(
+            model, "__pydantic_fields_set__", shared_fields_set(cls, model.__pydantic_fields_set__)
+        )
+    return model
+
+
+__all__ = ["MAX_SHAPES", "compact", "make_model", "shared_fields_set"]
