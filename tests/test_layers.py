@@ -34,6 +34,7 @@ LAYERS = {
     "agreement": 4,
     "readmodel": 4,
     "snapshot": 4,
+    "payload": 4,
     "pickling": 1,
     # the answers' builders and text renderings read the read model and the verdicts
     "answers.builders": 4,

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
+import pickletools
+import tracemalloc
 from pathlib import Path
 
 import orjson
 import pytest
 import yaml
+from bench_scripts import load_bench
 
+from triggergraph import snapshot as snapshot_module
 from triggergraph.answers import FactorsQuery, LangQuery, MatrixQuery
 from triggergraph.config import Settings
 from triggergraph.exceptions import SnapshotError
+from triggergraph.models import Finding
+from triggergraph.models.compact import shared_fields_set
+from triggergraph.payload import ReadModelPickler, Saved
+from triggergraph.readmodel import EvidenceIndex
 from triggergraph.service import EvidenceService
 from triggergraph.service.persist import DebouncedSaver, read_model_path
 from triggergraph.snapshot import (
     MAGIC,
     Snapshot,
     code_stamp,
+    dump_snapshot,
     load_snapshot,
     save_snapshot,
     vocabulary_stamp,
@@ -28,6 +38,7 @@ from triggergraph.snapshot import (
 from triggergraph.vocabulary import Vocabulary, load_vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "api"
+synth = load_bench("synth")
 MATRICES = [MatrixQuery(), MatrixQuery(cols="sex", lang="nl"), MatrixQuery(cols="all")]
 
 
@@ -382,3 +393,104 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, litera
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name)) == [
         path.name
     ]
+
+
+# ---- the payload: sources once, in parts, the rest naming them by number -----------------------
+TABLES = ("_sources", "_findings", "_groups", "_grouped", "_routed", "_cells", "_column_sets")
+
+
+def pickles_of(path: Path) -> list[list[str]]:
+    """The text arguments of each pickle in a saved file's payload, one list per pickle."""
+    data = path.read_bytes()
+    stream = io.BytesIO(data[data.index(b"\n", len(MAGIC)) + 1 :])
+    found = []
+    while stream.tell() < len(stream.getvalue()):
+        found.append([arg for op, arg, _ in pickletools.genops(stream) if isinstance(arg, str)])
+    return found
+
+
+@pytest.fixture
+def one_source_per_part(monkeypatch):
+    monkeypatch.setattr(snapshot_module, "SOURCES_PER_PART", 1)
+
+
+def test_loaded_model_equals_the_built_one_table_by_table(
+    tmp_path, literature, one_source_per_part
+):
+    settings = make_settings(tmp_path, literature, save_read_model=False)
+    service = EvidenceService.open(settings)
+    try:
+        built = service.index
+        vocabulary = service.vocabulary
+        stamp = vocabulary_stamp(settings.ontology_dir, settings.base_iri)
+        path = tmp_path / "saved"
+        save_snapshot(
+            path, Snapshot(built, built.version, {"fixture_alpha": "r"}), vocabulary, stamp
+        )
+        loaded = load_snapshot(path, vocabulary, stamp).index
+    finally:
+        service.close()
+    for name in TABLES:
+        assert getattr(loaded, name) == getattr(built, name), name
+        if isinstance(getattr(built, name), dict):
+            assert list(getattr(loaded, name)) == list(getattr(built, name)), name
+    # the tables hold the loaded sources' own objects, not copies of them
+    for finding, source in loaded.findings.values():
+        assert loaded.sources[source.id] is source
+        assert any(finding is f for f in source.findings)
+    for routes in loaded.routed.values():
+        for finding, source, _route in routes:
+            assert loaded.findings[finding.id] == (finding, source)
+            assert loaded.findings[finding.id][0] is finding
+    for source in loaded.sources.values():
+        for finding in source.findings:
+            assert finding.__pydantic_fields_set__ is shared_fields_set(
+                Finding, finding.model_fields_set
+            )
+
+
+def test_each_source_and_finding_is_saved_once(tmp_path, literature, one_source_per_part):
+    settings = make_settings(tmp_path, literature)
+    open_and_close(settings)
+    pickles = pickles_of(saved_file(settings))
+    sources, rest = pickles[1:3], pickles[3:]
+    # head, one pickle per source, the index, then one per factor
+    assert len(pickles) == 1 + 2 + 1 + len(rest) - 1 and len(rest) > 1
+    for part in sources:
+        assert part.count("Source") == 1 and "Finding" in part
+    for part in rest:
+        assert "Source" not in part and "Finding" not in part
+
+
+def test_a_number_naming_no_saved_object_is_refused(tmp_path, literature):
+    saved = Saved([])
+    with pytest.raises(SnapshotError, match="unknown object: 0"):
+        saved.named(0)
+    with pytest.raises(SnapshotError, match="unknown object: -1"):
+        saved.named(-1)
+    with pytest.raises(SnapshotError, match="unknown object: 'x'"):
+        saved.named("x")
+
+
+def test_saving_holds_no_memo_of_the_whole_model(tmp_path):
+    """One pickle of the whole model kept every object and a tuple per model alive until the
+    end; the parts keep the peak of a save a fraction of that."""
+    vocabulary = load_vocabulary()
+    sources = synth.generate_sources(3000, seed=3, vocabulary=vocabulary)
+    index = EvidenceIndex.build(sources, vocabulary, "v")
+    state = {"index": snapshot_module._index_state(index)}
+
+    def peak(dump) -> int:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            dump()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    with open(os.devnull, "wb") as out:
+        whole = peak(lambda: ReadModelPickler(out, vocabulary).dump(state))
+        parts = peak(lambda: dump_snapshot(Snapshot(index, "v", {}), vocabulary, out))
+    # measured: 4.2 against 9.4 MB at 3,000 findings; 27 against 286 MiB at 100,000
+    assert parts < whole / 2

@@ -5,9 +5,9 @@ passes, and otherwise the caller rebuilds the read model from the store.
 
 File layout::
 
-    TGRM1\\n
+    TGRM2\\n
     {"code": ..., "vocabulary": ..., "version": ..., "sha256": ..., "size": ...}\\n
-    <pickle payload of `size` bytes>
+    <payload of `size` bytes: pickles one after another>
 
 * ``code`` is the package version plus a hash of the modules that shape the read model (see
   :func:`code_stamp`); a file written by other code is never unpickled.
@@ -17,20 +17,26 @@ File layout::
 * ``sha256`` and ``size`` cover the payload: a truncated, corrupt or altered file is refused
   before it is unpickled.
 
-The payload is a pickle read by :class:`ReadModelUnpickler`, which resolves only the classes
-of the read model and a few standard types: a payload naming any other global (``os.system``
-and the like) is refused. The vocabulary is not stored; the reader passes in the one it has
-loaded (a pickle "persistent id"), which ``vocabulary`` stamps.
+The payload is a run of pickles, each read by a :class:`ReadModelUnpickler` of its own,
+which resolves only the classes of the read model and a few standard types: a payload naming
+any other global (``os.system`` and the like) is refused. The vocabulary is not stored; the
+reader passes in the one it has loaded (a pickle "persistent id"), which ``vocabulary`` stamps.
+
+The run is: a head (what the payload reflects, how many parts of sources follow and the
+factors), the sources in parts of :data:`SOURCES_PER_PART`, the rest of the index, then the
+cells and routes of each factor. After the sources, a pickle names a source or finding by its
+number (:class:`~triggergraph.payload.Saved`) instead of saving it again. Each pickle has its own memo, so neither the writer nor the
+reader keeps a reference to every object of the model at once: one pickle of the whole
+model held that many (and a tuple per model made for it), which raised a saving process's
+peak by more than half the model again.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import io
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -43,23 +49,26 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from . import pickling
+from . import payload, pickling
 from .exceptions import SnapshotError
-from .pickling import CompactPickler, HashingWriter, restore_model, restore_slotted
+from .models import Source
+from .payload import ReadModelPickler, ReadModelUnpickler, Saved
+from .pickling import HashingWriter
 
 if TYPE_CHECKING:
     from .readmodel import EvidenceIndex
     from .vocabulary import Vocabulary
 
-MAGIC = b"TGRM1\n"
+MAGIC = b"TGRM2\n"
 #: Largest header line accepted; a real one is a few hundred bytes.
 MAX_HEADER_BYTES = 4096
-VOCABULARY_ID = "vocabulary"
 #: Index attributes not saved: answers rendered per request (pages depend on templates and
 #: catalogues, which no stamp covers) and the caches of cell and finding answers and the
 #: pair list, all made again on first use; saving them would make the file and the memory
 #: of a start larger than the model itself.
 UNSAVED_ATTRIBUTES = frozenset({"_json", "vocabulary", "_finding_cache", "pairs", "finding_counts"})
+#: Sources per pickle of the payload's first part (see the module's docstring).
+SOURCES_PER_PART = 500
 #: Bytes read at a time while the checksum is computed.
 CHUNK_BYTES = 1 << 20
 
@@ -100,7 +109,7 @@ def code_stamp() -> str:
     """The package version and a hash of the code that shapes a saved read model.
 
     Covers the index, verdict, model, vocabulary, construct, effect and RDF-reading modules and
-    this module and its pickler, plus the Python and pydantic versions (pickles of models
+    this module, its pickler and payload modules, plus the Python and pydantic versions (pickles of models
     depend on both).
 
     Examples
@@ -116,7 +125,8 @@ def code_stamp() -> str:
         version = "unknown"
     digest = hashlib.sha256()
     files = [f for m in _read_model_modules() for f in _module_files(m)]
-    for path in sorted({*files, Path(__file__), Path(pickling.__file__ or "")}):
+    extra = [Path(__file__), Path(pickling.__file__ or ""), Path(payload.__file__ or "")]
+    for path in sorted({*files, *extra}):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     python = ".".join(map(str, sys.version_info[:2]))
@@ -135,95 +145,6 @@ def vocabulary_stamp(ontology_dir: Path, base_iri: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _defined_classes(module: ModuleType) -> list[type]:
-    """The dataclasses and pydantic models that ``module`` itself defines."""
-    from pydantic import BaseModel
-
-    return [
-        obj
-        for obj in vars(module).values()
-        if isinstance(obj, type)
-        and obj.__module__ == module.__name__
-        and (dataclasses.is_dataclass(obj) or issubclass(obj, BaseModel))
-    ]
-
-
-@lru_cache(maxsize=1)
-def allowed_classes() -> dict[tuple[str, str], type]:
-    """What a saved read model may name: the data classes of the read model's modules
-    (entry models, vocabulary routes, the verdict's cells, counted findings, downgrades and
-    votes, problems) and a few standard containers and dates; ``(module, name) -> class``."""
-    from collections import Counter
-    from datetime import date, datetime
-
-    from . import exceptions, vocabulary
-    from .models import effect, fields, finding, source
-    from .verdict import cells, certainty, counting, direction
-
-    allowed: list[type] = [date, datetime, frozenset, set, dict, list, tuple, Counter]
-    allowed += [vocabulary.Route, vocabulary.Concept]
-    for module in (
-        effect,
-        fields,
-        finding,
-        source,
-        exceptions,
-        cells,
-        certainty,
-        counting,
-        direction,
-    ):
-        allowed += _defined_classes(module)
-    # the vocabulary is passed in by the reader, never read from the file
-    found: dict[tuple[str, str], Any] = {
-        (cls.__module__, cls.__qualname__): cls
-        for cls in allowed
-        if cls is not vocabulary.Vocabulary
-    }
-    # the two makers of the saved reduction, which build only allowed classes
-    for maker in (restore_model, restore_slotted):
-        found[(maker.__module__, maker.__qualname__)] = maker
-    return found
-
-
-class ReadModelUnpickler(pickle.Unpickler):
-    """An unpickler that resolves only the read model's classes and a few standard types.
-
-    Examples
-    --------
-    >>> import io, pickle, os
-    >>> ReadModelUnpickler(io.BytesIO(pickle.dumps(os.system)), None).load()
-    Traceback (most recent call last):
-    ...
-    triggergraph.exceptions.SnapshotError: the saved read model names a forbidden global: posix.system
-    """
-
-    def __init__(self, file: io.BufferedIOBase, vocabulary: Vocabulary | None):
-        super().__init__(file)
-        self._vocabulary = vocabulary
-        self._allowed = allowed_classes()
-
-    def find_class(self, module: str, name: str) -> Any:
-        found = self._allowed.get((module, name))
-        if found is None:
-            raise SnapshotError(f"the saved read model names a forbidden global: {module}.{name}")
-        return found
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid != VOCABULARY_ID or self._vocabulary is None:
-            raise SnapshotError(f"the saved read model names an unknown object: {pid!r}")
-        return self._vocabulary
-
-
-class _ReadModelPickler(CompactPickler):
-    def __init__(self, file: Any, vocabulary: Vocabulary):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._vocabulary = vocabulary
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return VOCABULARY_ID if obj is self._vocabulary else None
-
-
 def _index_state(index: EvidenceIndex) -> dict[str, Any]:
     # shallow copies: readers fill the lazy caches of a live index while this runs
     return {
@@ -234,18 +155,35 @@ def _index_state(index: EvidenceIndex) -> dict[str, Any]:
 
 
 def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary, out: IO[bytes]) -> tuple[str, int]:
-    """Write the pickle payload of ``snapshot`` to ``out`` (the vocabulary left out, by
-    reference); return its sha256 and size."""
+    """Write the payload of ``snapshot`` to ``out`` (the vocabulary left out, by reference);
+    return its sha256 and size. The layout is in the module's docstring."""
     writer = HashingWriter(out)
-    _ReadModelPickler(writer, vocabulary).dump(
-        {
-            "index": _index_state(snapshot.index),
-            "version": snapshot.version,
-            "revisions": dict(snapshot.revisions),
-            "literature_revision": snapshot.literature_revision,
-            "read_problems": dict(snapshot.read_problems),
-        }
-    )
+    state = _index_state(snapshot.index)
+    saved = Saved(list(state.pop("_sources").values()))
+    findings = state.pop("_findings")
+    cells, routed = state.pop("_cells"), state.pop("_routed")
+    factors = [*cells, *(f for f in routed if f not in cells)]
+    parts = [
+        saved.sources[start : start + SOURCES_PER_PART]
+        for start in range(0, len(saved.sources), SOURCES_PER_PART)
+    ]
+    head = {
+        "version": snapshot.version,
+        "revisions": dict(snapshot.revisions),
+        "literature_revision": snapshot.literature_revision,
+        "read_problems": dict(snapshot.read_problems),
+        "parts": len(parts),
+        "factors": factors,
+        "routed": list(routed),
+    }
+    ReadModelPickler(writer, vocabulary).dump(head)
+    for part in parts:
+        ReadModelPickler(writer, vocabulary).dump(part)
+    # the findings table in its own order, as numbers: its pairs are made again on load
+    state["_findings"] = [saved.ref(finding) for finding, _ in findings.values()]
+    ReadModelPickler(writer, vocabulary, saved).dump(state)
+    for factor in factors:
+        ReadModelPickler(writer, vocabulary, saved).dump((cells.get(factor), routed.get(factor)))
     return writer.digest.hexdigest(), writer.size
 
 
@@ -328,13 +266,50 @@ def _check_payload(stream: io.BufferedReader, header: dict, path: Path) -> None:
         raise SnapshotError(f"{path}: the payload's sha256 does not match its header")
 
 
+def _load_parts(stream: io.BufferedReader, vocabulary: Vocabulary) -> dict[str, Any]:
+    """The head, the sources, the index and its cells factor by factor, each pickle read with
+    a memo of its own (the layout is in the module's docstring)."""
+    head = ReadModelUnpickler(stream, vocabulary).load()
+    if (
+        type(head) is not dict
+        or type(head.get("parts")) is not int
+        or type(head.get("factors")) is not list
+        or type(head.get("routed")) is not list
+    ):
+        raise ValueError("the payload does not start with its head")
+    sources: list[Source] = []
+    for _ in range(head["parts"]):
+        part = ReadModelUnpickler(stream, vocabulary).load()
+        if type(part) is not list or not all(type(s) is Source for s in part):
+            raise ValueError("a part of the sources holds something else")
+        sources += part
+    saved = Saved(sources)
+    owners = [source for source in sources for _ in source.findings]
+    state = ReadModelUnpickler(stream, vocabulary, saved).load()
+    if type(state) is not dict or type(state.get("_findings")) is not list:
+        raise ValueError("the index state is not a dict with its findings")
+    state["_findings"] = {
+        saved.findings[n].id: (saved.findings[n], owners[n]) for n in state["_findings"]
+    }
+    state["_sources"] = {source.id: source for source in sources}
+    state["_cells"], state["_routed"] = {}, {}
+    for factor in head["factors"]:
+        cells, routed = ReadModelUnpickler(stream, vocabulary, saved).load()
+        if cells is not None:
+            state["_cells"][factor] = cells
+        if routed is not None:
+            state["_routed"][factor] = routed
+    state["_routed"] = {factor: state["_routed"][factor] for factor in head["routed"]}
+    return {**head, "index": state}
+
+
 def _unpickle(stream: io.BufferedReader, vocabulary: Vocabulary, path: Path) -> Any:
     # a read model is millions of small objects that all stay: collecting during the load
     # would walk them again and again for nothing
     enabled = gc.isenabled()
     gc.disable()
     try:
-        state = ReadModelUnpickler(stream, vocabulary).load()
+        state = _load_parts(stream, vocabulary)
         if gc.get_freeze_count() == 0:
             # into the oldest generation at once (freeze, then unfreeze: no scan); left among
             # the young, every object made was walked by the first collection after the load,
@@ -345,6 +320,8 @@ def _unpickle(stream: io.BufferedReader, vocabulary: Vocabulary, path: Path) -> 
         return state
     except SnapshotError:
         raise
+    except ValueError as error:
+        raise SnapshotError(f"{path}: the payload has the wrong shape ({error})") from None
     except Exception as error:  # noqa: BLE001 - any unpickling failure means "rebuild"
         raise SnapshotError(f"{path}: the payload cannot be read ({error})") from None
     finally:

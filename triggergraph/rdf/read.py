@@ -10,6 +10,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from ..exceptions import EntryError, Problem
 from ..models import Source
+from ..models.compact import compact
 from ..namespaces import BIBO, CITO, TG, iri_for
 from ..vocabulary import Vocabulary
 from .reader import _demographic_key, _ordered_cells, _read_authors, _read_finding, _Reader
@@ -212,10 +213,14 @@ def canonical_source(source: Source, vocabulary: Vocabulary) -> Source:
                 }
             )
         )
-    return source.model_copy(
-        update={
-            "citation_flags": by_scale("citation-flag", source.citation_flags),
-            "overlaps_with": sorted(source.overlaps_with),
-            "findings": findings,
-        }
+    # the copies are what the read model keeps after a load from files: made compact as a
+    # validated source is
+    return compact(
+        source.model_copy(
+            update={
+                "citation_flags": by_scale("citation-flag", source.citation_flags),
+                "overlaps_with": sorted(source.overlaps_with),
+                "findings": findings,
+            }
+        )
     )
