@@ -73,12 +73,18 @@ def allowed_classes() -> dict[tuple[str, str], type]:
 
 
 class Saved:
-    """The sources and findings a payload saved first, in order; later pickles name them by
-    number (:meth:`ref`), which a pickler writes without keeping anything for its memo.
+    """The sources and findings a payload saved first, in order; later pickles name them, and
+    their id strings, by number (:meth:`ref`), which a pickler writes without keeping
+    anything for its memo and a reader turns into the objects already read.
 
     A finding is named by its place ``n >= 0`` among all findings (sources in order, each
-    source's findings in order), a source by ``-1 - k`` for its place ``k``.
+    source's findings in order), a source by ``-1 - k`` for its place ``k``; their ids by the
+    same numbers moved by :data:`ID_OFFSET` away from zero. A counted finding names its
+    finding, source and group by id: loaded by number, those strings stay one object each.
     """
+
+    #: Where the numbers of id strings start (above any count of findings or sources).
+    ID_OFFSET = 1 << 40
 
     def __init__(self, sources: list[Source]):
         self.sources = sources
@@ -86,27 +92,39 @@ class Saved:
         self._at: dict[str, int] | None = None
         self._source_at: dict[str, int] | None = None
 
+    def _places(self) -> tuple[dict[str, int], dict[str, int]]:
+        if self._at is None or self._source_at is None:
+            self._at = {f.id: n for n, f in enumerate(self.findings)}
+            self._source_at = {s.id: k for k, s in enumerate(self.sources)}
+        return self._at, self._source_at
+
     def ref(self, obj: Any) -> int | None:
         """The number naming ``obj``, or None when it is not one of the saved objects."""
         cls = type(obj)
-        if cls is Finding:
-            if self._at is None:
-                self._at = {f.id: n for n, f in enumerate(self.findings)}
-            n = self._at.get(obj.id)
+        if cls is str:
+            at, source_at = self._places()
+            n = at.get(obj)
+            if n is not None and self.findings[n].id is obj:
+                return n + self.ID_OFFSET
+            k = source_at.get(obj)
+            if k is not None and self.sources[k].id is obj:
+                return -1 - k - self.ID_OFFSET
+        elif cls is Finding:
+            n = self._places()[0].get(obj.id)
             return n if n is not None and self.findings[n] is obj else None
-        if cls is Source:
-            if self._source_at is None:
-                self._source_at = {s.id: k for k, s in enumerate(self.sources)}
-            k = self._source_at.get(obj.id)
+        elif cls is Source:
+            k = self._places()[1].get(obj.id)
             return -1 - k if k is not None and self.sources[k] is obj else None
         return None
 
     def named(self, ref: Any) -> Any:
         """The object ``ref`` names; :class:`SnapshotError` for a number out of range."""
         if type(ref) is int:
-            table, at = (self.findings, ref) if ref >= 0 else (self.sources, -1 - ref)
-            if at < len(table):
-                return table[at]
+            is_id = abs(ref) >= self.ID_OFFSET
+            place = ref - self.ID_OFFSET if is_id and ref > 0 else ref + self.ID_OFFSET * is_id
+            table, at = (self.findings, place) if place >= 0 else (self.sources, -1 - place)
+            if 0 <= at < len(table):
+                return table[at].id if is_id else table[at]
         raise SnapshotError(f"the saved read model names an unknown object: {ref!r}")
 
 

@@ -15,6 +15,8 @@ what makes sharing the fields set safe: pydantic adds to it only when an attribu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -62,11 +64,17 @@ def make_model(cls: type[M], values: Iterable[Any], fields_set: Iterable[str]) -
     return model
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _one_date(day: date) -> date:
+    """One object per day: every finding holds the day it was added, mostly its source's."""
+    return day
+
+
 def compact(model: M) -> M:
     """Make ``model`` (and the models in its fields and lists) compact in place; return it.
 
-    The values stay the same objects; only the dict holding them and the fields set are
-    replaced. A model with extra or private values, or whose dict is not exactly its
+    The values stay the same objects (a day becomes the one object of that day); only the
+    dict holding them and the fields set are replaced. A model with extra or private values, or whose dict is not exactly its
     fields, keeps its own dict and set (its nested models are still made compact).
 
     Examples
@@ -97,7 +105,8 @@ def compact(model: M) -> M:
     ):
         # the dict of a fresh instance, filled in field order, shares the class's keys; it
         # stays that kind of dict when it becomes this model's
-        _set_attribute(model, "__dict__", make_model(cls, values.values(), ()).__dict__)
+        shared = [_one_date(v) if type(v) is date else v for v in values.values()]
+        _set_attribute(model, "__dict__", make_model(cls, shared, ()).__dict__)
         _set_attribute(
             model, "__pydantic_fields_set__", shared_fields_set(cls, model.__pydantic_fields_set__)
         )
