@@ -442,6 +442,14 @@ def test_loaded_model_equals_the_built_one_table_by_table(
         for finding, source, _route in routes:
             assert loaded.findings[finding.id] == (finding, source)
             assert loaded.findings[finding.id][0] is finding
+    # a counted finding's ids are its finding's and source's own strings, not copies
+    counted = [
+        c for cells in loaded.cells.values() for cell in cells.values() for c in cell.findings
+    ]
+    assert counted
+    for c in counted:
+        assert c.id is loaded.findings[c.id][0].id
+        assert c.source is loaded.sources[c.source].id
     for source in loaded.sources.values():
         for finding in source.findings:
             assert finding.__pydantic_fields_set__ is shared_fields_set(
@@ -462,14 +470,39 @@ def test_each_source_and_finding_is_saved_once(tmp_path, literature, one_source_
         assert "Source" not in part and "Finding" not in part
 
 
-def test_a_number_naming_no_saved_object_is_refused(tmp_path, literature):
-    saved = Saved([])
-    with pytest.raises(SnapshotError, match="unknown object: 0"):
-        saved.named(0)
-    with pytest.raises(SnapshotError, match="unknown object: -1"):
-        saved.named(-1)
-    with pytest.raises(SnapshotError, match="unknown object: 'x'"):
-        saved.named("x")
+def test_a_number_naming_no_saved_object_is_refused():
+    saved = Saved(None, [])
+    assert saved.named(0) is None  # the vocabulary's place
+    for ref in (1, -1, "x"):
+        with pytest.raises(SnapshotError, match=f"unknown object: {ref!r}"):
+            saved.named(ref)
+
+
+class Marker:
+    """Pickled as a reference to number 5, which a payload without findings does not have."""
+
+
+class MarkerPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        return 5 if isinstance(obj, Marker) else None
+
+
+def test_a_payload_naming_no_saved_object_is_rebuilt(tmp_path, literature):
+    settings = make_settings(tmp_path, literature)
+    first = open_and_close(settings)
+    head = {"version": "1", "revisions": {}, "literature_revision": None, "read_problems": {}}
+    head.update(parts=0, factors=[], routed=[])
+    out = io.BytesIO()
+    pickle.Pickler(out, protocol=5).dump(head)
+    MarkerPickler(out, protocol=5).dump({"_findings": [Marker()]})
+    write_file(saved_file(settings), settings, out.getvalue())
+    service, again = restart(settings)
+    try:
+        assert service.restored.how == "rebuilt"
+        assert "cannot be read" in service.restored.reason
+        assert again == first
+    finally:
+        service.close()
 
 
 def test_saving_holds_no_memo_of_the_whole_model(tmp_path):

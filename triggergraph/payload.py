@@ -17,8 +17,8 @@ from .pickling import CompactPickler, restore_model, restore_slotted
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
 
-#: The persistent id of the vocabulary: a reader passes in the one it has loaded.
-VOCABULARY_ID = "vocabulary"
+#: The number naming the vocabulary: a reader passes in the one it has loaded.
+VOCABULARY_ID = 0
 
 
 def _defined_classes(module: ModuleType) -> list[type]:
@@ -73,66 +73,64 @@ def allowed_classes() -> dict[tuple[str, str], type]:
 
 
 class Saved:
-    """The sources and findings a payload saved first, in order; later pickles name them, and
-    their id strings, by number (:meth:`ref`), which a pickler writes without keeping
-    anything for its memo and a reader turns into the objects already read.
+    """What later pickles of a payload name by number instead of saving again: the
+    vocabulary, then the sources and findings saved first (in order) and their id strings.
 
-    A finding is named by its place ``n >= 0`` among all findings (sources in order, each
-    source's findings in order), a source by ``-1 - k`` for its place ``k``; their ids by the
-    same numbers moved by :data:`ID_OFFSET` away from zero. A counted finding names its
-    finding, source and group by id: loaded by number, those strings stay one object each.
+    :attr:`objects` is that table: the vocabulary at 0, then every finding (sources in order,
+    each source's findings in order), every source, every finding's id and every source's id.
+    A pickler writes a number without keeping anything for its memo, and a reader looks it up
+    in the table with a list index (no Python call per reference). A counted finding names
+    its finding, source and group by id: read by number, those strings stay one object each.
     """
 
-    #: Where the numbers of id strings start (above any count of findings or sources).
-    ID_OFFSET = 1 << 40
-
-    def __init__(self, sources: list[Source]):
+    def __init__(self, vocabulary: Vocabulary | None, sources: list[Source]):
         self.sources = sources
         self.findings = [finding for source in sources for finding in source.findings]
-        self._at: dict[str, int] | None = None
-        self._source_at: dict[str, int] | None = None
-
-    def _places(self) -> tuple[dict[str, int], dict[str, int]]:
-        if self._at is None or self._source_at is None:
-            self._at = {f.id: n for n, f in enumerate(self.findings)}
-            self._source_at = {s.id: k for k, s in enumerate(self.sources)}
-        return self._at, self._source_at
+        self.objects: list[Any] = [
+            vocabulary,
+            *self.findings,
+            *sources,
+            *(finding.id for finding in self.findings),
+            *(source.id for source in sources),
+        ]
+        self._places: tuple[dict[str, int], dict[str, int]] | None = None
 
     def ref(self, obj: Any) -> int | None:
-        """The number naming ``obj``, or None when it is not one of the saved objects."""
+        """The number naming ``obj``, or None when it is not in the table (the vocabulary is
+        named by its pickler, which knows it)."""
         cls = type(obj)
+        if cls is not str and cls is not Finding and cls is not Source:
+            return None
+        if self._places is None:
+            self._places = (
+                {f.id: n for n, f in enumerate(self.findings, start=1)},
+                {s.id: k for k, s in enumerate(self.sources, start=1 + len(self.findings))},
+            )
+        at, source_at = self._places
         if cls is str:
-            at, source_at = self._places()
+            shift = len(self.findings) + len(self.sources)
             n = at.get(obj)
-            if n is not None and self.findings[n].id is obj:
-                return n + self.ID_OFFSET
+            if n is not None and self.objects[n].id is obj:
+                return n + shift
             k = source_at.get(obj)
-            if k is not None and self.sources[k].id is obj:
-                return -1 - k - self.ID_OFFSET
-        elif cls is Finding:
-            n = self._places()[0].get(obj.id)
-            return n if n is not None and self.findings[n] is obj else None
-        elif cls is Source:
-            k = self._places()[1].get(obj.id)
-            return -1 - k if k is not None and self.sources[k] is obj else None
-        return None
+            if k is not None and self.objects[k].id is obj:
+                return k + shift
+            return None
+        n = (at if cls is Finding else source_at).get(obj.id)
+        return n if n is not None and self.objects[n] is obj else None
 
     def named(self, ref: Any) -> Any:
-        """The object ``ref`` names; :class:`SnapshotError` for a number out of range."""
-        if type(ref) is int:
-            is_id = abs(ref) >= self.ID_OFFSET
-            place = ref - self.ID_OFFSET if is_id and ref > 0 else ref + self.ID_OFFSET * is_id
-            table, at = (self.findings, place) if place >= 0 else (self.sources, -1 - place)
-            if 0 <= at < len(table):
-                return table[at].id if is_id else table[at]
+        """The object ``ref`` names; :class:`SnapshotError` when it names none."""
+        if type(ref) is int and 0 <= ref < len(self.objects):
+            return self.objects[ref]
         raise SnapshotError(f"the saved read model names an unknown object: {ref!r}")
 
 
 class ReadModelUnpickler(pickle.Unpickler):
     """An unpickler that resolves only the read model's classes and a few standard types.
 
-    With ``saved``, numbers name the sources and findings a payload saved before
-    (:class:`Saved`).
+    A number names an object of ``saved`` (:class:`Saved`), or without it the vocabulary
+    (0). A number that names nothing stops the load (``IndexError``).
 
     Examples
     --------
@@ -147,9 +145,11 @@ class ReadModelUnpickler(pickle.Unpickler):
         self, file: io.BufferedIOBase, vocabulary: Vocabulary | None, saved: Saved | None = None
     ):
         super().__init__(file)
-        self._vocabulary = vocabulary
         self._allowed = allowed_classes()
-        self._saved = saved
+        # a C lookup per reference; a payload passed its checksum and was written by this
+        # code, which writes no negative number
+        table = saved.objects if saved is not None else [vocabulary] if vocabulary else []
+        self.persistent_load = table.__getitem__
 
     def find_class(self, module: str, name: str) -> Any:
         found = self._allowed.get((module, name))
@@ -157,17 +157,10 @@ class ReadModelUnpickler(pickle.Unpickler):
             raise SnapshotError(f"the saved read model names a forbidden global: {module}.{name}")
         return found
 
-    def persistent_load(self, pid: Any) -> Any:
-        if pid == VOCABULARY_ID and self._vocabulary is not None:
-            return self._vocabulary
-        if self._saved is not None:
-            return self._saved.named(pid)
-        raise SnapshotError(f"the saved read model names an unknown object: {pid!r}")
-
 
 class ReadModelPickler(CompactPickler):
-    """Names the vocabulary by reference, and with ``saved`` every source and finding saved
-    before by its number."""
+    """Names the vocabulary by reference (0), and with ``saved`` every source and finding
+    saved before, and their ids, by number."""
 
     def __init__(self, file: Any, vocabulary: Vocabulary, saved: Saved | None = None):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -159,7 +159,7 @@ def dump_snapshot(snapshot: Snapshot, vocabulary: Vocabulary, out: IO[bytes]) ->
     return its sha256 and size. The layout is in the module's docstring."""
     writer = HashingWriter(out)
     state = _index_state(snapshot.index)
-    saved = Saved(list(state.pop("_sources").values()))
+    saved = Saved(vocabulary, list(state.pop("_sources").values()))
     findings = state.pop("_findings")
     cells, routed = state.pop("_cells"), state.pop("_routed")
     factors = [*cells, *(f for f in routed if f not in cells)]
@@ -283,14 +283,14 @@ def _load_parts(stream: io.BufferedReader, vocabulary: Vocabulary) -> dict[str, 
         if type(part) is not list or not all(type(s) is Source for s in part):
             raise ValueError("a part of the sources holds something else")
         sources += part
-    saved = Saved(sources)
-    owners = [source for source in sources for _ in source.findings]
+    saved = Saved(vocabulary, sources)
+    # a finding's number is its place among all findings, from 1 (0 is the vocabulary)
+    owners = [None, *(source for source in sources for _ in source.findings)]
     state = ReadModelUnpickler(stream, vocabulary, saved).load()
     if type(state) is not dict or type(state.get("_findings")) is not list:
         raise ValueError("the index state is not a dict with its findings")
-    state["_findings"] = {
-        saved.findings[n].id: (saved.findings[n], owners[n]) for n in state["_findings"]
-    }
+    table = saved.objects
+    state["_findings"] = {table[n].id: (table[n], owners[n]) for n in state["_findings"]}
     state["_sources"] = {source.id: source for source in sources}
     state["_cells"], state["_routed"] = {}, {}
     for factor in head["factors"]:
