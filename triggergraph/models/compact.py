@@ -14,7 +14,7 @@ what makes sharing the fields set safe: pydantic adds to it only when an attribu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -49,15 +49,28 @@ def shared_fields_set(cls: type, names: Iterable[str]) -> set[str]:
     return found
 
 
-def make_model(cls: type[M], values: Iterable[Any], fields_set: Iterable[str]) -> M:
+@lru_cache(maxsize=256)
+def _blank(cls: type) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The field names of ``cls`` and a dict of them (all None) that shares the class's keys:
+    reading ``__dict__`` of a fresh instance makes such a dict, and filling it in field order
+    keeps it that way. A copy of it is the same kind of dict, made in C."""
+    names = tuple(cls.model_fields)
+    slots = cls.__new__(cls).__dict__
+    for name in names:
+        slots[name] = None
+    return names, slots
+
+
+def make_model(cls: type[M], values: Sequence[Any], fields_set: Iterable[str]) -> M:
     """A model of ``cls`` whose fields (in ``cls.model_fields`` order) are ``values``, made
     without validation, with a key-sharing instance dict and a shared fields set."""
+    names, blank = _blank(cls)
+    if len(values) != len(names):
+        raise ValueError(f"{len(values)} values for the {len(names)} fields of {cls.__name__}")
+    slots = blank.copy()
+    slots.update(zip(names, values, strict=True))  # lengths checked above
     model = cls.__new__(cls)
-    # reading __dict__ of a fresh instance makes the dict that shares the class's keys;
-    # filling it in field order keeps it that way
-    slots = model.__dict__
-    for name, value in zip(cls.model_fields, values, strict=True):
-        slots[name] = value
+    _set_attribute(model, "__dict__", slots)
     _set_attribute(model, "__pydantic_fields_set__", shared_fields_set(cls, fields_set))
     _set_attribute(model, "__pydantic_extra__", None)
     _set_attribute(model, "__pydantic_private__", None)
@@ -103,9 +116,9 @@ def compact(model: M) -> M:
         and model.__pydantic_private__ is None
         and values.keys() == cls.model_fields.keys()
     ):
-        # the dict of a fresh instance, filled in field order, shares the class's keys; it
-        # stays that kind of dict when it becomes this model's
         shared = [_one_date(v) if type(v) is date else v for v in values.values()]
+        # a dict made for a fresh instance shares the class's keys, and stays that kind of
+        # dict when it becomes this model's
         _set_attribute(model, "__dict__", make_model(cls, shared, ()).__dict__)
         _set_attribute(
             model, "__pydantic_fields_set__", shared_fields_set(cls, model.__pydantic_fields_set__)
