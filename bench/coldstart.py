@@ -50,6 +50,7 @@ from processes import (  # noqa: E402
     BASE_IRI,
     HOST,
     REPO_ROOT,
+    describe_checkout,
     free_port,
     read_status_kib,
     stop_process,
@@ -262,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
                 measure(n, args.runs, args.code.resolve(), Path(folder), modes, constructs)
             )
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
-    common = {"constructs_common_with": str(other), "constructs": len(constructs)} if other else {}
+    common = (
+        {"constructs_common_with": describe_checkout(other), "constructs": len(constructs)}
+        if other
+        else {}
+    )
     report({"code": args.label, **common, "results": results}, args.out)
     return 0
 

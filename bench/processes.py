@@ -31,6 +31,21 @@ STOP_TIMEOUT_S = 15.0
 POLL_S = 0.02
 
 
+def describe_checkout(path: Path) -> str:
+    """A checkout named by its commit, for a result file (not by where it lies on a machine)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "a checkout of unknown commit"
+    return f"a checkout of {done.stdout.strip()}"
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -42,6 +42,7 @@ if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
 from loadgen import WRK_INSTALL_HINT  # noqa: E402
+from processes import describe_checkout  # noqa: E402
 from report import compute_ratios, render_markdown, render_saved  # noqa: E402
 from sizes import (  # noqa: E402
     LOAD_TIMEOUT_S,
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     info["started"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if args.common_with:
-        info["constructs_common_with"] = str(args.common_with)
+        info["constructs_common_with"] = describe_checkout(args.common_with)
     info["load_tool"] = "wrk" if shutil.which("wrk") else "asyncio (fallback)"
     if not shutil.which("wrk"):
         log(WRK_INSTALL_HINT + "; using the slower asyncio client instead")
@@ -161,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "machine": info,
         # results_dir is left out: an absolute path says nothing about the figures
-        "args": {k: str(v) for k, v in vars(args).items() if k not in ("results_dir", "render")},
+        "args": {
+            k: describe_checkout(v) if k == "common_with" and v else str(v)
+            for k, v in vars(args).items()
+            if k not in ("results_dir", "render")
+        },
         "sizes": [asdict(r) | {"ratios": compute_ratios(r)} for r in results],
         "cold_start": cold,
     }
