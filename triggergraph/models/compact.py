@@ -61,14 +61,21 @@ def _blank(cls: type) -> tuple[tuple[str, ...], dict[str, Any]]:
     return names, slots
 
 
-def make_model(cls: type[M], values: Sequence[Any], fields_set: Iterable[str]) -> M:
-    """A model of ``cls`` whose fields (in ``cls.model_fields`` order) are ``values``, made
-    without validation, with a key-sharing instance dict and a shared fields set."""
+def _filled(cls: type, values: Sequence[Any]) -> dict[str, Any]:
+    """A dict of the fields of ``cls`` (in field order) holding ``values``, sharing the
+    class's keys: a copy of the blank one, filled with one update."""
     names, blank = _blank(cls)
     if len(values) != len(names):
         raise ValueError(f"{len(values)} values for the {len(names)} fields of {cls.__name__}")
     slots = blank.copy()
     slots.update(zip(names, values, strict=True))  # lengths checked above
+    return slots
+
+
+def make_model(cls: type[M], values: Sequence[Any], fields_set: Iterable[str]) -> M:
+    """A model of ``cls`` whose fields (in ``cls.model_fields`` order) are ``values``, made
+    without validation, with a key-sharing instance dict and a shared fields set."""
+    slots = _filled(cls, values)
     model = cls.__new__(cls)
     _set_attribute(model, "__dict__", slots)
     _set_attribute(model, "__pydantic_fields_set__", shared_fields_set(cls, fields_set))
@@ -87,19 +94,20 @@ def compact(model: M) -> M:
     """Make ``model`` (and the models in its fields and lists) compact in place; return it.
 
     The values stay the same objects (a day becomes the one object of that day); only the
-    dict holding them and the fields set are replaced. A model with extra or private values, or whose dict is not exactly its
-    fields, keeps its own dict and set (its nested models are still made compact).
+    dict holding them and the fields set are replaced. A model with extra or private values,
+    or whose dict is not exactly its fields, keeps its own dict and set (its nested models
+    are still made compact).
 
     Examples
     --------
-    >>> import sys
     >>> from triggergraph.models import Effect
     >>> e = Effect(measure="odds_ratio", value=2.0, n=50)
-    >>> before = sys.getsizeof(e.__dict__)
+    >>> values = e.__dict__
     >>> c = compact(e)
-    >>> c is e, c.model_dump()["n"], sys.getsizeof(e.__dict__) < before
-    (True, 50, True)
-    >>> e.__pydantic_fields_set__ is compact(Effect(n=50, value=1.0, measure="r")).__pydantic_fields_set__
+    >>> c is e, c.__dict__ is values, c.__dict__ == values, c.model_dump()["n"]
+    (True, False, True, 50)
+    >>> other = compact(Effect(n=50, value=1.0, measure="r"))
+    >>> e.__pydantic_fields_set__ is other.__pydantic_fields_set__
     True
     """
     cls = type(model)
@@ -117,9 +125,9 @@ def compact(model: M) -> M:
         and values.keys() == cls.model_fields.keys()
     ):
         shared = [_one_date(v) if type(v) is date else v for v in values.values()]
-        # a dict made for a fresh instance shares the class's keys, and stays that kind of
-        # dict when it becomes this model's
-        _set_attribute(model, "__dict__", make_model(cls, shared, ()).__dict__)
+        # the filled dict shares the class's keys, and stays that kind of dict when it
+        # becomes this model's
+        _set_attribute(model, "__dict__", _filled(cls, shared))
         _set_attribute(
             model, "__pydantic_fields_set__", shared_fields_set(cls, model.__pydantic_fields_set__)
         )
