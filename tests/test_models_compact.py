@@ -167,3 +167,13 @@ def test_shapes_are_bounded(monkeypatch):
     third = shared_fields_set(Effect, ["n"])
     assert third == {"n"} and shared_fields_set(Effect, ["n"]) is not third
     assert len(compact_module._shapes) == 2 and second == {"value"}
+
+
+def test_equal_days_are_one_object():
+    vocabulary = load_vocabulary()
+    sources = [
+        Source.model_validate(entry(n), context={"vocabulary": vocabulary}) for n in range(3)
+    ]
+    days = [m.added_on for s in sources for m in (s, *s.findings)]
+    assert len(days) == 6 and all(day == days[0] for day in days)
+    assert len({id(day) for day in days}) == 1

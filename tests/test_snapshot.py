@@ -399,14 +399,16 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, litera
 TABLES = ("_sources", "_findings", "_groups", "_grouped", "_routed", "_cells", "_column_sets")
 
 
-def pickles_of(path: Path) -> list[list[str]]:
-    """The text arguments of each pickle in a saved file's payload, one list per pickle."""
+def pickles_of(path: Path) -> tuple[dict, list[list[str]]]:
+    """The head of a saved file's payload, and the text arguments of each of its pickles."""
     data = path.read_bytes()
     stream = io.BytesIO(data[data.index(b"\n", len(MAGIC)) + 1 :])
+    head = pickle.load(stream)  # plain data only
+    stream.seek(0)
     found = []
     while stream.tell() < len(stream.getvalue()):
         found.append([arg for op, arg, _ in pickletools.genops(stream) if isinstance(arg, str)])
-    return found
+    return head, found
 
 
 @pytest.fixture
@@ -460,10 +462,11 @@ def test_loaded_model_equals_the_built_one_table_by_table(
 def test_each_source_and_finding_is_saved_once(tmp_path, literature, one_source_per_part):
     settings = make_settings(tmp_path, literature)
     open_and_close(settings)
-    pickles = pickles_of(saved_file(settings))
+    head, pickles = pickles_of(saved_file(settings))
     sources, rest = pickles[1:3], pickles[3:]
     # head, one pickle per source, the index, then one per factor
-    assert len(pickles) == 1 + 2 + 1 + len(rest) - 1 and len(rest) > 1
+    assert head["parts"] == 2 and len(head["factors"]) > 1
+    assert len(pickles) == 1 + 2 + 1 + len(head["factors"])
     for part in sources:
         assert part.count("Source") == 1 and "Finding" in part
     for part in rest:

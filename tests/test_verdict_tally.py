@@ -178,3 +178,21 @@ def test_groups_per_direction_default_to_none_present():
     counts = tally([])
     assert counts.direction_groups == dict.fromkeys(VOTING_DIRECTIONS, 0)
     assert (counts.n_findings, counts.letters) == (0, ())
+
+
+def test_equal_reason_and_caveat_tuples_are_one_object(cells):
+    """A quarter of a million counted findings at 100k hold a few dozen distinct tuples: each
+    value is kept once."""
+    by_value: dict[tuple[str, ...], set[int]] = {}
+    for cell in cells:
+        for counted in cell.findings:
+            for ids in (
+                counted.reasons,
+                counted.risk_of_bias,
+                counted.imprecision,
+                counted.publication_bias,
+            ):
+                if ids:
+                    by_value.setdefault(ids, set()).add(id(ids))
+    assert len(by_value) > 3
+    assert all(len(objects) == 1 for objects in by_value.values())

@@ -119,6 +119,17 @@ def test_every_scheme_member_is_typed_skos_concept():
     assert SKOS.Concept in types and len(types) >= 2
 
 
+def test_routes_are_one_object_per_route(vocab):
+    """The read model holds a route per routed finding: equal routes are one object."""
+    seen: dict[tuple, int] = {}
+    for ident in [*vocab.factors, *vocab.constructs]:
+        first, again = vocab.routes_for(ident), vocab.routes_for(ident)
+        assert first == again and all(a is b for a, b in zip(first, again, strict=True))
+        for route in first:
+            assert seen.setdefault(tuple(route), id(route)) == id(route)
+    assert len(seen) > 10
+
+
 def test_routes_for_protective_opposite_is_inverted(vocab):
     (route,) = vocab.routes_for("school_attachment")
     assert (route.factor, route.direct, route.inverted, route.bundle) == (

@@ -64,8 +64,8 @@ class CompactPickler(pickle.Pickler):
         # the default reductions give every model and slotted object a state object that
         # the reader builds and drops again: slower, and it leaves the heap fragmented. A
         # model's values go as a tuple, not as its dict: the reader makes a compact model
-        # (a dict sharing the class's keys) and both memos keep a tuple alive until the
-        # end, which is less than half the size of a dict of the same values
+        # (a dict sharing the class's keys), and what both memos keep alive until the end
+        # of the pickle is a tuple, less than half the size of a dict of the same values
         cls = type(obj)
         if isinstance(obj, BaseModel):
             values = obj.__dict__

@@ -24,11 +24,12 @@ reader passes in the one it has loaded (a pickle "persistent id"), which ``vocab
 
 The run is: a head (what the payload reflects, how many parts of sources follow and the
 factors), the sources in parts of :data:`SOURCES_PER_PART`, the rest of the index, then the
-cells and routes of each factor. After the sources, a pickle names a source or finding by its
-number (:class:`~triggergraph.payload.Saved`) instead of saving it again. Each pickle has its own memo, so neither the writer nor the
-reader keeps a reference to every object of the model at once: one pickle of the whole
-model held that many (and a tuple per model made for it), which raised a saving process's
-peak by more than half the model again.
+cells and routes of each factor. After the sources, a pickle names a source, a finding or
+one of their ids by its number (:class:`~triggergraph.payload.Saved`) instead of saving it
+again. Each pickle has its own memo, so neither the writer nor the reader keeps a reference
+to every object of the model at once: one pickle of the whole model held that many (and a
+tuple per model made for it), which raised a saving process's peak by more than half the
+model again.
 """
 
 from __future__ import annotations
@@ -108,9 +109,9 @@ def _module_files(module: ModuleType) -> list[Path]:
 def code_stamp() -> str:
     """The package version and a hash of the code that shapes a saved read model.
 
-    Covers the index, verdict, model, vocabulary, construct, effect and RDF-reading modules and
-    this module, its pickler and payload modules, plus the Python and pydantic versions (pickles of models
-    depend on both).
+    Covers the index, verdict, model, vocabulary, construct, effect and RDF-reading modules,
+    this module and its pickling and payload modules, plus the Python and pydantic versions
+    (pickles of models depend on both).
 
     Examples
     --------
