@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import pytest
 import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from triggergraph import shapes as shapes_module
 from triggergraph.config import PROJECT_ROOT
 from triggergraph.models import Source
 from triggergraph.namespaces import TG
@@ -188,3 +192,32 @@ def test_read_shapes_resolves_relative_iris_under_base():
     objects = {str(o) for o in shapes.objects() if isinstance(o, URIRef)}
     assert "https://example.org/tg/scheme/direction" in objects
     assert not any(o.startswith(BASE) for o in objects)
+
+
+def test_validations_in_many_threads_at_once_all_conform(vocab):
+    """pyshacl changes the shared shapes graph while it validates: writes in several threads
+    validated at once broke rdflib's store (KeyError) before validation took a lock. The
+    first validations on a fresh shapes graph are the ones that collide."""
+    source = Source.model_validate(entry(), context={"vocabulary": vocab})
+    results: list[object] = []
+
+    def validate_often() -> None:
+        for _ in range(3):
+            try:
+                results.append(validate_sources([source], vocab))
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                results.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, as under load
+    try:
+        for _ in range(8):
+            shapes_module._shapes_graph.cache_clear()  # a fresh shapes graph, as at start
+            threads = [threading.Thread(target=validate_often) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == [[]] * (8 * 8 * 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,10 @@ for _model, _table in FIELD_PROPERTIES.items():
     for _field, _props in _table.items():
         for _prop in _props:
             _FIELD_OF.setdefault(_prop, f"effect.{_field}" if _model == "Effect" else _field)
+
+
+#: pyshacl changes the (shared, cached) shapes graph while it validates
+_VALIDATE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=8)
@@ -145,14 +150,18 @@ def _validate(data: Graph, vocabulary: Vocabulary) -> list[Problem]:
     # Only what the shapes look up in the ontology (classes and schemes): copying the whole
     # vocabulary graph costs more than the validation itself.
     data.addN((s, p, o, data) for s, p, o in _ontology_facts(vocabulary))
-    conforms, results, _ = validate(
-        data,
-        shacl_graph=read_shapes(vocabulary.base_iri),
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=False,
-    )
+    # pyshacl adds its system triples to the shapes graph it is given, and that graph is
+    # shared: two validations at once (two writes in two threads) broke rdflib's store with
+    # a KeyError. Validation is CPU-bound under the GIL, so one at a time costs nothing.
+    with _VALIDATE_LOCK:
+        conforms, results, _ = validate(
+            data,
+            shacl_graph=read_shapes(vocabulary.base_iri),
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=False,
+        )
     if conforms:
         return []
     return _results_to_problems(results, data, vocabulary.base_iri)
